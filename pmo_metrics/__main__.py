@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+import sys
+
+from pmo_metrics.cli import main
+
+sys.exit(main())

@@ -1,0 +1,36 @@
+"""``loads`` and ``undo``: the load history and its reversal."""
+
+from __future__ import annotations
+
+import argparse
+
+from pmo_metrics.store import connect, list_loads, undo_load
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("loads", help="list the load history, newest first")
+    p.add_argument("--db", help="DuckDB file (default: $PMO_DB or data/pmo.duckdb)")
+    p.set_defaults(func=run_loads)
+    p = sub.add_parser("undo", help="undo one load, restoring what it replaced")
+    p.add_argument("load_id", type=int)
+    p.add_argument("--db")
+    p.set_defaults(func=run_undo)
+
+
+def run_loads(args: argparse.Namespace) -> int:
+    con = connect(args.db)
+    frame = list_loads(con).drop(columns=["summary"])
+    print(frame.to_string(index=False) if len(frame) else "no loads yet")
+    return 0
+
+
+def run_undo(args: argparse.Namespace) -> int:
+    con = connect(args.db)
+    try:
+        removed = undo_load(con, args.load_id)
+    except ValueError as exc:
+        print(f"error: {exc}")
+        return 1
+    detail = ", ".join(f"{t}: {n} rows removed" for t, n in removed.items()) or "no rows"
+    print(f"load {args.load_id} undone ({detail}); what it replaced is restored")
+    return 0

@@ -1,0 +1,1 @@
+"""Metrics: one module per KPI family, registered in :mod:`pmo_metrics.metrics.registry`."""

@@ -1,0 +1,1 @@
+"""Readers: one per source format, each returning a :class:`ParsedFile` of canonical rows."""

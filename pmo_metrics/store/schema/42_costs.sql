@@ -1,0 +1,14 @@
+-- key: application, month
+-- Budget and earned-value inputs per application and month (cumulative PV / EV / AC to date).
+-- earned_value may be empty when pct_complete is given: EV = pct_complete / 100 x BAC.
+CREATE TABLE IF NOT EXISTS costs (
+    application     VARCHAR NOT NULL,
+    month           DATE NOT NULL,
+    budget          DOUBLE,
+    actual          DOUBLE,
+    planned_value   DOUBLE,
+    earned_value    DOUBLE,
+    pct_complete    DOUBLE,
+    bac             DOUBLE,
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+);

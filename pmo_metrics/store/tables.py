@@ -1,0 +1,59 @@
+"""Canonical tables as the schema files declare them: columns, types and natural key.
+
+The .sql files are the single definition; this module reads them (``-- key:`` comment for the
+natural key, DuckDB's own DESCRIBE for columns and types) instead of restating them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+SCHEMA_DIR = Path(__file__).with_name("schema")
+PROVENANCE = ("load_id", "source_file", "source_sheet", "source_row", "row_hash")
+HISTORY_SUFFIX = "_history"
+_KEY = re.compile(r"^--\s*key:\s*(.+)$", re.MULTILINE)
+_TABLE = re.compile(r"CREATE TABLE IF NOT EXISTS (\w+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A canonical (loadable) table: its natural key and business columns with DuckDB types."""
+
+    name: str
+    key: tuple[str, ...]
+    types: dict[str, str]  # business column -> DuckDB type, in schema order
+    required: tuple[str, ...]  # NOT NULL business columns
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(self.types)
+
+
+def schema_files() -> list[Path]:
+    return sorted(SCHEMA_DIR.glob("*.sql"))
+
+
+@cache
+def table_specs() -> dict[str, TableSpec]:
+    """Every table with a ``-- key:`` line, keyed by table name."""
+    con = duckdb.connect()
+    specs: dict[str, TableSpec] = {}
+    for path in schema_files():
+        text = path.read_text(encoding="utf-8")
+        con.execute(text)
+        key = _KEY.search(text)
+        if not key:
+            continue
+        name = _TABLE.search(text).group(1)
+        described = con.execute(f"DESCRIBE {name}").fetchall()
+        types = {r[0]: r[1] for r in described if r[0] not in PROVENANCE}
+        required = tuple(r[0] for r in described if r[2] == "NO" and r[0] not in PROVENANCE)
+        keys = tuple(k.strip() for k in key.group(1).split(","))
+        specs[name] = TableSpec(name=name, key=keys, types=types, required=required)
+    con.close()
+    return specs
