@@ -29,3 +29,26 @@ def real_exports() -> Path:
     if not REAL_EXPORTS.exists():
         pytest.skip("../shared/real-exports is not beside the project")
     return REAL_EXPORTS
+
+
+@pytest.fixture
+def put(con):
+    """Load hand-built rows into a canonical table through the real load path.
+
+    ``put("tickets", [{"ticket_id": "INC1", ...}, ...])``; each call is one load.
+    """
+    from uuid import uuid4
+
+    import pandas as pd
+
+    from pmo_metrics.readers.base import ParsedFile
+    from pmo_metrics.store import load_parsed
+
+    def put(table: str, rows: list[dict], period: str | None = None) -> int | None:
+        frame = pd.DataFrame(rows)
+        frame["source_sheet"] = "test"
+        frame["source_row"] = range(2, 2 + len(frame))
+        parsed = ParsedFile(f"{table}.test", uuid4().hex, "test", {table: frame}, [], len(frame))
+        return load_parsed(con, [parsed], period=period).load_id
+
+    return put
