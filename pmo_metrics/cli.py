@@ -15,7 +15,9 @@ import pmo_metrics.commands as commands
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pmo_metrics", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m pmo_metrics", description=__doc__.splitlines()[0]
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
         importlib.import_module(f"pmo_metrics.commands.{info.name}").register(sub)
@@ -27,5 +29,5 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:
-        print("interrupted; nothing was changed by the unfinished step", file=sys.stderr)
+        sys.stderr.write("interrupted; the unfinished load was rolled back\n")
         return 130

@@ -20,7 +20,9 @@ def default_db_path() -> Path:
     return Path(os.environ.get("PMO_DB") or DEFAULT_DB)
 
 
-def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | Path | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Open the store, creating the file and its schema if needed (safe to call repeatedly)."""
     path = Path(path) if path is not None else default_db_path()
     if not read_only:

@@ -10,6 +10,7 @@ comes back (unless a later load has replaced it again, in which case the later v
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -17,10 +18,11 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from pmo_metrics.store.connection import fetch_row, fetch_scalar
 from pmo_metrics.readers.base import ImportRejected, ParsedFile, Problem
+from pmo_metrics.store.connection import fetch_row, fetch_scalar
 from pmo_metrics.store.tables import HISTORY_SUFFIX, PROVENANCE, TableSpec, table_specs
 
+_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 SNAPSHOT_TABLES = {"work_items": "work_item_snapshots", "tickets": "ticket_snapshots"}
 
 
@@ -73,6 +75,8 @@ def load_parsed(
         return result
     batches = _combine(fresh)
     period = period or _infer_period(batches)
+    if not _PERIOD.fullmatch(period):
+        raise ValueError(f"period {period!r}: expected YYYY-MM")
     con.execute("BEGIN TRANSACTION")
     try:
         load_id = fetch_scalar(con, "SELECT nextval('load_id_seq')")
@@ -172,7 +176,8 @@ def _duplicate_keys(files: Sequence[ParsedFile]) -> list[Problem]:
 
 
 def _combine(files: Sequence[ParsedFile]) -> dict[str, pd.DataFrame]:
-    """One frame per table; where files overlap (xlsx and csv of the same tickets), the last wins."""
+    """One frame per table; where files overlap (an xlsx and a csv of the same tickets), the
+    last file wins."""
     specs = table_specs()
     parts: dict[str, list[pd.DataFrame]] = {}
     for f in files:
@@ -191,7 +196,8 @@ def _combine(files: Sequence[ParsedFile]) -> dict[str, pd.DataFrame]:
 def _infer_period(batches: dict[str, pd.DataFrame]) -> str:
     """The month a load's snapshot belongs to: the newest activity date in it, else today."""
     newest: list[pd.Timestamp] = []
-    for table, cols in {"work_items": ("created", "resolved"), "tickets": ("opened", "resolved")}.items():
+    activity = {"work_items": ("created", "resolved"), "tickets": ("opened", "resolved")}
+    for table, cols in activity.items():
         frame = batches.get(table)
         for col in cols if frame is not None else ():
             if col in frame and frame[col].notna().any():
@@ -200,30 +206,42 @@ def _infer_period(batches: dict[str, pd.DataFrame]) -> str:
     return f"{moment.year:04d}-{moment.month:02d}"
 
 
-def _select_list(spec: TableSpec, frame: pd.DataFrame) -> str:
-    """Cast each business column of the staged frame to its declared type (NULL if absent)."""
+def _select_list(spec: TableSpec, present: set[str]) -> str:
+    """Cast each business column of the staged rows to its declared type (NULL if absent)."""
     cols = []
     for col, typ in spec.types.items():
-        cols.append(f'CAST("{col}" AS {typ}) AS "{col}"' if col in frame.columns else f'NULL::{typ} AS "{col}"')
+        cast = f'CAST("{col}" AS {typ})' if col in present else f"NULL::{typ}"
+        cols.append(f'{cast} AS "{col}"')
     return ", ".join(cols)
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, frame: pd.DataFrame, load_id: int) -> TableCounts:
+def _upsert(
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, frame: pd.DataFrame, load_id: int
+) -> TableCounts:
+    con.register("_incoming", frame)
+    try:
+        return _upsert_from(con, spec, "_incoming", set(frame.columns), load_id)
+    finally:
+        con.unregister("_incoming")
+
+
+def _upsert_from(
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, relation: str, present: set[str], load_id: int
+) -> TableCounts:
+    """Upsert the rows of ``relation`` (a registered frame or a view) into ``spec``'s table."""
     keys = ", ".join(f'"{k}"' for k in spec.key)
     on = " AND ".join(f't."{k}" = s."{k}"' for k in spec.key)
     business = ", ".join(f'"{c}"' for c in spec.columns)
-    con.register("_incoming", frame)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _stage AS
         SELECT *, md5(to_json(struct_pack({business}))::VARCHAR) AS row_hash FROM (
-            SELECT {_select_list(spec, frame)},
+            SELECT {_select_list(spec, present)},
                    {load_id}::BIGINT AS load_id, source_file::VARCHAR AS source_file,
                    source_sheet::VARCHAR AS source_sheet, source_row::BIGINT AS source_row
-            FROM _incoming)
+            FROM {relation})
         """
     )
-    con.unregister("_incoming")
     counts = fetch_row(
         con,
         f"""
@@ -256,15 +274,25 @@ def _upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, frame: pd.DataFrame
     return TableCounts(added=counts[0], updated=counts[1], unchanged=counts[2])
 
 
-def _snapshot(con: duckdb.DuckDBPyConnection, source: str, snapshot: str, period: str, load_id: int) -> TableCounts:
+def _snapshot(
+    con: duckdb.DuckDBPyConnection, source: str, snapshot: str, period: str, load_id: int
+) -> TableCounts:
     """Record the month-end state of every row of ``source`` for ``period`` (first of month)."""
     spec = table_specs()[snapshot]
     carried = [c for c in spec.columns if c != "month"]
-    frame = con.execute(
-        f"SELECT DATE '{period}-01' AS month, {', '.join(carried)}, "
-        f"'{source}' AS source_sheet, row_number() OVER () AS source_row FROM {source}"
-    ).df()
-    return _upsert(con, spec, frame.assign(source_file="(month-end snapshot)"), load_id)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW _snapshot_rows AS
+        SELECT DATE '{period}-01' AS month, {", ".join(carried)},
+               '(month-end snapshot)' AS source_file, '{source}' AS source_sheet,
+               row_number() OVER () AS source_row
+        FROM {source}
+        """
+    )
+    present = {"month", *carried, "source_file", "source_sheet", "source_row"}
+    counts = _upsert_from(con, spec, "_snapshot_rows", present, load_id)
+    con.execute("DROP VIEW _snapshot_rows")
+    return counts
 
 
 def _undo_table(con: duckdb.DuckDBPyConnection, spec: TableSpec, load_id: int) -> int:
