@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,34 @@ def put(con):
         return load_parsed(con, [parsed], period=period).load_id
 
     return put
+
+
+# --- engines: the metric suite runs on DuckDB, and again on Spark under PMO_ENGINE=spark --------
+
+# Test folders whose tests hold on every engine: under PMO_ENGINE=spark they carry the `spark`
+# marker, so `PMO_ENGINE=spark pytest -m spark` runs them on Spark with the same expectations.
+ENGINE_PORTABLE = ("metrics",)
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PMO_ENGINE", "").strip().lower() != "spark":
+        return
+    portable = [ROOT / "tests" / name for name in ENGINE_PORTABLE]
+    for item in items:
+        if any(item.path.is_relative_to(folder) for folder in portable):
+            item.add_marker(pytest.mark.spark)
+
+
+@pytest.fixture
+def source(con):
+    """The metrics' Source over ``con`` on the engine of $PMO_ENGINE (DuckDB by default).
+
+    On Spark the store is mirrored as Parquet when a metric reads it, so rows ``put`` after
+    this fixture was created are seen, as on DuckDB.
+    """
+    from pmo_metrics.engine import open_source
+
+    opened = open_source(con)
+    yield opened
+    if hasattr(opened, "close"):
+        opened.close()

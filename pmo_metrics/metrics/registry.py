@@ -38,13 +38,15 @@ class Metric:
     # The one number that sums the table up for a selection (KPI cards, scorecard indicators):
     # e.g. SLA compliance over all rows = sum(met_sla) / sum(tickets) x 100. None if no rows.
     headline: Callable[[pd.DataFrame], float | None] | None = None
+    # The headline of an empty selection: 0 for counts (no overdue action is 0, not "no data").
+    empty_value: float | None = None
 
     def value(self, source: Source, filters: Filters | None = None) -> float | None:
         """The headline number for a selection (service, application, team, period)."""
         if self.headline is None:
             raise TypeError(f"metric {self.name!r} has no headline number")
         frame = self.run(source, filters)
-        return None if frame.empty else self.headline(frame)
+        return self.empty_value if frame.empty else self.headline(frame)
 
     def run(self, source: Source, filters: Filters | None = None) -> pd.DataFrame:
         """Compute the metric, guaranteeing the documented columns (empty table if no rows)."""

@@ -94,6 +94,23 @@ class Source:
             team=ibis.coalesce(joined.portfolio_team, items.team, items.project),
         )
 
+    def work_item_snapshots(self) -> ir.Table:
+        """Month-end work item snapshots with ``application`` and ``team`` as in work_items."""
+        snaps = self.table("work_item_snapshots")
+        apps = self.table("applications")
+        by_project = (
+            apps.mutate(project=ibis.coalesce(apps.jira_project, apps.ado_project))
+            .filter(lambda a: a.project.notnull())
+            .select("project", portfolio_app=apps.application, portfolio_team=apps.team)
+            .distinct(on="project", keep="first")
+        )
+        joined = snaps.left_join(by_project, snaps.project == by_project.project)
+        return joined.select(
+            *[c for c in snaps.columns if c not in ("team",)],
+            application=ibis.coalesce(joined.portfolio_app, snaps.project),
+            team=ibis.coalesce(joined.portfolio_team, snaps.team, snaps.project),
+        )
+
     def tickets(self) -> ir.Table:
         """Tickets with ``application`` from the portfolio's ITSM configuration item."""
         tickets = self.table("tickets")

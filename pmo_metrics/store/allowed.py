@@ -18,6 +18,7 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
 
 # (table, column) -> inclusive range of a whole-number column.
 INTEGER_RANGES: dict[tuple[str, str], tuple[int, int]] = {
+    ("tickets", "priority"): (1, 5),
     ("resolution_targets", "priority"): (1, 5),
     ("risks", "probability"): (1, 5),
     ("risks", "impact"): (1, 5),

@@ -9,8 +9,10 @@ comes back (unless a later load has replaced it again, in which case the later v
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -24,6 +26,22 @@ from pmo_metrics.store.tables import HISTORY_SUFFIX, PROVENANCE, TableSpec, tabl
 
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 SNAPSHOT_TABLES = {"work_items": "work_item_snapshots", "tickets": "ticket_snapshots"}
+
+# Loads and undos of one process run one at a time. Canonical tables have no unique constraint
+# (natural keys are enforced by the upsert), so two concurrent transactions on cursors of one
+# connection could both add the same new key; other processes are kept out by DuckDB's file lock.
+WRITE_LOCK = threading.RLock()
+
+
+def serialised(func):
+    """Run ``func`` holding :data:`WRITE_LOCK` (every writer of canonical tables uses it)."""
+
+    @functools.wraps(func)
+    def locked(*args, **kwargs):
+        with WRITE_LOCK:
+            return func(*args, **kwargs)
+
+    return locked
 
 
 @dataclass
@@ -56,6 +74,7 @@ class LoadResult:
         return "\n".join(lines)
 
 
+@serialised
 def load_parsed(
     con: duckdb.DuckDBPyConnection,
     files: Sequence[ParsedFile],
@@ -108,6 +127,7 @@ def load_parsed(
     return result
 
 
+@serialised
 def undo_load(con: duckdb.DuckDBPyConnection, load_id: int) -> dict[str, int]:
     """Reverse a load; returns rows removed per table. Raises ValueError for an unknown load."""
     row = fetch_row(con, "SELECT status FROM loads WHERE load_id = ?", [load_id])

@@ -1,5 +1,6 @@
 -- key: application, month
--- Budget and earned-value inputs per application and month (cumulative PV / EV / AC to date).
+-- Budget and earned-value inputs per application and month: budget and actual are the month's
+-- figures; planned_value and earned_value are cumulative to date (as EVM reports them).
 -- earned_value may be empty when pct_complete is given: EV = pct_complete / 100 x BAC.
 CREATE TABLE IF NOT EXISTS costs (
     application     VARCHAR NOT NULL,

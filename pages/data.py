@@ -1,0 +1,328 @@
+"""Data (the PMO lead): upload, check, import, map unknown files, undo, templates, catalog."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from pmo_metrics import audit
+from pmo_metrics.access import PermissionDenied, require
+from pmo_metrics.readers.base import ImportRejected
+from pmo_metrics.store import list_loads, load_parsed, undo_load
+from pmo_metrics.store.tables import table_specs
+from ui.components import data_table, page_header
+from ui.connection import cursor
+from ui.context import page_context
+from ui.data import table
+from ui.editing import EDITABLE, changed_rows, edit_as_parsed, editable_frame
+from ui.i18n import t
+
+PROBLEM_COLUMNS = ["severity", "file", "sheet", "row", "column", "value", "expected"]
+UPLOAD_TYPES = ["csv", "xlsx", "xls", "txt", "tsv"]
+
+ctx = page_context("data")
+page_header(ctx, "page_data", "data_caption")
+
+
+def _importing():
+    """The import API, or None while it is not there (the page still shows history)."""
+    try:
+        from pmo_metrics import importing
+        from pmo_metrics.readers import read_file
+    except ImportError:
+        return None
+    return importing, read_file
+
+
+def _upload_dir() -> Path:
+    if "data_upload_dir" not in st.session_state:
+        st.session_state["data_upload_dir"] = tempfile.mkdtemp(prefix="pmo-upload-")
+    return Path(st.session_state["data_upload_dir"])
+
+
+def _saved(upload) -> Path:
+    """The uploaded file on disk under its own name (readers and loads record the name)."""
+    folder = _upload_dir() / upload.file_id
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / Path(upload.name).name
+    if not path.exists():
+        path.write_bytes(upload.getvalue())
+    return path
+
+
+def _parsed(upload, read_file, mapping=None, target=None):
+    """Parse once per uploaded file (and mapping), kept for the session."""
+    cache = st.session_state.setdefault("data_parsed", {})
+    key = (upload.file_id, tuple(sorted((mapping or {}).items())), target)
+    if key not in cache:
+        cache[key] = read_file(
+            _saved(upload), mapping=mapping, target=target, display_name=upload.name
+        )
+    return cache[key]
+
+
+def _problems_frame(problems) -> pd.DataFrame:
+    rows = [{c: getattr(p, c) for c in PROBLEM_COLUMNS} for p in problems]
+    return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+
+
+def _headers(path: Path) -> list[str]:
+    if path.suffix.lower() in (".xlsx", ".xls"):
+        return [str(c) for c in pd.read_excel(path, nrows=0, engine="calamine").columns]
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            frame = pd.read_csv(path, nrows=0, sep=None, engine="python", encoding=encoding)
+            return [str(c) for c in frame.columns]
+        except (UnicodeDecodeError, pd.errors.ParserError):
+            continue
+    return []
+
+
+def _mapping_editor(upload, path: Path, importing) -> tuple[dict, str] | None:
+    """Ask which canonical column each header feeds; save as a profile. Returns the mapping."""
+    st.markdown(f"**{t('mapping')}: {upload.name}**")
+    st.caption(t("mapping_help"))
+    key = f"data_map_{upload.file_id}"
+    target = st.selectbox(t("mapping_target"), list(table_specs()), key=f"{key}_target")
+    headers = _headers(path)
+    suggested, _unknown = importing.suggest_mapping(headers, target)
+    options = ["", *table_specs()[target].columns]
+    edited = st.data_editor(
+        pd.DataFrame({"header": headers, "column": [suggested.get(h, "") for h in headers]}),
+        column_config={
+            "header": st.column_config.TextColumn(disabled=True),
+            "column": st.column_config.SelectboxColumn(options=options),
+        },
+        hide_index=True,
+        key=f"{key}_editor",
+    )
+    mapping = {r.header: r.column for r in edited.itertuples() if r.column}
+    name = st.text_input(t("mapping_name"), value=Path(upload.name).stem, key=f"{key}_name")
+    if st.button(t("mapping_save"), key=f"{key}_save", disabled=not (mapping and name)):
+        try:
+            require(ctx.user.role, "save_mapping")
+            cur = cursor()
+            importing.save_mapping_profile(cur, name, target, mapping)
+            audit.record(cur, ctx.user, "save_mapping", name)
+            st.success(t("mapping_saved", name=name))
+        except PermissionDenied:
+            st.error(t("not_allowed"))
+    return (mapping, target) if mapping else None
+
+
+def _progress(bar):
+    def report(*args, **kwargs) -> None:
+        fraction = next((a for a in args if isinstance(a, float | int)), None)
+        text = next((a for a in args if isinstance(a, str)), kwargs.get("message"))
+        if fraction is not None:
+            bar.progress(min(max(float(fraction), 0.0), 1.0), text=text)
+
+    return report
+
+
+def _import(uploads, importing, profile: str | None) -> None:
+    try:
+        require(ctx.user.role, "import")
+    except PermissionDenied:
+        st.error(t("not_allowed"))
+        return
+    bar = st.progress(0.0, text=t("importing"))
+    paths = [_saved(u) for u in uploads]
+    try:
+        result = importing.import_paths(
+            cursor(),
+            paths,
+            mapping_profile=profile or None,
+            user=ctx.user.name,
+            names=[u.name for u in uploads],
+            progress=_progress(bar),
+        )
+    except ImportRejected as exc:
+        bar.empty()
+        st.error(t("import_rejected"))
+        data_table(_problems_frame(exc.problems), key="data_rejected", file_stem="problems")
+        return
+    bar.progress(1.0)
+    st.session_state["data_last_import"] = result
+    if result.load_id is None:
+        st.info(t("import_nothing"))
+    else:
+        st.success(t("import_done", load_id=result.load_id))
+    _import_summary(result)
+
+
+def _import_summary(result) -> None:
+    counts = pd.DataFrame(
+        [
+            {"table": name, "added": c.added, "updated": c.updated, "unchanged": c.unchanged}
+            for name, c in result.counts.items()
+        ]
+    )
+    if len(counts):
+        st.dataframe(counts, hide_index=True, key="data_import_counts")
+    for name in result.skipped_files:
+        st.caption(f"{name}: {t('import_nothing')}")
+    if result.warnings:
+        with st.expander(f"{t('problems')} ({len(result.warnings)})"):
+            st.dataframe(_problems_frame(result.warnings), hide_index=True)
+
+
+def upload_section() -> None:
+    st.header(t("upload"))
+    api = _importing()
+    uploads = st.file_uploader(
+        t("upload"),
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key="data_upload",
+        help=t("upload_help"),
+        label_visibility="collapsed",
+        disabled=not ctx.can("import"),
+    )
+    if not uploads:
+        return
+    if api is None:
+        st.warning(t("import_unavailable"))
+        return
+    importing, read_file = api
+    parsed = [_parsed(u, read_file) for u in uploads]
+    summary = pd.DataFrame(
+        {
+            "file": [u.name for u in uploads],
+            t("detected"): [p.source_kind for p in parsed],
+            t("rows"): [p.rows_read for p in parsed],
+            "errors": [len(p.errors) for p in parsed],
+            "warnings": [len(p.warnings) for p in parsed],
+        }
+    )
+    st.dataframe(summary, hide_index=True, key="data_detected")
+    problems = [p for f in parsed for p in f.problems]
+    if problems:
+        st.subheader(f"{t('problems')} ({len(problems)})")
+        data_table(_problems_frame(problems), key="data_problems", file_stem="problems")
+    else:
+        st.success(t("no_problems"))
+    for upload, result in zip(uploads, parsed, strict=True):
+        with st.expander(f"{t('preview')}: {upload.name} ({result.source_kind})"):
+            for name, frame in result.tables.items():
+                st.caption(f"{name}: {len(frame):,} {t('rows')}")
+                st.dataframe(frame.head(20), hide_index=True)
+            if result.errors and ctx.can("save_mapping"):
+                _mapping_editor(upload, _saved(upload), importing)
+    profiles = importing.list_mapping_profiles(cursor())
+    names = [""] + (list(profiles["name"]) if hasattr(profiles, "columns") else list(profiles))
+    profile = st.selectbox(t("mapping_profile"), names, key="data_profile")
+    if st.button(t("import"), type="primary", key="data_import", disabled=not ctx.can("import")):
+        _import(uploads, importing, profile)
+
+
+def history_section() -> None:
+    st.header(t("load_history"))
+    loads = list_loads(cursor())
+    if loads.empty:
+        st.caption(t("no_loads"))
+        return
+    shown = loads.drop(columns=["summary"])
+    data_table(shown, key="data_loads", file_stem="loads")
+    undoable = loads.loc[loads["status"] == "loaded", "load_id"].tolist()
+    if not undoable or not ctx.can("undo"):
+        return
+    left, right = st.columns([2, 3], vertical_alignment="bottom")
+    chosen = left.selectbox("load", undoable, key="data_undo_load", label_visibility="collapsed")
+    if right.button(t("undo", load_id=chosen), key="data_undo"):
+        try:
+            require(ctx.user.role, "undo")
+            cur = cursor()
+            removed = undo_load(cur, int(chosen))
+            detail = ", ".join(f"{k}: {v}" for k, v in removed.items()) or "0"
+            audit.record(cur, ctx.user, "undo", f"load {chosen}: {detail}")
+        except (PermissionDenied, ValueError) as exc:
+            st.error(str(exc))
+            return
+        st.session_state["data_undone"] = t("undone", load_id=chosen, detail=detail)
+        st.rerun()
+    if message := st.session_state.pop("data_undone", None):
+        st.success(message)
+
+
+def templates_section() -> None:
+    st.header(t("templates"))
+    st.caption(t("templates_help"))
+    try:
+        from pmo_metrics.exports.templates import write_templates
+    except ImportError:
+        return
+
+    def workbook() -> bytes:
+        buffer = io.BytesIO()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "pmo-templates.xlsx"
+            write_templates(path)
+            buffer.write(path.read_bytes())
+        return buffer.getvalue()
+
+    st.download_button(
+        t("download_templates"),
+        data=workbook,
+        file_name="pmo-templates.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="data_templates",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def catalog_section() -> None:
+    st.header(t("catalog"))
+    st.caption(t("catalog_help"))
+    tabs = st.tabs(EDITABLE)
+    for name, tab in zip(EDITABLE, tabs, strict=True):
+        with tab:
+            before = editable_frame(table(ctx.con, ctx.version, name), name)
+            after = st.data_editor(
+                before,
+                num_rows="add",
+                hide_index=True,
+                key=f"data_edit_{name}",
+                disabled=not ctx.can("edit_catalog"),
+            )
+            if st.button(
+                t("save_changes", table=name),
+                key=f"data_save_{name}",
+                disabled=not ctx.can("edit_catalog"),
+            ):
+                _save_edit(name, before, after)
+
+
+def _save_edit(name: str, before: pd.DataFrame, after: pd.DataFrame) -> None:
+    rows = changed_rows(before, after)
+    if rows.empty:
+        st.info(t("no_changes"))
+        return
+    try:
+        require(ctx.user.role, "edit_catalog")
+        cur = cursor()
+        result = load_parsed(
+            cur, [edit_as_parsed(name, rows, user=ctx.user.name)], user=ctx.user.name
+        )
+        audit.record(
+            cur, ctx.user, "edit_catalog", f"{name}: load {result.load_id}, {len(rows)} row(s)"
+        )
+    except ImportRejected as exc:
+        st.error(t("import_rejected"))
+        st.dataframe(_problems_frame(exc.problems), hide_index=True)
+        return
+    except PermissionDenied:
+        st.error(t("not_allowed"))
+        return
+    st.success(t("saved_as_load", load_id=result.load_id))
+
+
+upload_section()
+history_section()
+templates_section()
+catalog_section()

@@ -1,0 +1,190 @@
+"""Overview: the sponsor's landing page, one screen, most important numbers top-left."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pmo_metrics.charts.generic import plan_actual_bars, step_line
+from pmo_metrics.charts.scorecard import status_heatmap, trend_vs_target
+from ui import drill
+from ui.components import (
+    chart,
+    empty_state,
+    help_text,
+    kpi_card,
+    page_header,
+    status_column,
+)
+from ui.context import page_context
+from ui.data import headline_by, metric, metric_table, trend_window
+from ui.filters import APPLICATION, SERVICE
+from ui.i18n import chart_title, period_label, t, with_month_labels
+
+# The headline numbers of each pillar, most important first.
+PILLARS = {
+    "pillar_services": ("sla-compliance", "mttr"),
+    "pillar_portfolio": ("cpi", "budget-variance"),
+    "pillar_delivery": ("velocity", "say-do"),
+    "pillar_improvement": ("on-time-rate", "overdue-actions"),
+    "pillar_stakeholders": ("open-high-risks", "overdue-communications"),
+}
+
+ctx = page_context("overview")
+page_header(ctx, "page_overview", "overview_caption")
+scope = ctx.scope
+period = period_label(scope.first_month, scope.last_month)
+
+
+def pillar_cards() -> None:
+    columns = st.columns(len(PILLARS))
+    for column, (pillar, names) in zip(columns, PILLARS.items(), strict=True):
+        with column:
+            st.markdown(f"**{t(pillar)}**")
+            for name in names:
+                kpi_card(ctx, name)
+
+
+def scorecard() -> None:
+    st.subheader(t("scorecard"), help=help_text("service-status"))
+    result = metric_table(ctx.con, ctx.version, "service-status", scope)
+    if result.empty:
+        empty_state(result.missing)
+        return
+    frame = result.frame
+    st.dataframe(
+        status_column(frame),
+        hide_index=True,
+        key="overview_scorecard",
+        on_select=drill.on_row_select("overview_scorecard", SERVICE, frame["service"]),
+        selection_mode="single-row",
+    )
+    drill.select(
+        t("drill_service"),
+        list(frame["service"]),
+        key="overview_open_service",
+        filter_key=SERVICE,
+        placeholder=t("drill_service"),
+    )
+
+
+def portfolio() -> None:
+    m = metric("portfolio-health")
+    st.subheader(t("portfolio_heatmap"), help=help_text("portfolio-health"))
+    result = metric_table(ctx.con, ctx.version, "portfolio-health", scope)
+    if m is None or result.empty:
+        empty_state(result.missing)
+        return
+    frame = result.frame
+    dimensions = [c for c in frame.columns if c.endswith("_status")]
+    labels = {c: c.removesuffix("_status").replace("_", " ") for c in dimensions}
+    fig = status_heatmap(
+        frame,
+        chart_title(m.label, "", period),
+        row="application",
+        columns=["status", *dimensions],
+        column_labels={"status": t("health"), **labels},
+    )
+    st.plotly_chart(fig, key="overview_heatmap", config={"displaylogo": False})
+    drill.select(
+        t("drill_application"),
+        list(frame["application"]),
+        key="overview_open_application",
+        filter_key=APPLICATION,
+        placeholder=t("drill_application"),
+    )
+
+
+def trends() -> None:
+    st.subheader(t("trends"))
+    if not scope.last_month:
+        empty_state(None)
+        return
+    year = trend_window(scope)
+    first = year.first_month
+    left, right = st.columns(2)
+    for column, name in ((left, "sla-compliance"), (right, "throughput")):
+        m = metric(name)
+        result = metric_table(ctx.con, ctx.version, name, year)
+        with column:
+            if m is None or result.empty:
+                empty_state(result.missing)
+                continue
+            series = headline_by(name, result.frame, "month")
+            series = with_month_labels(series)
+            title = chart_title(m.label, m.unit, period_label(first, scope.last_month))
+            st.plotly_chart(
+                trend_vs_target(series, title, unit="%" if m.unit == "%" else ""),
+                key=f"overview_trend_{name}",
+                config={"displaylogo": False},
+            )
+
+
+def top_risks() -> None:
+    st.subheader(t("top_risks"), help=help_text("risks"))
+    result = metric_table(ctx.con, ctx.version, "risks", scope)
+    if result.empty:
+        empty_state(result.missing)
+        return
+    frame = result.frame
+    if "status" in frame:
+        frame = frame[frame["status"] == "open"]
+    frame = frame.sort_values("score", ascending=False).head(5)
+    cols = [c for c in ("risk_id", "title", "application", "score", "band", "owner") if c in frame]
+    st.dataframe(frame[cols], hide_index=True, key="overview_top_risks")
+
+
+def rollout() -> None:
+    st.subheader(t("rollout"), help=help_text("rollout-deliverables"))
+    deliverables = metric_table(
+        ctx.con, ctx.version, "rollout-deliverables", scope.with_period(None)
+    )
+    launched = metric_table(
+        ctx.con, ctx.version, "services-launched-by-month", scope.with_period(None)
+    )
+    left, right = st.columns([3, 2])
+    with left:
+        m = metric("rollout-deliverables")
+        if m is None or deliverables.empty:
+            empty_state(deliverables.missing)
+        else:
+            frame = deliverables.frame.sort_values("sprint_order").tail(8)
+            chart(
+                plan_actual_bars(
+                    frame,
+                    chart_title(m.label, m.unit, ""),
+                    category="sprint",
+                    plan="planned",
+                    actual="done",
+                    names={"plan": t("committed"), "actual": t("done")},
+                ),
+                key="overview_rollout",
+            )
+    with right:
+        m = metric("services-launched-by-month")
+        if m is None or launched.empty:
+            empty_state(launched.missing)
+        else:
+            chart(
+                step_line(
+                    with_month_labels(launched.frame),
+                    chart_title(m.label, "", ""),
+                    x="month",
+                    value="cumulative_launched",
+                ),
+                key="overview_launched",
+            )
+
+
+pillar_cards()
+left, right = st.columns([2, 3])
+with left:
+    scorecard()
+with right:
+    portfolio()
+drill.follow()
+trends()
+left, right = st.columns(2)
+with left:
+    top_risks()
+with right:
+    rollout()

@@ -1,0 +1,123 @@
+"""Services: one service's indicators against targets, its applications, tickets and effort."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pmo_metrics.charts.generic import stacked_bars
+from pmo_metrics.charts.scorecard import bullet_bars, small_multiples
+from ui import drill
+from ui.components import (
+    chart,
+    data_table,
+    empty_state,
+    help_text,
+    kpi_row,
+    metric_block,
+    page_header,
+    status_text,
+    subject_select,
+)
+from ui.context import page_context
+from ui.data import filter_options, metric, metric_table, trend_window
+from ui.filters import APPLICATION, SERVICE
+from ui.i18n import chart_title, period_label, t, with_month_labels
+
+ctx = page_context("services")
+page_header(ctx, "page_services")
+services = filter_options(ctx.con, ctx.version)["services"]
+if not services:
+    empty_state(t("no_services"))
+    st.stop()
+
+service = subject_select(
+    t("choose_service"),
+    services,
+    key="services_service",
+    filter_key=SERVICE,
+    current=ctx.scope.service,
+)
+here = ctx.narrowed(service=service)
+scope = here.scope
+period = period_label(scope.first_month, scope.last_month)
+
+status = metric_table(ctx.con, ctx.version, "service-status", scope)
+if not status.empty:
+    row = status.frame.iloc[0]
+    st.markdown(f"### {service} · {status_text(row.get('status'))}")
+
+# Indicators against targets, this period and over the last 12 months.
+st.subheader(t("indicators"), help=help_text("scorecard"))
+scorecard = metric_table(ctx.con, ctx.version, "scorecard", scope)
+if scorecard.empty:
+    empty_state(scorecard.missing)
+else:
+    frame = scorecard.frame
+    chart(
+        bullet_bars(
+            frame,
+            chart_title(t("indicators"), "", period),
+            category="indicator",
+            names={"actual": t("actual"), "target": t("target")},
+        ),
+        key="services_indicators_chart",
+    )
+    data_table(frame, key="services_indicators", file_stem=f"indicators-{service}")
+if year := trend_window(scope):
+    trend = metric_table(ctx.con, ctx.version, "scorecard-trend", year)
+    if not trend.empty:
+        frame = with_month_labels(trend.frame)
+        chart(
+            small_multiples(frame, chart_title(t("indicator_trend"), "", ""), facet="indicator"),
+            key="services_trend_chart",
+        )
+
+# Its applications, each a way into the Applications page.
+st.subheader(t("its_applications"), help=help_text("portfolio-health"))
+health = metric_table(ctx.con, ctx.version, "portfolio-health", scope)
+if health.empty:
+    empty_state(health.missing)
+else:
+    apps = health.frame
+    data_table(
+        apps,
+        key="services_apps",
+        file_stem=f"applications-{service}",
+        on_select=drill.on_row_select("services_apps_table", APPLICATION, apps["application"]),
+        selection_mode="single-row",
+    )
+    drill.follow()
+
+# Tickets: SLA by priority, MTTR, backlog.
+st.subheader(t("tickets"))
+kpi_row(here, ("sla-compliance", "mttr", "ticket-backlog", "tickets-opened"))
+m = metric("sla-by-priority")
+metric_block(
+    here,
+    "sla-by-priority",
+    "services_sla_priority",
+    chart=lambda f: bullet_bars(
+        f.assign(priority=f["priority"].astype(str)),
+        chart_title(m.label if m else "", "%", period),
+        category="priority",
+        value="compliance_pct",
+        target="target_pct" if "target_pct" in f else "target",
+        status="status" if "status" in f else None,
+        unit="%",
+    ),
+)
+
+# Effort by role and month.
+st.subheader(t("effort"), help=help_text("effort"))
+metric_block(
+    here,
+    "effort",
+    "services_effort",
+    chart=lambda f: stacked_bars(
+        with_month_labels(f),
+        chart_title(t("effort"), "h", period),
+        x="month",
+        stack="role",
+        value="hours",
+    ),
+)

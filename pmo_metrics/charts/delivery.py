@@ -1,0 +1,120 @@
+"""Delivery charts: the velocity chart and the burnup with the Monte Carlo forecast fan."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from pmo_metrics.charts.style import ACCENT, ACTUAL, OKABE_ITO, PLAN, PREVIOUS, layout, name
+
+
+def velocity_chart(
+    velocity: pd.DataFrame,
+    title: str,
+    *,
+    average: float | None = None,
+    names: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """Committed (outlined, the plan) and completed (solid, the actual) points per sprint, in
+    sprint order, with the average velocity as a line (as Jira's velocity chart).
+
+    ``velocity`` columns: sprint, committed_points, completed_points (rows in sprint order).
+    """
+    sprints = velocity["sprint"].astype(str).tolist()
+    fig = go.Figure()
+    fig.add_bar(
+        x=sprints,
+        y=velocity["committed_points"],
+        name=name(names, "committed", "Committed"),
+        marker={"color": "white", "line": {"color": PLAN, "width": 1.5}},
+        hovertemplate="%{x}: %{y:,.1f} pts<extra>%{fullData.name}</extra>",
+    )
+    fig.add_bar(
+        x=sprints,
+        y=velocity["completed_points"],
+        name=name(names, "completed", "Completed"),
+        marker={"color": ACTUAL},
+        hovertemplate="%{x}: %{y:,.1f} pts<extra>%{fullData.name}</extra>",
+    )
+    if average is not None and not pd.isna(average):
+        fig.add_scatter(
+            x=sprints,
+            y=[average] * len(sprints),
+            mode="lines",
+            name=f"{name(names, 'average', 'Average')} {average:,.1f}",
+            line={"color": ACCENT, "width": 2, "dash": "dot"},
+            hoverinfo="skip",
+        )
+    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
+    fig.update_yaxes(title="pts")
+    return layout(fig, title)
+
+
+def burnup_fan(
+    progress: pd.DataFrame,
+    forecast: Mapping[str, object] | None,
+    title: str,
+    *,
+    names: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """Done points accumulating over time against the scope, and the Monte Carlo fan: from
+    today's done to the scope at the P50, P85 and P95 dates.
+
+    ``progress`` columns: date, done_points (cumulative), scope_points (cumulative).
+    ``forecast`` keys: p50_date, p85_date, p95_date (any may be missing).
+    """
+    fig = go.Figure()
+    fig.add_scatter(
+        x=progress["date"],
+        y=progress["scope_points"],
+        mode="lines",
+        name=name(names, "scope", "Scope"),
+        line={"color": PREVIOUS, "width": 2, "shape": "hv"},
+    )
+    fig.add_scatter(
+        x=progress["date"],
+        y=progress["done_points"],
+        mode="lines+markers",
+        name=name(names, "done", "Done"),
+        line={"color": ACTUAL, "width": 2.5},
+    )
+    if forecast and len(progress):
+        start_x = progress["date"].iloc[-1]
+        start_y = progress["done_points"].iloc[-1]
+        scope = progress["scope_points"].iloc[-1]
+        shades = {"p50": OKABE_ITO["bluish_green"], "p85": ACCENT, "p95": OKABE_ITO["vermillion"]}
+        for level, colour in shades.items():
+            when = forecast.get(f"{level}_date")
+            if when is None or pd.isna(when):
+                continue
+            fig.add_scatter(
+                x=[start_x, pd.Timestamp(when)],
+                y=[start_y, scope],
+                mode="lines+markers+text",
+                name=f"{level.upper()} {pd.Timestamp(when):%d %b %Y}",
+                line={"color": colour, "dash": "dash", "width": 1.5},
+                text=["", level.upper()],
+                textposition="top center",
+                textfont={"color": colour},
+            )
+    fig.update_yaxes(title="pts", rangemode="tozero")
+    return layout(fig, title, height=340)
+
+
+def say_do_chart(velocity: pd.DataFrame, title: str, *, target: float | None = None) -> go.Figure:
+    """Say/do ratio per sprint as bars (completed ÷ committed), 1.0 = did what it said.
+
+    ``velocity`` columns: sprint, say_do_ratio.
+    """
+    fig = go.Figure()
+    fig.add_bar(
+        x=velocity["sprint"].astype(str),
+        y=velocity["say_do_ratio"],
+        marker={"color": ACTUAL},
+        hovertemplate="%{x}: %{y:.0%}<extra></extra>",
+    )
+    fig.add_hline(y=target if target is not None else 1.0, line={"color": PLAN, "dash": "dash"})
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    return layout(fig, title, height=260, legend=False)

@@ -1,0 +1,223 @@
+"""Status charts: indicators against targets, trends against a target, the portfolio heat map.
+
+Every status mark carries its icon (✓ ! ✗ –) beside its Okabe–Ito colour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from pmo_metrics.charts.style import (
+    ACTUAL,
+    PLAN,
+    STATUS_ORDER,
+    layout,
+    name,
+    status_colour,
+    status_icon,
+)
+
+
+def bullet_bars(
+    frame: pd.DataFrame,
+    title: str,
+    *,
+    category: str,
+    value: str = "value",
+    target: str = "target",
+    status: str | None = "status",
+    unit: str = "",
+    names: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """Bullet graph: one horizontal bar per category (top to bottom), coloured by status and
+    labelled with its icon, the target as a tick mark. Instead of gauges.
+
+    ``frame`` columns: ``category``, ``value``, ``target`` and optionally ``status``.
+    """
+    frame = frame.iloc[::-1]  # plotly draws the first row at the bottom
+    statuses = frame[status] if status and status in frame else pd.Series(["grey"] * len(frame))
+    labels = [
+        f"{status_icon(s)} {v:,.1f}{unit}" if pd.notna(v) else f"{status_icon(s)}"
+        for s, v in zip(statuses, frame[value], strict=True)
+    ]
+    fig = go.Figure()
+    fig.add_bar(
+        y=frame[category].astype(str),
+        x=frame[value],
+        orientation="h",
+        name=name(names, "actual", "Actual"),
+        marker={"color": [status_colour(s) for s in statuses]},
+        text=labels,
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: %{x:,.1f}" + unit + "<extra></extra>",
+    )
+    if target in frame:
+        fig.add_scatter(
+            y=frame[category].astype(str),
+            x=frame[target],
+            mode="markers",
+            name=name(names, "target", "Target"),
+            marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": PLAN}},
+            hovertemplate="%{y}: target %{x:,.1f}" + unit + "<extra></extra>",
+        )
+    fig.update_xaxes(rangemode="tozero", showgrid=True, gridcolor="#EEEEEE")
+    height = max(220, 60 + 34 * len(frame))
+    return layout(fig, title, height=height)
+
+
+def trend_vs_target(
+    series: pd.DataFrame,
+    title: str,
+    *,
+    target: float | None = None,
+    unit: str = "",
+    x: str = "month",
+    value: str = "value",
+    names: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """The actual as a solid line over time (left to right), the target dashed.
+
+    ``series`` columns: ``x``, ``value`` (and optionally ``status`` to mark each point).
+    """
+    fig = go.Figure()
+    marker_colours = [status_colour(s) for s in series["status"]] if "status" in series else ACTUAL
+    fig.add_scatter(
+        x=series[x].astype(str),
+        y=series[value],
+        mode="lines+markers",
+        name=name(names, "actual", "Actual"),
+        line={"color": ACTUAL, "width": 2.5},
+        marker={"color": marker_colours, "size": 8},
+        hovertemplate="%{x}: %{y:,.1f}" + unit + "<extra></extra>",
+        connectgaps=False,
+    )
+    if target is not None and not pd.isna(target):
+        fig.add_hline(
+            y=target,
+            line={"color": PLAN, "dash": "dash", "width": 1.5},
+            annotation_text=f"{name(names, 'target', 'Target')} {target:,.1f}{unit}",
+            annotation_position="top left",
+        )
+    return layout(fig, title, height=260, legend=False)
+
+
+def small_multiples(
+    series: pd.DataFrame,
+    title: str,
+    *,
+    facet: str,
+    x: str = "month",
+    value: str = "value",
+    target: str | None = "target",
+    columns: int = 3,
+) -> go.Figure:
+    """One small trend per ``facet`` value (e.g. an indicator), each with its dashed target.
+
+    ``series`` columns: ``facet``, ``x``, ``value`` and optionally ``target``.
+    """
+    from plotly.subplots import make_subplots
+
+    keys = list(dict.fromkeys(series[facet].astype(str)))
+    if not keys:
+        return layout(go.Figure(), title, height=200, legend=False)
+    rows = (len(keys) + columns - 1) // columns
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=keys, vertical_spacing=0.12)
+    for i, key in enumerate(keys):
+        part = series[series[facet].astype(str) == key]
+        r, c = i // columns + 1, i % columns + 1
+        fig.add_scatter(
+            x=part[x].astype(str),
+            y=part[value],
+            mode="lines+markers",
+            line={"color": ACTUAL, "width": 2},
+            marker={"size": 5},
+            showlegend=False,
+            row=r,
+            col=c,
+        )
+        if target and target in part and part[target].notna().any():
+            fig.add_scatter(
+                x=part[x].astype(str),
+                y=part[target],
+                mode="lines",
+                line={"color": PLAN, "dash": "dash", "width": 1},
+                showlegend=False,
+                hoverinfo="skip",
+                row=r,
+                col=c,
+            )
+    fig.update_annotations(font_size=12)
+    return layout(fig, title, height=60 + 200 * rows, legend=False)
+
+
+def status_heatmap(
+    frame: pd.DataFrame,
+    title: str,
+    *,
+    row: str,
+    columns: list[str],
+    column_labels: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """Rows (e.g. applications, top to bottom) × dimensions, each cell coloured by its status
+    and showing its icon; hover tells the status word.
+
+    ``frame`` columns: ``row`` and one status column (green/amber/red/grey) per dimension.
+    """
+    frame = frame.iloc[::-1]
+    codes = {s: i for i, s in enumerate(STATUS_ORDER)}
+    z = [[codes.get(_status(v), 3) for v in frame[c]] for c in columns]
+    text = [[status_icon(_status(v)) for v in frame[c]] for c in columns]
+    n = len(STATUS_ORDER)
+    scale = []
+    for i, s in enumerate(STATUS_ORDER):
+        scale += [[i / n, status_colour(s)], [(i + 1) / n, status_colour(s)]]
+    labels = [str((column_labels or {}).get(c, c)) for c in columns]
+    fig = go.Figure(
+        go.Heatmap(
+            z=list(map(list, zip(*z, strict=True))) if z else [],
+            x=labels,
+            y=frame[row].astype(str),
+            text=list(map(list, zip(*text, strict=True))) if text else [],
+            texttemplate="%{text}",
+            textfont={"size": 16, "color": "white"},
+            colorscale=scale,
+            zmin=-0.5,
+            zmax=n - 0.5,
+            showscale=False,
+            xgap=3,
+            ygap=3,
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(side="top", showgrid=False, linecolor="white", ticks="")
+    fig.update_yaxes(showgrid=False, zeroline=False)
+    height = max(220, 90 + 34 * len(frame))
+    return layout(fig, title, height=height, legend=False)
+
+
+def _status(value: object) -> str:
+    return value if isinstance(value, str) and value in STATUS_ORDER else "grey"
+
+
+def status_counts_bar(frame: pd.DataFrame, title: str, *, status: str = "status") -> go.Figure:
+    """How many items are in each status, as one horizontal stacked bar with icons."""
+    counts = frame[status].map(_status).value_counts()
+    fig = go.Figure()
+    for s in STATUS_ORDER:
+        if counts.get(s, 0):
+            fig.add_bar(
+                x=[counts[s]],
+                y=[""],
+                orientation="h",
+                name=f"{status_icon(s)} {s}",
+                marker={"color": status_colour(s)},
+                text=[f"{status_icon(s)} {counts[s]}"],
+                textposition="inside",
+            )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(visible=False)
+    return layout(fig, title, height=140)

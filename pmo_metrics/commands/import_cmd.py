@@ -1,0 +1,117 @@
+"""``import``: load exports and PMO spreadsheets into the store, all-or-nothing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pmo_metrics.importing import get_mapping_profile, import_paths, save_mapping_profile
+from pmo_metrics.readers.base import ImportRejected
+from pmo_metrics.readers.detect import SOURCES
+from pmo_metrics.store import StoreBusy, connect
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import", help="import exports / PMO workbooks (all files in one all-or-nothing load)"
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--db", help="DuckDB file (default: $PMO_DB or data/pmo.duckdb)")
+    p.add_argument(
+        "--source",
+        choices=[s for s in SOURCES if s != "unknown"],
+        help="the files' source when detection should not decide",
+    )
+    p.add_argument(
+        "--period",
+        help="YYYY-MM the month-end snapshot belongs to (default: the newest date in the data)",
+    )
+    p.add_argument("--mapping", metavar="NAME", help="a saved column-mapping profile")
+    p.add_argument(
+        "--save-mapping",
+        metavar="NAME",
+        help="save the --map pairs as profile NAME (for --target), then import",
+    )
+    p.add_argument("--target", help="canonical table the mapped file feeds (with --save-mapping)")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=column",
+        help="one file header mapped to a canonical column (repeatable)",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.period and not _is_period(args.period):
+        print(f"error: --period must be YYYY-MM, got '{args.period}'", file=sys.stderr)
+        return 2
+    try:
+        con = connect(args.db)
+    except StoreBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        profile = args.mapping
+        if args.save_mapping:
+            if not args.target or not args.map:
+                print(
+                    "error: --save-mapping needs --target TABLE and at least one "
+                    '--map "Header=column"',
+                    file=sys.stderr,
+                )
+                return 2
+            mapping = dict(_pair(m) for m in args.map)
+            save_mapping_profile(con, args.save_mapping, args.target, mapping)
+            print(f"mapping profile '{args.save_mapping}' saved for {args.target}")
+            profile = args.save_mapping
+        if profile:
+            get_mapping_profile(con, profile)  # a clear error before reading anything
+        result = import_paths(
+            con,
+            [Path(f) for f in args.files],
+            source=args.source,
+            period=args.period,
+            mapping_profile=profile,
+        )
+    except ImportRejected as exc:
+        errors = [p for p in exc.problems if p.severity == "error"]
+        warnings = [p for p in exc.problems if p.severity == "warning"]
+        print(f"nothing was loaded: {len(errors)} error(s) to fix in the file(s)")
+        for p in errors:
+            print(f"  {p}")
+        if warnings:
+            print(f"and {len(warnings)} warning(s):")
+            for p in warnings:
+                print(f"  {p}")
+        return 1
+    except (KeyError, ValueError) as exc:
+        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 1
+    except StoreBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    print(result.summary())
+    return 0
+
+
+def _pair(text: str) -> tuple[str, str]:
+    header, sep, column = text.rpartition("=")
+    if not sep:
+        raise ValueError(f"--map needs \"Header=column\", got '{text}'")
+    return header.strip(), column.strip()
+
+
+def _is_period(text: str) -> bool:
+    parts = text.split("-")
+    return (
+        len(parts) == 2
+        and parts[0].isdigit()
+        and len(parts[0]) == 4
+        and parts[1].isdigit()
+        and 1 <= int(parts[1]) <= 12
+    )

@@ -1,0 +1,96 @@
+"""The demo: load the sample data of ``data/sample`` into a store.
+
+The sample is loaded the way a PMO lead would have loaded it over the year: the PMO workbook
+first (portfolio, catalog, calendar...), then each month's exports as one load for that month,
+oldest first, so that every month gets its month-end snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pmo_metrics.sample.generate import SAMPLE_DIR, WORKBOOK_NAME
+from pmo_metrics.store import LoadResult, TableCounts
+from pmo_metrics.store.connection import fetch_scalar
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Files loaded together as one load, for one period (YYYY-MM)."""
+
+    period: str
+    files: tuple[Path, ...]
+
+
+def demo_batches(root: Path | None = None) -> list[Batch]:
+    """The sample's loads in order: the workbook, then one per month folder."""
+    root = Path(root) if root is not None else SAMPLE_DIR
+    months = (
+        sorted(p for p in root.iterdir() if p.is_dir() and len(p.name) == 7)
+        if (root.is_dir())
+        else []
+    )
+    workbook = root / WORKBOOK_NAME
+    if not months or not workbook.exists():
+        raise FileNotFoundError(
+            f"no sample data in {root}; regenerate it with `python -m pmo_metrics.sample`"
+        )
+    batches = [Batch(months[-1].name, (workbook,))]
+    for month in months:
+        batches.append(Batch(month.name, tuple(sorted(month.glob("*.*")))))
+    return batches
+
+
+def load_demo(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> LoadResult:
+    """Load every sample file; returns the loads' combined result (``load_id`` = the last).
+
+    Files already loaded (byte-identical) are skipped without being read again, so running it
+    twice changes nothing.
+    """
+    from pmo_metrics.importing import import_paths
+
+    combined = LoadResult(load_id=None)
+    loaded = _loaded_hashes(con)
+    for batch in demo_batches(root):
+        fresh = [f for f in batch.files if _sha256(f) not in loaded]
+        combined.skipped_files.extend(f.name for f in batch.files if f not in fresh)
+        if not fresh:
+            continue
+        result = import_paths(con, fresh, period=batch.period)
+        combined.load_id = result.load_id or combined.load_id
+        combined.warnings.extend(result.warnings)
+        combined.skipped_files.extend(result.skipped_files)
+        for table, counts in result.counts.items():
+            total = combined.counts.setdefault(table, TableCounts())
+            total.added += counts.added
+            total.updated += counts.updated
+            total.unchanged += counts.unchanged
+    return combined
+
+
+def _loaded_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "SELECT sha256 FROM load_files JOIN loads USING (load_id) WHERE status = 'loaded'"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def store_is_empty(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when nothing was ever loaded (undone loads count: the user has used the store)."""
+    return fetch_scalar(con, "SELECT count(*) FROM loads") == 0
+
+
+def ensure_demo_data(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> bool:
+    """Load the sample only into an empty store (no loads); True if it did."""
+    if not store_is_empty(con):
+        return False
+    load_demo(con, root)
+    return True

@@ -1,0 +1,1 @@
+"""Writers: the PMO template workbook and other exports."""

@@ -1,0 +1,833 @@
+"""The monthly report: one .xlsx a sponsor can forward, written with openpyxl.
+
+Sheets: a Summary (key figures per pillar against the previous month, the services scorecard,
+portfolio health with the reason for each colour, the top risks, links to the other sheets),
+one sheet per service (its indicators against their targets over the 12 months to the report
+month, SLA by priority, tickets, effort, its applications) and one per application (health,
+delivery, flow, incidents, cost and earned value, risks). Charts are native Excel charts over
+the sheet's own cells.
+
+Every number comes from the metric registry, with its label, unit and definition; a metric that
+cannot be computed writes ``no data: <why>`` instead of failing the report. Every text cell is
+neutralised against formula injection (see :mod:`pmo_metrics.exports.safe`).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from pmo_metrics.exports.safe import safe_sheet_title
+from pmo_metrics.exports.workbook import (
+    CHANGE,
+    LINK_COLOUR,
+    NOTE_FONT,
+    WRAP,
+    Block,
+    SheetWriter,
+    bar_chart,
+    line_chart,
+    unit_format,
+)
+from pmo_metrics.metrics import registry, status
+from pmo_metrics.metrics.registry import Metric, MissingData
+from pmo_metrics.metrics.source import Filters, Source
+
+Progress = Callable[[float, str], None]
+TREND_MONTHS = 12
+TOP_RISKS = 10
+INDICATOR_CHARTS = 3  # side by side next to the trend table; the table holds every indicator
+
+# The Summary's key figures, per pillar of the PMO method (DOMAIN.md), by registry name.
+PILLARS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("pillar_services", ("sla-compliance", "mttr", "ticket-backlog", "tickets-opened")),
+    ("pillar_portfolio", ("budget-variance", "cpi", "spi", "effort")),
+    ("pillar_delivery", ("velocity", "say-do", "throughput", "lead-time")),
+    ("pillar_improvement", ("on-time-rate", "overdue-actions")),
+    ("pillar_stakeholders", ("open-high-risks", "engagement-gap", "overdue-communications")),
+)
+# A catalog target judges a portfolio-wide figure only for rates and averages: a target for one
+# service's velocity says nothing about the sum over every team.
+JUDGED_UNITS = ("%", "ratio", "days", "h")
+# What an application sheet shows of the velocity table.
+VELOCITY_VIEW = ("team", "sprint", "start_date", "end_date", "committed_points",
+                 "completed_points", "say_do_ratio", "carry_over_points")  # fmt: skip
+
+# Column names of metric tables written under a translated header (others: column_label).
+HEADER_KEYS = ("service", "application", "team", "indicator", "metric", "value", "unit",
+               "target", "status", "month")  # fmt: skip
+
+# key -> (English, Spanish)
+TEXT: dict[str, tuple[str, str]] = {
+    "title": ("PMO monthly report", "Informe mensual de la PMO"),
+    "summary": ("Summary", "Resumen"),
+    "generated": ("Generated {when}", "Generado el {when}"),
+    "contents": ("Sheets in this report", "Hojas de este informe"),
+    "key_figures": ("Key figures, {month}", "Cifras clave, {month}"),
+    "pillar": ("Pillar", "Pilar"),
+    "indicator": ("Indicator", "Indicador"),
+    "metric": ("Metric", "Métrica"),
+    "value": ("Value", "Valor"),
+    "unit": ("Unit", "Unidad"),
+    "change": ("Change", "Cambio"),
+    "status": ("Status", "Estado"),
+    "target": ("Target", "Objetivo"),
+    "definition": ("What it measures", "Qué mide"),
+    "month": ("Month", "Mes"),
+    "service": ("Service", "Servicio"),
+    "application": ("Application", "Aplicación"),
+    "team": ("Team", "Equipo"),
+    "pillar_services": ("Services", "Servicios"),
+    "pillar_portfolio": ("Portfolio", "Cartera"),
+    "pillar_delivery": ("Delivery", "Entrega"),
+    "pillar_improvement": ("Improvement", "Mejora continua"),
+    "pillar_stakeholders": ("Stakeholders and risks", "Interesados y riesgos"),
+    "scorecard": ("Services scorecard, {month}", "Cuadro de mando de servicios, {month}"),
+    "health": ("Portfolio health, {month}", "Salud de la cartera, {month}"),
+    "top_risks": ("Top open risks, {month}", "Principales riesgos abiertos, {month}"),
+    "risks": ("Open risks, {month}", "Riesgos abiertos, {month}"),
+    "no_data": ("no data: {why}", "sin datos: {why}"),
+    "no_rows": ("nothing in {month}", "nada en {month}"),
+    "service_sheet": ("Svc {name}", "Serv {name}"),
+    "app_sheet": ("App {name}", "Apl {name}"),
+    "service_title": ("Service: {name}", "Servicio: {name}"),
+    "app_title": ("Application: {name}", "Aplicación: {name}"),
+    "indicators_month": (
+        "Indicators against targets, {month}",
+        "Indicadores frente a objetivos, {month}",
+    ),
+    "indicators_trend": (
+        "Indicators over the 12 months to {month}",
+        "Indicadores en los 12 meses hasta {month}",
+    ),
+    "no_indicators": (
+        "the catalog gives this service no indicators (indicators sheet of the PMO workbook)",
+        "el catálogo no da indicadores a este servicio (hoja de indicadores del libro de la PMO)",
+    ),
+    "sla_by_priority": ("SLA by priority, {month}", "ANS por prioridad, {month}"),
+    "tickets_trend": (
+        "Tickets over the 12 months to {month}",
+        "Tickets en los 12 meses hasta {month}",
+    ),
+    "incidents": (
+        "Incidents over the 12 months to {month}",
+        "Incidencias en los 12 meses hasta {month}",
+    ),
+    "effort": ("Effort, {month}", "Esfuerzo, {month}"),
+    "applications": ("Applications of the service, {month}", "Aplicaciones del servicio, {month}"),
+    "no_applications": (
+        "the portfolio lists no application in this service",
+        "la cartera no incluye ninguna aplicación en este servicio",
+    ),
+    "delivery": (
+        "Delivery: sprints ending in the 12 months to {month}",
+        "Entrega: sprints terminados en los 12 meses hasta {month}",
+    ),
+    "flow": (
+        "Throughput over the 12 months to {month}",
+        "Rendimiento en los 12 meses hasta {month}",
+    ),
+    "lead_time": ("Lead time, {month}", "Tiempo de entrega, {month}"),
+    "cost": ("Cost and earned value up to {month}", "Coste y valor ganado hasta {month}"),
+    "budget": ("Budget variance, {month}", "Desviación presupuestaria, {month}"),
+    "app_health": ("Health, {month}", "Salud, {month}"),
+}
+
+MONTH_NAMES = {
+    "en": "January February March April May June July August September October November December",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
+    "diciembre",
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    english, spanish = TEXT[key]
+    return (spanish if lang == "es" else english).format(**values)
+
+
+def month_label(month: str, lang: str) -> str:
+    """``August 2026`` / ``agosto 2026``."""
+    year, number = (int(x) for x in month.split("-"))
+    return f"{MONTH_NAMES['es' if lang == 'es' else 'en'].split()[number - 1]} {year}"
+
+
+def short_month(month: str, lang: str) -> str:
+    """``Aug 2026`` / ``Ago 2026``: a category on a chart's time axis."""
+    name, year = month_label(month, lang).split()
+    return f"{name[:3].capitalize()} {year}"
+
+
+def shift_month(month: str, months: int) -> str:
+    """``YYYY-MM`` moved by ``months`` (negative: back)."""
+    year, number = (int(x) for x in month.split("-"))
+    index = year * 12 + number - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def trend_months(month: str, count: int = TREND_MONTHS) -> list[str]:
+    """The ``count`` months ending with ``month``, oldest first."""
+    return [shift_month(month, -k) for k in range(count - 1, -1, -1)]
+
+
+def month_keys(column: pd.Series) -> pd.Series:
+    """``YYYY-MM`` for each value of a metric's ``month`` column (date, timestamp or text)."""
+    return pd.to_datetime(column).dt.strftime("%Y-%m")
+
+
+def _number(value: Any) -> float | None:
+    if value is None or pd.isna(value):
+        return None
+    return float(value)
+
+
+# --- what the report holds --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What a report holds, for the page and the command line to tell the user."""
+
+    month: str
+    sheets: tuple[str, ...]
+    services: tuple[str, ...]
+    applications: tuple[str, ...]
+    charts: int
+    no_data: tuple[str, ...]  # "sheet: section: why" for each section without data
+
+    def text(self) -> str:
+        gaps = f"; {len(self.no_data)} sections without data" if self.no_data else ""
+        return (
+            f"report for {self.month}: {len(self.sheets)} sheets ({len(self.services)} services, "
+            f"{len(self.applications)} applications), {self.charts} charts{gaps}"
+        )
+
+
+@dataclass
+class Computed:
+    """A metric's table or headline number, or why there is none."""
+
+    frame: pd.DataFrame | None = None
+    value: float | None = None
+    missing: str | None = None
+
+
+def find_metric(name: str) -> Metric | None:
+    try:
+        return registry.get(name)
+    except KeyError:
+        return None
+
+
+@dataclass
+class Report:
+    """One report being written: its inputs, the workbook, and what had no data."""
+
+    source: Source
+    month: str
+    lang: str
+    wb: Workbook = field(default_factory=Workbook)
+    no_data: list[str] = field(default_factory=list)
+    charts: int = 0
+    _runs: dict[tuple[str, Filters], Computed] = field(default_factory=dict)
+
+    @property
+    def month_name(self) -> str:
+        return month_label(self.month, self.lang)
+
+    @property
+    def months(self) -> list[str]:
+        return trend_months(self.month)
+
+    def filters(self, period: str | None = None, **scope: str | None) -> Filters:
+        return Filters.from_period(period or self.month, **scope)
+
+    def window(self, **scope: str | None) -> Filters:
+        """The 12 months to the report month."""
+        return self.filters(f"{self.months[0]}:{self.month}", **scope)
+
+    def to_date(self, **scope: str | None) -> Filters:
+        """Everything up to the end of the report month (cumulative figures)."""
+        return Filters(end=self.filters().end, **scope)
+
+    def run(self, name: str, filters: Filters) -> Computed:
+        """The metric's table; each (metric, filters) is computed once per report."""
+        key = (name, filters)
+        if key not in self._runs:
+            metric = find_metric(name)
+            if metric is None:
+                self._runs[key] = Computed(missing=f"the metric {name!r} is not available")
+            else:
+                try:
+                    self._runs[key] = Computed(frame=metric.run(self.source, filters))
+                except MissingData as exc:
+                    self._runs[key] = Computed(missing=str(exc))
+        return self._runs[key]
+
+    def value(self, name: str, filters: Filters) -> Computed:
+        """The metric's headline number (None when the selection has no rows)."""
+        metric = find_metric(name)
+        if metric is None or metric.headline is None:
+            return Computed(missing=f"the metric {name!r} has no headline number")
+        computed = self.run(name, filters)
+        if computed.missing or computed.frame.empty:
+            return computed
+        return Computed(value=_number(metric.headline(computed.frame)))
+
+    def monthly(self, name: str, months: Sequence[str], **scope: str | None) -> dict[str, Computed]:
+        """The headline number of each of ``months`` (consecutive, oldest first).
+
+        A metric whose table has a ``month`` column is computed once over the whole range and
+        its headline applied to each month's rows, as its rows for a month do not depend on the
+        months around it (a test checks this for each such metric); others month by month.
+        """
+        metric = find_metric(name)
+        if metric is None or metric.headline is None or "month" not in metric.columns:
+            return {m: self.value(name, self.filters(m, **scope)) for m in months}
+        computed = self.run(name, self.filters(f"{months[0]}:{months[-1]}", **scope))
+        if computed.missing:
+            return {m: computed for m in months}
+        frame = computed.frame
+        keys = month_keys(frame["month"]).to_numpy() if len(frame) else []
+        values = {}
+        for m in months:
+            rows = frame[keys == m] if len(frame) else frame
+            values[m] = Computed(value=None if rows.empty else _number(metric.headline(rows)))
+        return values
+
+    # --- writing ---
+
+    def sheet(self, title: str) -> SheetWriter:
+        return SheetWriter(self.wb.create_sheet(unique_title(self.wb, title)), self.lang)
+
+    def close(self, writer: SheetWriter, freeze: str | None = "A4") -> None:
+        writer.finish(freeze)
+        self.charts += writer.charts
+
+    def missing(self, w: SheetWriter, section: str, why: str) -> None:
+        w.note(t("no_data", self.lang, why=why))
+        self.no_data.append(f"{w.ws.title}: {section}: {why}")
+
+    def section(
+        self,
+        w: SheetWriter,
+        heading: str,
+        computed: Computed,
+        *,
+        view: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    ) -> Block | None:
+        """A heading and a metric's table (or its ``no data`` line); the block written."""
+        w.heading(heading)
+        block = None
+        if computed.missing:
+            self.missing(w, heading, computed.missing)
+        else:
+            frame = view(computed.frame) if view else computed.frame
+            if frame.empty:
+                w.note(t("no_rows", self.lang, month=self.month_name))
+            else:
+                headers = {c: t(c, self.lang) for c in frame.columns if c in HEADER_KEYS}
+                block = w.table(frame, headers=headers)
+        w.gap()
+        return block
+
+
+def unique_title(wb: Workbook, title: str) -> str:
+    """A valid sheet title not yet used in ``wb`` (long names are cut, repeats numbered)."""
+    base = safe_sheet_title(title)
+    taken = {name.lower() for name in wb.sheetnames}
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    return name
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def build_report(
+    source: Source,
+    month: str,
+    out: Path | str | BinaryIO,
+    *,
+    progress: Progress | None = None,
+    lang: str = "en",
+) -> ReportSummary:
+    """Write the monthly report of ``month`` (``YYYY-MM``) to ``out`` (a path or binary file).
+
+    ``progress(fraction, text)`` is told before each sheet. A section whose metric cannot be
+    computed says ``no data: <why>``; the returned summary lists those sections.
+    """
+    Filters.from_period(month)  # refuses anything but YYYY-MM, before any work
+    lang = "es" if lang == "es" else "en"
+    tell = progress or (lambda fraction, text: None)
+    report = Report(source, month, lang)
+    report.wb.remove(report.wb.active)
+    services = service_names(source)
+    applications = application_names(source)
+    steps = 2 + len(services) + len(applications)
+
+    tell(0.0, t("summary", lang))
+    summary = report.sheet(t("summary", lang))
+    write_summary(report, summary)
+    links: list[tuple[str, str]] = []
+    for i, service in enumerate(services, start=1):
+        tell(i / steps, t("service_title", lang, name=service))
+        links.append((t("service_title", lang, name=service), write_service(report, service)))
+    for i, app in enumerate(applications, start=1 + len(services)):
+        tell(i / steps, t("app_title", lang, name=app))
+        links.append((t("app_title", lang, name=app), write_application(report, app)))
+    write_contents(summary, links)
+    report.close(summary, freeze=None)
+
+    tell((steps - 1) / steps, out.name if isinstance(out, Path) else "xlsx")
+    save_workbook(report.wb, out)
+    tell(1.0, "")
+    return ReportSummary(
+        month=month,
+        sheets=tuple(report.wb.sheetnames),
+        services=tuple(services),
+        applications=tuple(applications),
+        charts=report.charts,
+        no_data=tuple(report.no_data),
+    )
+
+
+def save_workbook(wb: Workbook, out: Path | str | BinaryIO) -> None:
+    """Save to a file object, or to a path atomically (no reader ever sees half a file)."""
+    if not isinstance(out, str | os.PathLike):
+        wb.save(out)
+        return
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def service_names(source: Source) -> list[str]:
+    """Catalog services and any service indicators or tickets name, in name order."""
+    names: set[str] = set()
+    for table in ("services", "indicators", "tickets"):
+        names |= _distinct(source, source.table(table), "service")
+    return sorted(names, key=str.casefold)
+
+
+def application_names(source: Source) -> list[str]:
+    """Portfolio applications; without a portfolio, what work items and tickets resolve to."""
+    names = _distinct(source, source.table("applications"), "application")
+    if not names:
+        for table in (source.work_items(), source.tickets()):
+            names |= _distinct(source, table, "application")
+    return sorted(names, key=str.casefold)
+
+
+def _distinct(source: Source, table, column: str) -> set[str]:
+    values = source.execute(table.select(column).distinct())[column]
+    return {str(v) for v in values.dropna() if str(v).strip()}
+
+
+def record(source: Source, table: str, key: str, name: str) -> dict[str, Any]:
+    """The catalog or portfolio record of ``name`` without its empty fields ({} if none)."""
+    expr = source.table(table)
+    frame = source.execute(expr.filter(expr[key] == name).limit(1))
+    if frame.empty:
+        return {}
+    return {k: v for k, v in frame.iloc[0].to_dict().items() if _present(v)}
+
+
+def _present(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    if hasattr(value, "__len__"):
+        return len(value) > 0
+    return value is not None and not pd.isna(value)
+
+
+def indicators_of(source: Source, service: str | None = None) -> pd.DataFrame:
+    """The catalog's indicators. Columns: service, indicator, metric, target, direction,
+    amber_threshold."""
+    table = source.table("indicators")
+    if service is not None:
+        table = table.filter(table.service == service)
+    columns = ["service", "indicator", "metric", "target", "direction", "amber_threshold"]
+    return source.execute(table.select(*columns).order_by(["service", "indicator"]))
+
+
+# --- Summary ----------------------------------------------------------------------------------
+
+
+def write_summary(report: Report, w: SheetWriter) -> None:
+    lang = report.lang
+    when = datetime.now().strftime("%Y-%m-%d %H:%M")
+    w.title(f"{t('title', lang)}: {report.month_name}", t("generated", lang, when=when))
+    write_key_figures(report, w)
+    write_scorecard(report, w)
+    heading = t("health", lang, month=report.month_name)
+    report.section(w, heading, report.run("portfolio-health", report.filters()))
+    write_risks(report, w, t("top_risks", lang, month=report.month_name))
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    pillar: str
+    metric: Metric
+    now: Computed
+    previous: Computed
+    target: float | None
+    status: str | None
+
+    @property
+    def change(self) -> float | None:
+        if self.now.value is None or self.previous.value is None:
+            return None
+        return self.now.value - self.previous.value
+
+
+def key_figures(report: Report) -> list[KeyFigure]:
+    """Each pillar's headline metrics this month and the month before, judged where the
+    catalog gives every service the same target for that metric."""
+    indicators = indicators_of(report.source)
+    previous = shift_month(report.month, -1)
+    figures = []
+    for pillar, names in PILLARS:
+        for name in names:
+            metric = find_metric(name)
+            if metric is None or metric.headline is None:
+                continue
+            values = report.monthly(name, [previous, report.month])
+            now = values[report.month]
+            target, amber = common_target(indicators, name)
+            judged = target is not None and metric.unit in JUDGED_UNITS
+            figures.append(
+                KeyFigure(
+                    pillar=t(pillar, report.lang),
+                    metric=metric,
+                    now=now,
+                    previous=values[previous],
+                    target=target if judged else None,
+                    status=status.judge(now.value, target, metric.direction, amber)
+                    if judged
+                    else None,
+                )
+            )
+    return figures
+
+
+def common_target(indicators: pd.DataFrame, metric: str) -> tuple[float | None, float | None]:
+    """The catalog's target and amber threshold for ``metric``, if every service agrees."""
+    rows = indicators[indicators["metric"] == metric]
+    pairs = {(_number(r.target), _number(r.amber_threshold)) for r in rows.itertuples()}
+    return pairs.pop() if len(pairs) == 1 else (None, None)
+
+
+def write_key_figures(report: Report, w: SheetWriter) -> None:
+    lang = report.lang
+    heading = t("key_figures", lang, month=report.month_name)
+    w.heading(heading)
+    figures = key_figures(report)
+    if not figures:
+        report.missing(w, heading, "no metric is registered")
+        return
+    w.header(
+        [
+            t("pillar", lang),
+            t("indicator", lang),
+            t("value", lang),
+            t("unit", lang),
+            month_label(shift_month(report.month, -1), lang),
+            t("change", lang),
+            t("target", lang),
+            t("status", lang),
+            t("definition", lang),
+        ]
+    )
+    for figure in figures:
+        metric, fmt, row = figure.metric, unit_format(figure.metric.unit), w.row
+        w.cell(row, 1, figure.pillar)
+        w.cell(row, 2, metric.label)
+        definition = metric.definition
+        if figure.now.missing:
+            w.cell(row, 3, status.badge(status.GREY, lang)).font = NOTE_FONT
+            definition = f"{t('no_data', lang, why=figure.now.missing)}\n{definition}"
+            report.no_data.append(f"{w.ws.title}: {metric.label}: {figure.now.missing}")
+        else:
+            w.cell(row, 3, figure.now.value, fmt)
+        w.cell(row, 4, metric.unit)
+        w.cell(row, 5, figure.previous.value, fmt)
+        w.cell(row, 6, figure.change, CHANGE)
+        w.cell(row, 7, figure.target, fmt)
+        if figure.status is not None:
+            w.status_cell(row, 8, figure.status)
+        w.cell(row, 9, definition).alignment = WRAP
+        w.row += 1
+    w.widths[9] = 60
+    w.gap()
+
+
+SCORECARD_VIEW = ("service", "indicator", "value", "unit", "target", "status")
+
+
+def write_scorecard(report: Report, w: SheetWriter, service: str | None = None) -> None:
+    """The catalog scorecard of the month (one service's indicators, or every service's)."""
+    lang = report.lang
+    heading = t(
+        "scorecard" if service is None else "indicators_month", lang, month=report.month_name
+    )
+    # Each indicator is judged on its own service's data, so one run serves every sheet.
+    computed = report.run("scorecard", report.filters())
+    if service is None:
+        view = scorecard_view
+    else:
+
+        def view(frame: pd.DataFrame) -> pd.DataFrame:
+            return scorecard_view(frame[frame["service"] == service]).drop(columns="service")
+
+    block = report.section(w, heading, computed, view=view)
+    if block is not None:
+        shown = view(computed.frame)
+        for r, unit in zip(range(block.first_row, block.last_row + 1), shown["unit"], strict=True):
+            for name in ("value", "target"):
+                cell = w.ws.cell(row=r, column=block.columns[name])
+                cell.number_format = unit_format(unit or "")
+
+
+def scorecard_view(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[list(SCORECARD_VIEW)]
+
+
+def write_risks(report: Report, w: SheetWriter, heading: str, **scope: str | None) -> None:
+    report.section(w, heading, report.run("risks", report.filters(**scope)), view=top_open_risks)
+
+
+def top_open_risks(frame: pd.DataFrame) -> pd.DataFrame:
+    """Open risks, highest score first, at most :data:`TOP_RISKS`."""
+    frame = frame[frame["status"].astype(str).str.lower() == "open"]
+    return frame.sort_values("score", ascending=False, kind="stable").head(TOP_RISKS)
+
+
+def write_contents(w: SheetWriter, links: Sequence[tuple[str, str]]) -> None:
+    """A link to every other sheet, at the end of the Summary."""
+    w.heading(t("contents", w.lang))
+    for text, sheet in links:
+        cell = w.cell(w.row, 1, text)
+        cell.hyperlink = f"#'{sheet}'!A1"
+        cell.font = Font(color=LINK_COLOUR, underline="single")
+        w.row += 1
+
+
+# --- a sheet per service ----------------------------------------------------------------------
+
+
+def write_service(report: Report, service: str) -> str:
+    """The service's sheet; its title."""
+    lang = report.lang
+    w = report.sheet(t("service_sheet", lang, name=service))
+    info = record(report.source, "services", "service", service)
+    subtitle = " · ".join(str(info[k]) for k in ("description", "state") if k in info)
+    w.title(t("service_title", lang, name=service), subtitle or None)
+    write_indicators(report, w, service)
+    heading = t("sla_by_priority", lang, month=report.month_name)
+    report.section(w, heading, report.run("sla-by-priority", report.filters(service=service)))
+    write_sla_trend(report, w, t("tickets_trend", lang, month=report.month_name), service=service)
+    heading = t("effort", lang, month=report.month_name)
+    report.section(w, heading, report.run("effort", report.filters(service=service)))
+    write_service_applications(report, w, service)
+    report.close(w)
+    return w.ws.title
+
+
+def indicator_trend(report: Report, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Month by month over the window: each indicator's value and its target (for charts).
+
+    Columns: month, then per indicator ``<indicator>`` and ``<indicator> · target``.
+    """
+    table: dict[str, list[Any]] = {"month": [short_month(m, report.lang) for m in report.months]}
+    for ind in indicators.itertuples(index=False):
+        values = report.monthly(ind.metric, report.months, service=ind.service)
+        table[ind.indicator] = [values[m].value for m in report.months]
+        table[target_column(ind.indicator, report.lang)] = [_number(ind.target)] * TREND_MONTHS
+    return pd.DataFrame(table)
+
+
+def target_column(indicator: str, lang: str) -> str:
+    return f"{indicator} · {t('target', lang).lower()}"
+
+
+def write_indicators(report: Report, w: SheetWriter, service: str) -> None:
+    """The service's indicators this month (the scorecard), then month by month with charts."""
+    lang = report.lang
+    indicators = indicators_of(report.source, service)
+    if indicators.empty:
+        heading = t("indicators_month", lang, month=report.month_name)
+        w.heading(heading)
+        report.missing(w, heading, t("no_indicators", lang))
+        w.gap()
+        return
+    write_scorecard(report, w, service)
+    w.heading(t("indicators_trend", lang, month=report.month_name))
+    trend = indicator_trend(report, indicators)
+    block = w.table(trend, headers={"month": t("month", lang)})
+    units = {ind.indicator: _unit(ind.metric) for ind in indicators.itertuples(index=False)}
+    for name, col in block.columns.items():
+        fmt = unit_format(units.get(name.split(" · ")[0]) or "")
+        for r in range(block.first_row, block.last_row + 1):
+            w.ws.cell(row=r, column=col).number_format = fmt
+    for slot, ind in enumerate(indicators["indicator"][:INDICATOR_CHARTS]):
+        chart = line_chart(
+            w.ws,
+            block,
+            "month",
+            ind,
+            target=target_column(ind, lang),
+            title=f"{ind}, {units.get(ind) or ''}",
+        )
+        w.chart(chart, block, slot=slot)
+    w.gap()
+
+
+def _unit(metric_name: str) -> str | None:
+    metric = find_metric(metric_name)
+    return metric.unit if metric else None
+
+
+def write_sla_trend(report: Report, w: SheetWriter, heading: str, **scope: str | None) -> None:
+    """SLA compliance month by month over the window, against the service's target."""
+    lang = report.lang
+    computed = report.run("sla-compliance", report.window(**scope))
+    w.heading(heading)
+    if computed.missing:
+        report.missing(w, heading, computed.missing)
+        w.gap()
+        return
+    monthly = monthly_sla(computed.frame, report.months)
+    monthly["month"] = [short_month(m, lang) for m in monthly["month"]]
+    target = sla_target(report, scope.get("service"))
+    if target is not None:
+        monthly["target_pct"] = target
+    block = w.table(monthly, headers={"month": t("month", lang), "target_pct": t("target", lang)})
+    metric = find_metric("sla-compliance")
+    chart = line_chart(
+        w.ws,
+        block,
+        "month",
+        "compliance_pct",
+        target="target_pct" if target is not None else None,
+        title=f"{metric.label}, %",
+    )
+    w.chart(chart, block)
+    w.gap()
+
+
+def monthly_sla(frame: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """The sla-compliance table summed over the services in scope, one row per month.
+
+    Columns: month (YYYY-MM), tickets, met_sla, compliance_pct (empty without tickets).
+    """
+    data = frame.assign(month=month_keys(frame["month"]) if len(frame) else frame["month"])
+    sums = data.groupby("month")[["tickets", "met_sla"]].sum()
+    out = pd.DataFrame({"month": months}).join(sums, on="month")
+    out[["tickets", "met_sla"]] = out[["tickets", "met_sla"]].fillna(0).astype(int)
+    pct = out["met_sla"] / out["tickets"].where(out["tickets"] > 0) * 100
+    out["compliance_pct"] = pct.astype(float)
+    return out
+
+
+def sla_target(report: Report, service: str | None) -> float | None:
+    """The service's SLA compliance target, if the catalog gives exactly one."""
+    if service is None:
+        return None
+    rows = indicators_of(report.source, service)
+    targets = rows[rows["metric"] == "sla-compliance"]["target"]
+    return _number(targets.iloc[0]) if len(targets) == 1 else None
+
+
+def write_service_applications(report: Report, w: SheetWriter, service: str) -> None:
+    heading = t("applications", report.lang, month=report.month_name)
+    if report.source.execute(report.source.applications_of_service(service)).empty:
+        w.heading(heading)
+        report.missing(w, heading, t("no_applications", report.lang))
+        return
+    report.section(w, heading, report.run("portfolio-health", report.filters(service=service)))
+
+
+# --- a sheet per application ------------------------------------------------------------------
+
+
+def write_application(report: Report, app: str) -> str:
+    """The application's sheet; its title."""
+    lang = report.lang
+    w = report.sheet(t("app_sheet", lang, name=app))
+    info = record(report.source, "applications", "application", app)
+    parts = [", ".join(map(str, info["services"]))] if "services" in info else []
+    parts += [str(info[k]) for k in ("criticality", "owner", "lifecycle") if k in info]
+    w.title(t("app_title", lang, name=app), " · ".join(parts) or None)
+    heading = t("app_health", lang, month=report.month_name)
+    report.section(w, heading, report.run("portfolio-health", report.filters(application=app)))
+    write_delivery(report, w, app)
+    write_throughput(report, w, app)
+    heading = t("lead_time", lang, month=report.month_name)
+    report.section(w, heading, report.run("lead-time", report.filters(application=app)))
+    write_sla_trend(report, w, t("incidents", lang, month=report.month_name), application=app)
+    heading = t("cost", lang, month=report.month_name)
+    report.section(w, heading, report.run("earned-value", report.to_date(application=app)))
+    heading = t("budget", lang, month=report.month_name)
+    report.section(w, heading, report.run("budget-variance", report.filters(application=app)))
+    write_risks(report, w, t("risks", lang, month=report.month_name), application=app)
+    report.close(w)
+    return w.ws.title
+
+
+def write_delivery(report: Report, w: SheetWriter, app: str) -> None:
+    """Committed against completed points per sprint, as columns (committed outlined)."""
+    heading = t("delivery", report.lang, month=report.month_name)
+    computed = report.run("velocity", report.window(application=app))
+    block = report.section(w, heading, computed, view=lambda f: f[list(VELOCITY_VIEW)])
+    if block is not None:
+        metric = find_metric("velocity")
+        chart = bar_chart(
+            w.ws,
+            block,
+            "sprint",
+            ["committed_points", "completed_points"],
+            plan="committed_points",
+            title=f"{metric.label}, {metric.unit}",
+        )
+        w.chart(chart, block)
+
+
+def write_throughput(report: Report, w: SheetWriter, app: str) -> None:
+    """Items done per month over the window, as columns."""
+    heading = t("flow", report.lang, month=report.month_name)
+    values = report.monthly("throughput", report.months, application=app)
+    missing = next((c.missing for c in values.values() if c.missing), None)
+    w.heading(heading)
+    if missing:
+        report.missing(w, heading, missing)
+        w.gap()
+        return
+    metric = find_metric("throughput")
+    frame = pd.DataFrame(
+        {
+            "month": [short_month(m, report.lang) for m in report.months],
+            "items": [int(values[m].value or 0) for m in report.months],
+        }
+    )
+    block = w.table(frame, headers={"month": t("month", report.lang)})
+    chart = bar_chart(w.ws, block, "month", ["items"], title=f"{metric.label}, {metric.unit}")
+    w.chart(chart, block)
+    w.gap()

@@ -1,0 +1,562 @@
+"""Delivery (sprints): commitment, completion, say/do, velocity, stability, forecast.
+
+Definitions as in Jira's velocity chart. Only stories, tasks, bugs and the like count: epics
+never, and sub-tasks never carry points (their parent does). The heavy part (every item x every
+sprint it was in) is aggregated by the backend through Ibis; what is left is one row per team
+sprint, ordered, judged closed and turned into velocity / forecast in pandas and numpy.
+
+Sprint order: by the calendar's start date where the calendar dates every sprint of the team,
+else natural name order (``Sprint 9`` before ``Sprint 10``).
+An item's **last** sprint is the last of its sprints in that order (not the export's column
+order). Closed: a sprint with a calendar end date is closed when it ended before the as-of date;
+a sprint without one is closed unless it is the latest of its team.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from pmo_metrics.metrics.common import (
+    DONE,
+    as_frame,
+    estimable_work,
+    natural_key,
+    scoped_work_items,
+)
+from pmo_metrics.metrics.registry import MissingData, metric
+from pmo_metrics.metrics.source import Filters, Source
+
+VELOCITY_WINDOW = 3  # last N closed sprints in the velocity (Jira's average line)
+STABILITY_WINDOW = 6  # last N closed sprints in the stability CV
+FORECAST_TRIALS = 10_000
+FORECAST_SEED = 20_260_401
+DEFAULT_SPRINT_DAYS = 14
+SCOPE = ("period", "service", "application", "team")
+
+NO_SPRINTS = (
+    "no sprints: {what} needs work items with sprints (the Jira export's Sprint columns or the "
+    "Azure DevOps Iteration Path); upload one on the Import page or with "
+    "`python -m pmo_metrics import FILE`"
+)
+
+VELOCITY_COLUMNS = (
+    "team",
+    "sprint",
+    "sprint_order",
+    "start_date",
+    "end_date",
+    "closed",
+    "committed_points",
+    "completed_points",
+    "say_do_ratio",
+    "carry_over_points",
+    "committed_items",
+    "completed_items",
+    "unestimated_items",
+)
+
+
+# --- Ibis: the per-sprint aggregates -----------------------------------------------------------
+
+
+def sprint_memberships(items: ir.Table) -> ir.Table:
+    """One row per (item, sprint it was in), estimable items only.
+
+    Columns: team, item_key, sprint, estimate, is_done.
+    """
+    work = estimable_work(items)
+    rows = work.select(
+        "team",
+        "item_key",
+        "estimate",
+        is_done=work.status_category == DONE,
+        sprint=work.sprints.unnest(),
+    )
+    return rows.filter(rows.sprint.notnull() & (rows.sprint.strip() != ""))
+
+
+def sprint_commitments(items: ir.Table) -> ir.Table:
+    """Sum of estimates of the items that were in each sprint (an item counts in each of its
+    sprints; unestimated items count 0).
+
+    Columns: team, sprint, committed_items, estimated_points.
+    """
+    rows = sprint_memberships(items)
+    return rows.group_by(["team", "sprint"]).aggregate(
+        committed_items=rows.count(),
+        estimated_points=rows.estimate.sum().fill_null(0.0),
+    )
+
+
+def done_by_sprint_list(items: ir.Table) -> ir.Table:
+    """Done estimable items grouped by their team and full list of sprints; the last sprint of
+    each list is found after execution, in natural / calendar order (few distinct lists).
+
+    Columns: team, sprints, completed_items, completed_points, unestimated_items.
+    """
+    work = estimable_work(items)
+    done = work.filter((work.status_category == DONE) & (work.sprints.length() > 0))
+    return done.group_by(["team", "sprints"]).aggregate(
+        completed_items=done.count(),
+        completed_points=done.estimate.sum().fill_null(0.0),
+        unestimated_items=done.estimate.isnull().sum(),
+    )
+
+
+def calendar(sprints: ir.Table) -> ir.Table:
+    """The sprint calendar. Columns: team, sprint, start_date, end_date, calendar_committed."""
+    return sprints.select(
+        "team", "sprint", "start_date", "end_date", calendar_committed=sprints.committed_points
+    )
+
+
+# --- pandas: order, closed, velocity -------------------------------------------------------------
+
+
+def ordered_sprints(pairs: pd.DataFrame, cal: pd.DataFrame, *, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Every sprint of each team, numbered in natural / calendar order and judged closed.
+
+    ``pairs``: team, sprint (sprints items were in); ``cal``: the calendar.
+    Columns: team, sprint, sprint_order, start_date, end_date, calendar_committed, closed.
+    """
+    frame = pd.concat([pairs[["team", "sprint"]], cal[["team", "sprint"]]], ignore_index=True)
+    frame = frame.drop_duplicates().merge(cal, on=["team", "sprint"], how="left")
+    frame["start_date"] = pd.to_datetime(frame["start_date"])
+    frame["end_date"] = pd.to_datetime(frame["end_date"])
+    # Calendar order only where the calendar dates every sprint of the team: a partial calendar
+    # cannot place the undated sprints, so such a team falls back to natural name order.
+    frame["_by_date"] = frame.groupby("team")["start_date"].transform(lambda s: s.notna().all())
+    frame["_date"] = frame["start_date"].where(frame["_by_date"])
+    frame["_natural"] = frame["sprint"].map(natural_key)
+    frame = frame.sort_values(["team", "_date", "_natural"], kind="stable")
+    frame["sprint_order"] = frame.groupby("team").cumcount() + 1
+    latest = frame.groupby("team")["sprint_order"].transform("max")
+    frame["closed"] = np.where(
+        frame["end_date"].notna(),
+        frame["end_date"] < as_of,
+        frame["sprint_order"] < latest,
+    ).astype(bool)
+    return frame.drop(columns=["_by_date", "_date", "_natural"]).reset_index(drop=True)
+
+
+def last_sprints(done: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
+    """Done aggregates moved to the last sprint (in ``order``) of each sprint list.
+
+    Columns: team, sprint, completed_items, completed_points, unestimated_items.
+    """
+    rank = {(t, s): o for t, s, o in order[["team", "sprint", "sprint_order"]].itertuples(False)}
+
+    def last(team: str, sprints: object) -> str | None:
+        names = [s for s in (sprints if sprints is not None else []) if s and str(s).strip()]
+        return max(names, key=lambda s: rank.get((team, s), 0)) if names else None
+
+    frame = done.assign(
+        sprint=[last(t, s) for t, s in zip(done["team"], done["sprints"], strict=True)]
+    )
+    sums = ["completed_items", "completed_points", "unestimated_items"]
+    return frame.dropna(subset=["sprint"]).groupby(["team", "sprint"], as_index=False)[sums].sum()
+
+
+def sprint_velocity(
+    commitments: pd.DataFrame,
+    completions: pd.DataFrame,
+    order: pd.DataFrame,
+    *,
+    calendar_commitment: bool = True,
+) -> pd.DataFrame:
+    """Committed and completed points per team sprint, in sprint order.
+
+    Committed = the calendar's commitment where given (and ``calendar_commitment``), else the
+    sum of estimates of the items that were in the sprint; completed = estimates of Done items
+    whose last sprint it is; say/do = completed / committed (empty when committed is 0);
+    carry-over = committed - completed. Columns: ``VELOCITY_COLUMNS``.
+    """
+    frame = order.merge(commitments, on=["team", "sprint"], how="left").merge(
+        completions, on=["team", "sprint"], how="left"
+    )
+    counts = ["committed_items", "completed_items", "unestimated_items"]
+    frame[counts] = frame[counts].fillna(0).astype("int64")
+    frame["estimated_points"] = frame["estimated_points"].fillna(0.0).astype(float)
+    frame["completed_points"] = frame["completed_points"].fillna(0.0).astype(float)
+    committed = frame["estimated_points"]
+    if calendar_commitment:
+        committed = frame["calendar_committed"].astype(float).fillna(committed)
+    frame["committed_points"] = committed
+    frame["say_do_ratio"] = (frame["completed_points"] / committed).where(committed != 0)
+    frame["carry_over_points"] = committed - frame["completed_points"]
+    for column in ("start_date", "end_date"):
+        frame[column] = [None if pd.isna(v) else v.date() for v in frame[column]]
+    return frame.sort_values(["team", "sprint_order"]).reset_index(drop=True)
+
+
+def team_velocity(
+    velocity: pd.DataFrame, *, window: int = VELOCITY_WINDOW, stability: int = STABILITY_WINDOW
+) -> pd.DataFrame:
+    """Per team: mean and median completed points (and items) over the last ``window`` closed
+    sprints; stability = sample standard deviation / mean over the last ``stability`` closed.
+
+    Columns: team, sprints, velocity_mean, velocity_median, velocity_items_mean,
+    stability_cv, closed_sprints.
+    """
+    rows = []
+    closed = velocity[velocity["closed"]].sort_values(["team", "sprint_order"])
+    for team, group in closed.groupby("team", sort=True):
+        recent = group.tail(window)
+        spread = group.tail(stability)["completed_points"].to_numpy(float)
+        mean6 = spread.mean() if spread.size else np.nan
+        cv = spread.std(ddof=1) / mean6 if spread.size >= 2 and mean6 else np.nan
+        rows.append(
+            {
+                "team": team,
+                "sprints": len(recent),
+                "velocity_mean": float(recent["completed_points"].mean()),
+                "velocity_median": float(np.median(recent["completed_points"].to_numpy(float))),
+                "velocity_items_mean": float(recent["completed_items"].mean()),
+                "stability_cv": float(cv),
+                "closed_sprints": len(group),
+            }
+        )
+    return pd.DataFrame(rows, columns=VELOCITY_STATS_COLUMNS)
+
+
+VELOCITY_STATS_COLUMNS = (
+    "team",
+    "sprints",
+    "velocity_mean",
+    "velocity_median",
+    "velocity_items_mean",
+    "stability_cv",
+    "closed_sprints",
+)
+
+
+# --- from the store ------------------------------------------------------------------------------
+
+
+def velocity_table(source: Source, filters: Filters, *, what: str = "velocity") -> pd.DataFrame:
+    """The velocity table for a selection (see :func:`sprint_velocity`); raises MissingData
+    when nothing in the store has a sprint."""
+    items = scoped_work_items(source, filters)
+    commitments = source.execute(sprint_commitments(items))
+    cal = _calendar_in_scope(source, filters, teams=commitments["team"].unique())
+    if commitments.empty and cal.empty and not _any_sprint(source):
+        raise MissingData(NO_SPRINTS.format(what=what))
+    completions_by_list = source.execute(done_by_sprint_list(items))
+    order = ordered_sprints(commitments, cal, as_of=filters.as_of)
+    order = _sprints_in_period(order, commitments, filters)
+    if order.empty:
+        return as_frame(order, VELOCITY_COLUMNS)
+    completions = last_sprints(completions_by_list, order)
+    narrowed = bool(filters.application or filters.service)
+    table = sprint_velocity(commitments, completions, order, calendar_commitment=not narrowed)
+    return as_frame(table, VELOCITY_COLUMNS)
+
+
+def _any_sprint(source: Source) -> bool:
+    items = source.table("work_items")
+    has_sprint = items.filter(items.sprints.length() > 0).count()
+    cal = source.table("sprints").count()
+    return int(source.execute(has_sprint)) + int(source.execute(cal)) > 0
+
+
+def _calendar_in_scope(source: Source, filters: Filters, *, teams: object) -> pd.DataFrame:
+    """Calendar rows of the selected teams. Under an application or service filter only the
+    teams that have selected items (the calendar is per team, not per application)."""
+    cal = calendar(source.table("sprints"))
+    if filters.team:
+        cal = cal.filter(cal.team == filters.team)
+    frame = source.execute(cal)
+    if filters.application or filters.service:
+        frame = frame[frame["team"].isin(list(teams))]
+    return frame
+
+
+def _sprints_in_period(order: pd.DataFrame, commitments: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """Sprints whose calendar end date falls in the period; undated sprints are kept (their
+    dates are unknown). Calendar sprints without items that have not started are dropped."""
+    keep = pd.Series(True, index=order.index)
+    has_items = order.set_index(["team", "sprint"]).index.isin(
+        commitments.set_index(["team", "sprint"]).index
+    )
+    keep &= has_items | (order["start_date"] < f.as_of)
+    if f.start:
+        keep &= order["end_date"].isna() | (order["end_date"] >= pd.Timestamp(f.start))
+    if f.end:
+        keep &= order["end_date"].isna() | (order["end_date"] < pd.Timestamp(f.end))
+    return order[keep].reset_index(drop=True)
+
+
+# --- headline numbers ----------------------------------------------------------------------------
+
+
+def velocity_headline(frame: pd.DataFrame) -> float | None:
+    """Mean completed points over each team's last 3 closed sprints, summed over the teams."""
+    stats = team_velocity(frame)
+    return float(stats["velocity_mean"].sum()) if len(stats) else None
+
+
+def say_do_headline(frame: pd.DataFrame) -> float | None:
+    closed = frame[frame["closed"].astype(bool)]
+    committed = float(closed["committed_points"].sum())
+    return float(closed["completed_points"].sum()) / committed if committed else None
+
+
+# --- registered metrics --------------------------------------------------------------------------
+
+
+@metric(
+    name="velocity",
+    label="Sprint velocity",
+    unit="pts",
+    direction="higher",
+    definition=(
+        "Per sprint: committed points (estimates of every item that was in the sprint, an "
+        "item in several sprints counting in each; the sprint calendar's commitment wins "
+        "where given) and completed points (estimates of Done items whose last sprint it is). "
+        "Epics and sub-task estimates never count. Velocity = mean completed points of the "
+        "last 3 closed sprints (Jira's average line), summed over the selected teams."
+    ),
+    family="delivery",
+    columns=VELOCITY_COLUMNS,
+    needs=("work_items", "sprints"),
+    dimensions=SCOPE,
+    headline=velocity_headline,
+)
+def compute_velocity(source: Source, filters: Filters) -> pd.DataFrame:
+    return velocity_table(source, filters)
+
+
+SAY_DO_COLUMNS = (
+    "team",
+    "sprint",
+    "sprint_order",
+    "closed",
+    "committed_points",
+    "completed_points",
+    "say_do_ratio",
+)
+
+
+@metric(
+    name="say-do",
+    label="Say/do ratio",
+    unit="ratio",
+    direction="higher",
+    definition=(
+        "Completed points / committed points per sprint, empty when nothing was committed; "
+        "for a selection, the sum completed / the sum committed over its closed sprints."
+    ),
+    family="delivery",
+    columns=SAY_DO_COLUMNS,
+    needs=("work_items", "sprints"),
+    dimensions=SCOPE,
+    headline=say_do_headline,
+)
+def compute_say_do(source: Source, filters: Filters) -> pd.DataFrame:
+    return as_frame(velocity_table(source, filters, what="say/do"), SAY_DO_COLUMNS)
+
+
+@metric(
+    name="velocity-stats",
+    label="Velocity and stability",
+    unit="pts",
+    direction="higher",
+    definition=(
+        "Per team: mean and median completed points over the last 3 closed sprints, mean "
+        "Done items (velocity by item count, for unestimated work), and stability = sample "
+        "standard deviation / mean of completed points over the last 6 closed sprints."
+    ),
+    family="delivery",
+    columns=VELOCITY_STATS_COLUMNS,
+    needs=("work_items", "sprints"),
+    dimensions=SCOPE,
+    headline=lambda frame: float(frame["velocity_mean"].sum()),
+)
+def compute_velocity_stats(source: Source, filters: Filters) -> pd.DataFrame:
+    return as_frame(team_velocity(velocity_table(source, filters)), VELOCITY_STATS_COLUMNS)
+
+
+UNESTIMATED_COLUMNS = ("team", "sprint", "sprint_order", "done_items", "unestimated_items")
+
+
+@metric(
+    name="unestimated",
+    label="Unestimated Done items",
+    unit="items",
+    direction="lower",
+    definition=(
+        "Done items (no epics, no sub-tasks) completed in each sprint that carry no estimate: "
+        "they add nothing to velocity in points; velocity by item count covers them."
+    ),
+    family="delivery",
+    columns=UNESTIMATED_COLUMNS,
+    needs=("work_items",),
+    dimensions=SCOPE,
+    headline=lambda frame: float(frame["unestimated_items"].sum()),
+)
+def compute_unestimated(source: Source, filters: Filters) -> pd.DataFrame:
+    table = velocity_table(source, filters, what="unestimated items")
+    return as_frame(table.rename(columns={"completed_items": "done_items"}), UNESTIMATED_COLUMNS)
+
+
+# --- forecast ------------------------------------------------------------------------------------
+
+FORECAST_COLUMNS = (
+    "team",
+    "remaining_points",
+    "remaining_items",
+    "unestimated_remaining",
+    "sample_sprints",
+    "sample_points",
+    "sprint_days",
+    "from_date",
+    "p50_sprints",
+    "p85_sprints",
+    "p95_sprints",
+    "p50_date",
+    "p85_date",
+    "p95_date",
+)
+
+
+def remaining_backlog(items: ir.Table) -> ir.Table:
+    """Not-Done estimable items per team. Columns: team, remaining_points, remaining_items,
+    unestimated_remaining."""
+    work = estimable_work(items)
+    open_ = work.filter(work.status_category != DONE)
+    return open_.group_by("team").aggregate(
+        remaining_points=open_.estimate.sum().fill_null(0.0),
+        remaining_items=open_.count(),
+        unestimated_remaining=open_.estimate.isnull().sum(),
+    )
+
+
+def sprints_needed(
+    remaining: float, samples: np.ndarray, *, trials: int = FORECAST_TRIALS, seed: int = 0
+) -> np.ndarray:
+    """Monte Carlo: for each trial, sprints drawn (with replacement) from ``samples`` until
+    their sum reaches ``remaining``. NaN trials when the samples can never get there."""
+    rng = np.random.default_rng(seed)
+    if remaining <= 0:
+        return np.zeros(trials)
+    if samples.size == 0 or samples.max() <= 0:
+        return np.full(trials, np.nan)
+    needed = np.full(trials, np.nan)
+    done = np.zeros(trials)
+    drawn = 0
+    # Draw in blocks so that a long tail (small samples, big backlog) does not need one huge array.
+    block = max(8, int(np.ceil(remaining / samples.mean())) * 2)
+    while np.isnan(needed).any():
+        draws = rng.choice(samples, size=(trials, block), replace=True)
+        totals = done[:, None] + np.cumsum(draws, axis=1)
+        reached = totals >= remaining
+        first = np.where(reached.any(axis=1), reached.argmax(axis=1), -1)
+        todo = np.isnan(needed)
+        hit = todo & (first >= 0)
+        needed[hit] = drawn + first[hit] + 1
+        done = totals[:, -1]
+        drawn += block
+    return needed
+
+
+def sprint_days(order: pd.DataFrame) -> float:
+    """A team's sprint length in days: the median gap between consecutive calendar start dates,
+    else the median calendar duration (start to end inclusive), else 14 days."""
+    dated = order.dropna(subset=["start_date"]).sort_values("start_date")
+    starts = pd.to_datetime(dated["start_date"])
+    gaps = starts.diff().dt.days.dropna()
+    if len(gaps):
+        return float(np.median(gaps))
+    both = dated.dropna(subset=["end_date"])
+    if len(both):
+        spans = (pd.to_datetime(both["end_date"]) - pd.to_datetime(both["start_date"])).dt.days
+        return float(np.median(spans + 1))
+    return float(DEFAULT_SPRINT_DAYS)
+
+
+def team_forecast(
+    team: str,
+    remaining: float,
+    velocity: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp,
+    window: int = VELOCITY_WINDOW,
+) -> dict:
+    """The forecast of one team from its velocity table (every sprint of the team, in order).
+
+    Samples: completed points of the last ``window`` closed sprints; dates counted from the end
+    of the last closed sprint (else the as-of date), each sprint needed adding the sprint length,
+    a fractional percentile rounded up to whole sprints.
+    """
+    closed = velocity[velocity["closed"]].sort_values("sprint_order")
+    samples = closed.tail(window)["completed_points"].to_numpy(float)
+    seed = zlib.crc32(f"{FORECAST_SEED}:{team}".encode())
+    needed = sprints_needed(remaining, samples, seed=seed)
+    length = sprint_days(velocity)
+    last_end = closed["end_date"].dropna()
+    # as_of is exclusive (the first moment after the period): its last day is the day before.
+    today = (pd.Timestamp(as_of) - pd.Timedelta(seconds=1)).normalize()
+    start = pd.Timestamp(last_end.iloc[-1]) if len(last_end) else today
+    row = {
+        "team": team,
+        "sample_sprints": int(samples.size),
+        "sample_points": ", ".join(f"{v:g}" for v in samples),
+        "sprint_days": length,
+        "from_date": start.date(),
+    }
+    finite = needed[~np.isnan(needed)]
+    for q in (50, 85, 95):
+        if finite.size < needed.size:  # the samples can never finish the backlog
+            row[f"p{q}_sprints"], row[f"p{q}_date"] = np.nan, None
+            continue
+        value = float(np.percentile(needed, q))
+        row[f"p{q}_sprints"] = value
+        row[f"p{q}_date"] = (start + pd.Timedelta(days=np.ceil(value) * length)).date()
+    return row
+
+
+@metric(
+    name="forecast",
+    label="Forecast to finish the backlog",
+    unit="sprints",
+    direction="lower",
+    definition=(
+        "Monte Carlo over 10,000 trials (seeded): each sprint's completed points drawn with "
+        "replacement from the team's last 3 closed sprints until the remaining backlog "
+        "(estimates of not-Done items, no epics, no sub-tasks) is done; P50 / P85 / P95 of the "
+        "sprints needed and the dates they imply from the end of the last closed sprint "
+        "(sprint length from the calendar, else 14 days)."
+    ),
+    family="delivery",
+    columns=FORECAST_COLUMNS,
+    needs=("work_items", "sprints"),
+    dimensions=("service", "application", "team"),
+    headline=lambda frame: float(frame["p85_sprints"].max()),
+)
+def compute_forecast(source: Source, filters: Filters) -> pd.DataFrame:
+    # The history is every sprint up to the as-of date, whatever the period's first month.
+    history = Filters(
+        end=filters.end,
+        service=filters.service,
+        application=filters.application,
+        team=filters.team,
+    )
+    velocity = velocity_table(source, history, what="the forecast")
+    backlog = source.execute(remaining_backlog(scoped_work_items(source, filters)))
+    rows = []
+    for record in backlog.sort_values("team").itertuples(index=False):
+        team_sprints = velocity[velocity["team"] == record.team]
+        row = team_forecast(
+            record.team, float(record.remaining_points), team_sprints, as_of=history.as_of
+        )
+        row.update(
+            remaining_points=float(record.remaining_points),
+            remaining_items=int(record.remaining_items),
+            unestimated_remaining=int(record.unestimated_remaining),
+        )
+        rows.append(row)
+    return as_frame(pd.DataFrame(rows), FORECAST_COLUMNS)

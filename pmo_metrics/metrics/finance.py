@@ -1,0 +1,209 @@
+"""Finance: earned value (PV, EV, AC and the indices derived from them) and budget variance.
+
+The costs sheet holds, per application and month, the month's budget and actual cost, and the
+planned value, earned value (or % complete) and BAC cumulative to date. So:
+
+- AC (actual cost to date) = the running sum of the monthly ``actual`` up to the month;
+- PV = ``planned_value``, else the running sum of the monthly ``budget``;
+- EV = ``earned_value``, else ``pct_complete`` / 100 x BAC;
+- BAC = the month's ``bac``, else the application's BAC given in any month.
+
+Running sums start at the application's first month, whatever the period filter, because to
+date means to date.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from pmo_metrics.metrics.common import as_frame, pct, ratio
+from pmo_metrics.metrics.registers import date_in_period, require_rows, scoped
+from pmo_metrics.metrics.registry import metric
+from pmo_metrics.metrics.source import Filters, Source
+
+SCOPE = ("period", "service", "application", "team")
+EV_COLUMNS = (
+    "application", "month", "pv", "ev", "ac", "bac",
+    "cv", "sv", "cpi", "spi", "eac", "etc", "vac", "tcpi",
+)  # fmt: skip
+CPI_COLUMNS = ("application", "month", "value", "ev", "ac")
+SPI_COLUMNS = ("application", "month", "value", "ev", "pv")
+BUDGET_COLUMNS = ("application", "month", "budget", "actual", "variance_pct")
+
+
+def _costs(source: Source, filters: Filters) -> ir.Table:
+    require_rows(source, "costs", "Finance")
+    return scoped(source, source.table("costs"), filters)
+
+
+def earned_value(costs: ir.Table, filters: Filters) -> ir.Table:
+    """Earned value per application and month: CV = EV - AC, SV = EV - PV, CPI = EV / AC,
+    SPI = EV / PV, EAC = BAC / CPI, ETC = EAC - AC, VAC = BAC - EAC,
+    TCPI = (BAC - EV) / (BAC - AC); a ratio is empty when its denominator is 0 or empty.
+
+    Rows: the months with an actual cost or an earned-value input (budget-only future months
+    are left out). Columns: application, month, pv, ev, ac, bac, cv, sv, cpi, spi, eac, etc,
+    vac, tcpi.
+    """
+    to_date = ibis.window(group_by="application", order_by="month", preceding=None, following=0)
+    whole = ibis.window(group_by="application")
+    c = costs.mutate(
+        ac=costs.actual.sum().over(to_date),
+        pv=ibis.coalesce(costs.planned_value, costs.budget.sum().over(to_date)),
+        bac_=ibis.coalesce(costs.bac, costs.bac.max().over(whole)),
+    )
+    c = c.filter(
+        date_in_period(c.month, filters)
+        & (c.actual.notnull() | c.earned_value.notnull() | c.pct_complete.notnull())
+    )
+    c = c.mutate(ev=ibis.coalesce(c.earned_value, c.pct_complete / 100.0 * c.bac_))
+    c = c.mutate(cpi=ratio(c.ev, c.ac), spi=ratio(c.ev, c.pv))
+    c = c.mutate(eac=ratio(c.bac_, c.cpi))
+    return c.select(
+        "application",
+        "month",
+        pv=c.pv.cast("float64"),
+        ev=c.ev.cast("float64"),
+        ac=c.ac.cast("float64"),
+        bac=c.bac_.cast("float64"),
+        cv=c.ev - c.ac,
+        sv=c.ev - c.pv,
+        cpi=c.cpi,
+        spi=c.spi,
+        eac=c.eac,
+        etc=c.eac - c.ac,
+        vac=c.bac_ - c.eac,
+        tcpi=ratio(c.bac_ - c.ev, c.bac_ - c.ac),
+    ).order_by(["application", "month"])
+
+
+def budget_variance(costs: ir.Table, filters: Filters) -> ir.Table:
+    """Budget variance % per application and month = (actual - budget) / budget x 100 (empty when
+    the budget is 0 or either figure is missing). Columns: application, month, budget, actual,
+    variance_pct."""
+    c = costs.filter(
+        date_in_period(costs.month, filters) & (costs.budget.notnull() | costs.actual.notnull())
+    )
+    return c.select(
+        "application",
+        "month",
+        budget=c.budget.cast("float64"),
+        actual=c.actual.cast("float64"),
+        variance_pct=pct(c.actual - c.budget, c.budget),
+    ).order_by(["application", "month"])
+
+
+# --- headlines ----------------------------------------------------------------------------------
+
+
+def _latest_month(frame: pd.DataFrame, *needed: str) -> pd.DataFrame:
+    known = frame.dropna(subset=list(needed))
+    return known[known["month"] == known["month"].max()] if len(known) else known
+
+
+def _index_at_latest_month(frame: pd.DataFrame, numerator: str, denominator: str) -> float | None:
+    """Sum(numerator) / sum(denominator) over the applications at the latest month of the
+    selection (the figures are cumulative, so the latest month is the status to date)."""
+    latest = _latest_month(frame, numerator, denominator)
+    den = float(latest[denominator].sum())
+    return None if latest.empty or den == 0 else float(latest[numerator].sum()) / den
+
+
+def cpi_headline(frame: pd.DataFrame) -> float | None:
+    return _index_at_latest_month(frame, "ev", "ac")
+
+
+def spi_headline(frame: pd.DataFrame) -> float | None:
+    return _index_at_latest_month(frame, "ev", "pv")
+
+
+def budget_variance_headline(frame: pd.DataFrame) -> float | None:
+    """(sum actual - sum budget) / sum budget x 100 over the months with both figures."""
+    both = frame.dropna(subset=["budget", "actual"])
+    budget = float(both["budget"].sum())
+    return (
+        None if both.empty or budget == 0 else (float(both["actual"].sum()) - budget) / budget * 100
+    )
+
+
+# --- registered metrics -------------------------------------------------------------------------
+
+_EV_DEFINITION = (
+    "Earned value per application and month: CV = EV − AC, SV = EV − PV, CPI = EV ÷ AC, "
+    "SPI = EV ÷ PV, EAC = BAC ÷ CPI, ETC = EAC − AC, VAC = BAC − EAC, "
+    "TCPI = (BAC − EV) ÷ (BAC − AC); PV, EV and AC are cumulative to the month."
+)
+
+
+@metric(
+    name="earned-value",
+    label="Earned value",
+    unit="EUR",
+    direction="neutral",
+    definition=_EV_DEFINITION + " Headline: CPI at the latest month, all applications together.",
+    family="finance",
+    columns=EV_COLUMNS,
+    needs=("costs", "applications"),
+    dimensions=SCOPE,
+    headline=cpi_headline,
+)
+def earned_value_metric(source: Source, filters: Filters) -> pd.DataFrame:
+    return as_frame(source.execute(earned_value(_costs(source, filters), filters)), EV_COLUMNS)
+
+
+@metric(
+    name="cpi",
+    label="Cost performance index (CPI)",
+    unit="ratio",
+    direction="higher",
+    definition="CPI = EV ÷ AC, cumulative to the month (1 = on budget, below 1 = over cost); "
+    "over several applications, ΣEV ÷ ΣAC at the latest month.",
+    family="finance",
+    columns=CPI_COLUMNS,
+    needs=("costs", "applications"),
+    dimensions=SCOPE,
+    headline=cpi_headline,
+)
+def cpi_metric(source: Source, filters: Filters) -> pd.DataFrame:
+    ev = earned_value(_costs(source, filters), filters)
+    return as_frame(source.execute(ev.select("application", "month", "ev", "ac", value=ev.cpi)),
+                    CPI_COLUMNS)  # fmt: skip
+
+
+@metric(
+    name="spi",
+    label="Schedule performance index (SPI)",
+    unit="ratio",
+    direction="higher",
+    definition="SPI = EV ÷ PV, cumulative to the month (1 = on schedule, below 1 = behind); "
+    "over several applications, ΣEV ÷ ΣPV at the latest month.",
+    family="finance",
+    columns=SPI_COLUMNS,
+    needs=("costs", "applications"),
+    dimensions=SCOPE,
+    headline=spi_headline,
+)
+def spi_metric(source: Source, filters: Filters) -> pd.DataFrame:
+    ev = earned_value(_costs(source, filters), filters)
+    return as_frame(source.execute(ev.select("application", "month", "ev", "pv", value=ev.spi)),
+                    SPI_COLUMNS)  # fmt: skip
+
+
+@metric(
+    name="budget-variance",
+    label="Budget variance",
+    unit="%",
+    direction="lower",
+    definition="Budget variance % = (actual − budget) ÷ budget × 100 per application and month; "
+    "over a selection, (Σactual − Σbudget) ÷ Σbudget × 100 over the months with both figures.",
+    family="finance",
+    columns=BUDGET_COLUMNS,
+    needs=("costs", "applications"),
+    dimensions=SCOPE,
+    headline=budget_variance_headline,
+)
+def budget_variance_metric(source: Source, filters: Filters) -> pd.DataFrame:
+    return as_frame(source.execute(budget_variance(_costs(source, filters), filters)),
+                    BUDGET_COLUMNS)  # fmt: skip

@@ -1,0 +1,273 @@
+"""The applications portfolio: open demand, and each application's health with the dimension
+that set its colour.
+
+Health judges nine dimensions per application, each the headline of a registry metric for that
+application over the period: open demand, throughput, lead time P85, say/do, incidents opened,
+SLA compliance, effort hours, cost variance and open high / critical risks. A dimension is
+judged against the targets of the services the application belongs to: the indicators of those
+services whose metric is the dimension's metric. With several, the strictest wins (the highest
+target where higher is better, the lowest where lower is; on a tie the first service by name).
+A dimension without such an indicator is grey and not judged; so is one without data. Health is
+the worst judged dimension (grey when none is judged) and ``reason`` names the dimension(s) that
+set it, e.g. "SLA compliance 82.0% < target 95%".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pmo_metrics.metrics import registry, status
+from pmo_metrics.metrics.common import as_frame, done_date, estimable_work, scoped_work_items
+from pmo_metrics.metrics.common import timestamp as timestamp_literal
+from pmo_metrics.metrics.finance import budget_variance_headline
+from pmo_metrics.metrics.registry import MissingData, metric
+from pmo_metrics.metrics.scorecard import indicator_value
+from pmo_metrics.metrics.source import Filters, Source
+
+SCOPE = ("period", "service", "application", "team")
+OPEN_DEMAND_COLUMNS = ("application", "open_items")
+NO_WORK_ITEMS = (
+    "no work items: open demand needs a Jira or Azure DevOps export; upload one on the Data page "
+    "or with `python -m pmo_metrics import FILE`"
+)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    column: str
+    label: str
+    metric: str
+    # Values per application read from the metric's own table (one run for every application),
+    # where that table has a row per application; else the headline is asked per application.
+    by_application: Callable[[pd.DataFrame], pd.Series] | None = None
+
+
+def _sum_by_app(column: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda frame: frame.groupby("application")[column].sum()
+
+
+def _headline_by_app(
+    headline: Callable[[pd.DataFrame], float | None],
+) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda frame: pd.Series(
+        {app: headline(rows) for app, rows in frame.groupby("application")}, dtype=float
+    )
+
+
+DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension("open_demand", "Open demand", "open-demand", _sum_by_app("open_items")),
+    Dimension("throughput", "Throughput", "throughput", _sum_by_app("items")),
+    Dimension("lead_time_p85", "Lead time P85", "lead-time",
+              lambda frame: frame.set_index("application")["p85_days"]),
+    Dimension("say_do", "Say/do ratio", "say-do"),
+    Dimension("incidents_opened", "Incidents opened", "tickets-opened"),
+    Dimension("sla_compliance", "SLA compliance", "sla-compliance"),
+    Dimension("effort_hours", "Effort", "effort", _sum_by_app("hours")),
+    Dimension("cost_variance_pct", "Cost variance", "budget-variance",
+              _headline_by_app(budget_variance_headline)),
+    Dimension("open_high_risks", "Open high and critical risks", "open-high-risks",
+              lambda frame: frame.groupby("application").size()),
+)  # fmt: skip
+HEALTH_COLUMNS = (
+    "application", "status", "icon", "reason",
+    *(c for d in DIMENSIONS for c in (d.column, f"{d.column}_status")),
+)  # fmt: skip
+
+# Units written after a number in a reason; counts and ratios read fine bare.
+_SPELLED_UNITS = {"h": " h", "days": " days", "pts": " pts", "EUR": " EUR"}
+
+
+# --- open demand ---------------------------------------------------------------------------------
+
+
+def open_demand(items, filters: Filters):
+    """Work items open at the as-of moment (created before it and not Done by then), epics and
+    sub-tasks excluded, per application. Columns: application, open_items."""
+    work = estimable_work(items)
+    as_of = timestamp_literal(filters.as_of)
+    finished = done_date(work)
+    done_by = (work.status_category == "Done") & (finished.isnull() | (finished < as_of))
+    open_ = work.filter((work.created.isnull() | (work.created < as_of)) & ~done_by)
+    return open_.group_by("application").aggregate(open_items=open_.count()).order_by("application")
+
+
+@metric(
+    name="open-demand",
+    label="Open demand",
+    unit="items",
+    direction="neutral",
+    definition="Work items open at the end of the period (created by then and not Done by "
+    "then), epics and sub-tasks excluded, per application; headline: how many.",
+    family="portfolio",
+    columns=OPEN_DEMAND_COLUMNS,
+    needs=("work_items", "applications"),
+    dimensions=SCOPE,
+    headline=lambda frame: float(frame["open_items"].sum()),
+    empty_value=0.0,
+)
+def open_demand_metric(source: Source, filters: Filters) -> pd.DataFrame:
+    if source.count("work_items") == 0:
+        raise MissingData(NO_WORK_ITEMS)
+    expr = open_demand(scoped_work_items(source, filters), filters)
+    return as_frame(source.execute(expr), OPEN_DEMAND_COLUMNS)
+
+
+# --- health --------------------------------------------------------------------------------------
+
+
+def dimension_values(
+    source: Source, dim: Dimension, applications: list[str], period: Filters
+) -> dict[str, float | None]:
+    """Each application's value of ``dim`` over ``period``: the metric's headline for that
+    application (None without data or when the registry lacks the metric)."""
+    registry.load_all()
+    m = registry.REGISTRY.get(dim.metric)
+    if m is None:
+        return {}
+    if dim.by_application is not None and "application" in m.columns:
+        try:
+            frame = m.run(source, period)
+        except MissingData:
+            return {}
+        series = dim.by_application(frame) if len(frame) else pd.Series(dtype=float)
+        values = {a: series.get(a, m.empty_value) for a in applications}
+        return {a: None if v is None or pd.isna(v) else float(v) for a, v in values.items()}
+    return {
+        a: indicator_value(
+            source, dim.metric, Filters(start=period.start, end=period.end, application=a)
+        )
+        for a in applications
+    }
+
+
+def strictest_target(candidates: pd.DataFrame) -> pd.Series | None:
+    """Of several indicators on one metric, the hardest to meet (see the module docstring)."""
+    if candidates.empty:
+        return None
+    ordered = candidates.sort_values("service", kind="stable")
+    way = str(ordered.iloc[0]["direction"]).strip().lower()
+    same = ordered[ordered["direction"].str.strip().str.lower() == way]
+    pick = same["target"].idxmax() if way == "higher" else same["target"].idxmin()
+    return same.loc[pick]
+
+
+def _number(value: float, unit: str | None) -> str:
+    if unit == "%":
+        return f"{value:.1f}%"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
+    return text + _SPELLED_UNITS.get(unit or "", "")
+
+
+def _target(value: float, unit: str | None) -> str:
+    return f"{value:g}" + ("%" if unit == "%" else _SPELLED_UNITS.get(unit or "", ""))
+
+
+def explain(judged: list[tuple[Dimension, float | None, pd.Series | None, str]]) -> str:
+    """Why an application has its health: the dimensions that set the colour."""
+    health = status.worst(s for *_, s in judged)
+    if health in (status.RED, status.AMBER):
+        parts = []
+        for dim, value, target, s in judged:
+            if s != health:
+                continue
+            unit = registry.REGISTRY[dim.metric].unit
+            op = "<" if str(target["direction"]).strip().lower() == "higher" else ">"
+            parts.append(
+                f"{dim.label} {_number(value, unit)} {op} target {_target(target['target'], unit)}"
+            )
+        return "; ".join(parts)
+    with_target = [t for _, _, t, _ in judged if t is not None]
+    if health == status.GREEN:
+        n = sum(1 for *_, s in judged if s == status.GREEN)
+        return f"all {n} dimension(s) with a target on target"
+    if not with_target:
+        return "not judged: its services have no indicator on these dimensions"
+    return "not judged: no data for the dimensions with a target"
+
+
+def portfolio_applications(source: Source, filters: Filters) -> pd.DataFrame:
+    """The portfolio's applications in scope with their services. Columns: application,
+    services."""
+    apps = source.table("applications")
+    apps = source.filter_scope(apps, Filters(application=filters.application, team=filters.team))
+    if filters.service:
+        apps = apps.filter(apps.services.contains(filters.service))
+    return source.execute(apps.select("application", "services"))
+
+
+def portfolio_health(source: Source, filters: Filters) -> pd.DataFrame:
+    """Each application's health and dimensions. Columns: HEALTH_COLUMNS."""
+    period = Filters(start=filters.start, end=filters.end)
+    portfolio = portfolio_applications(source, filters)
+    services_of = {r.application: _as_list(r.services) for r in portfolio.itertuples()}
+    applications = sorted(set(services_of) | _applications_with_data(source, filters, period))
+    if not applications:
+        return as_frame(pd.DataFrame(), HEALTH_COLUMNS)
+    indicators = source.execute(source.table("indicators"))
+    rows = {a: {"application": a} for a in applications}
+    judged: dict[str, list] = {a: [] for a in applications}
+    for dim in DIMENSIONS:
+        values = dimension_values(source, dim, applications, period)
+        on_metric = indicators[indicators["metric"] == dim.metric]
+        for a in applications:
+            value = values.get(a)
+            target = strictest_target(on_metric[on_metric["service"].isin(services_of.get(a, []))])
+            s = status.GREY if target is None else status.judge(
+                value, target["target"], target["direction"], target["amber_threshold"]
+            )  # fmt: skip
+            rows[a][dim.column] = value
+            rows[a][f"{dim.column}_status"] = s
+            judged[a].append((dim, value, target, s))
+    for a in applications:
+        health = status.worst(s for *_, s in judged[a])
+        rows[a].update(status=health, icon=status.icon(health), reason=explain(judged[a]))
+    return as_frame(pd.DataFrame(list(rows.values())), HEALTH_COLUMNS)
+
+
+def _as_list(services: object) -> list[str]:
+    if services is None or isinstance(services, float):  # NULL comes back as None or NaN
+        return []
+    return [services] if isinstance(services, str) else [str(s) for s in services]
+
+
+def _applications_with_data(source: Source, filters: Filters, period: Filters) -> set[str]:
+    """Applications outside the portfolio that have data (a Jira project, an ADO project, a
+    configuration item), only when no service / team filter narrows to portfolio ones."""
+    if filters.service or filters.team:
+        return set()
+    names: set[str] = set()
+    for table in (source.work_items(), source.tickets()):
+        names |= set(source.execute(table.select("application").distinct())["application"].dropna())
+    if filters.application:
+        names &= {filters.application}
+    return names
+
+
+def share_green(frame: pd.DataFrame) -> float | None:
+    judged = frame[frame["status"] != status.GREY]
+    return None if judged.empty else float((judged["status"] == status.GREEN).mean() * 100)
+
+
+@metric(
+    name="portfolio-health",
+    label="Portfolio health",
+    unit="%",
+    direction="higher",
+    definition="Per application: open demand, throughput, lead time P85, say/do, incidents "
+    "opened, SLA compliance, effort hours, cost variance and open high / critical risks, each "
+    "judged against the strictest target of the application's services (grey without a target "
+    "or data); health is the worst judged dimension, and the reason names it. Headline: share "
+    "of judged applications that are green.",
+    family="portfolio",
+    columns=HEALTH_COLUMNS,
+    needs=("applications", "indicators", "work_items", "tickets", "effort", "costs", "risks"),
+    dimensions=SCOPE,
+    headline=share_green,
+)
+def portfolio_health_metric(source: Source, filters: Filters) -> pd.DataFrame:
+    return portfolio_health(source, filters)

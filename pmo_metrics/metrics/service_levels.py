@@ -1,0 +1,381 @@
+"""Service levels (ITSM): tickets opened and resolved, SLA compliance, MTTR, backlog, reopen rate.
+
+The store holds one row per ticket (an event-log export is reduced to each ticket's last state
+on import), so every count here counts tickets, not rows. Months are calendar months of the
+export's local time.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from pmo_metrics.metrics.common import (
+    as_frame,
+    complete_grid,
+    days_between,
+    exact_quantile,
+    hours_between,
+    month_start,
+    pct,
+    period_months,
+    scoped_tickets,
+)
+from pmo_metrics.metrics.registry import MissingData, metric
+from pmo_metrics.metrics.source import Filters, Source
+
+SCOPE = ("period", "service", "application")
+FAR_FUTURE = pd.Timestamp("9999-01-01")
+NO_TICKETS = (
+    "no tickets: {what} needs an ITSM ticket export (ServiceNow incidents or requests); "
+    "upload one on the Import page or with `python -m pmo_metrics import FILE`"
+)
+NO_SLA = (
+    "no SLA data: SLA compliance needs the export's SLA flag (ServiceNow `Made SLA` / "
+    "`made_sla`, or `has_breached`) or the catalog's resolution targets per service and "
+    "priority (resolution targets sheet of the PMO workbook, Data page)"
+)
+NO_REOPEN = (
+    "no reopen counts: the reopen rate needs the ticket export's `reopen_count` (ServiceNow "
+    "`Reopen count`) column; export it with the tickets and import again"
+)
+
+
+def _require_tickets(source: Source, what: str) -> None:
+    if source.count("tickets") == 0:
+        raise MissingData(NO_TICKETS.format(what=what))
+
+
+def resolved_in_period(tickets: ir.Table, f: Filters) -> ir.Table:
+    """Tickets resolved inside the period, with ``month`` (of resolution) and
+    ``resolution_hours``."""
+    rows = tickets.filter(tickets.resolved.notnull() & Source.in_period(tickets.resolved, f))
+    return rows.mutate(
+        month=month_start(rows.resolved),
+        resolution_hours=hours_between(rows.opened, rows.resolved),
+    )
+
+
+def _monthly(source: Source, expr: ir.Table, f: Filters, counts: list[str]) -> pd.DataFrame:
+    """Execute a per (service, month) aggregate and give every month of the range a row."""
+    frame = source.execute(expr)
+    return complete_grid(frame, ["service"], "month", period_months(f, frame["month"]), counts)
+
+
+# --- opened / resolved ---------------------------------------------------------------------------
+
+COUNT_COLUMNS = ("service", "month", "tickets")
+
+
+@metric(
+    name="tickets-opened",
+    label="Tickets opened",
+    unit="tickets",
+    direction="neutral",
+    definition="Tickets opened in each month, by opening date, per service.",
+    family="service_levels",
+    columns=COUNT_COLUMNS,
+    needs=("tickets",),
+    dimensions=SCOPE,
+    headline=lambda frame: float(frame["tickets"].sum()),
+    empty_value=0.0,
+)
+def compute_tickets_opened(source: Source, filters: Filters) -> pd.DataFrame:
+    _require_tickets(source, "tickets opened")
+    t = scoped_tickets(source, filters)
+    t = t.filter(Source.in_period(t.opened, filters)).mutate(month=month_start(t.opened))
+    counts = t.group_by(["service", "month"]).aggregate(tickets=t.count())
+    return as_frame(_monthly(source, counts, filters, ["tickets"]), COUNT_COLUMNS)
+
+
+@metric(
+    name="tickets-resolved",
+    label="Tickets resolved",
+    unit="tickets",
+    direction="higher",
+    definition="Tickets resolved in each month, by resolution date, per service.",
+    family="service_levels",
+    columns=COUNT_COLUMNS,
+    needs=("tickets",),
+    dimensions=SCOPE,
+    headline=lambda frame: float(frame["tickets"].sum()),
+    empty_value=0.0,
+)
+def compute_tickets_resolved(source: Source, filters: Filters) -> pd.DataFrame:
+    _require_tickets(source, "tickets resolved")
+    t = resolved_in_period(scoped_tickets(source, filters), filters)
+    counts = t.group_by(["service", "month"]).aggregate(tickets=t.count())
+    return as_frame(_monthly(source, counts, filters, ["tickets"]), COUNT_COLUMNS)
+
+
+# --- SLA -----------------------------------------------------------------------------------------
+
+
+def sla_judged(tickets: ir.Table, targets: ir.Table, f: Filters) -> ir.Table:
+    """Resolved tickets of the period with ``met``: the export's SLA flag where present, else
+    resolution hours <= the catalog's target for the ticket's service and priority; NULL when
+    neither exists (the ticket cannot be judged)."""
+    resolved = resolved_in_period(tickets, f)
+    target = targets.select(
+        t_service=targets.service, t_priority=targets.priority, target_hours=targets.target_hours
+    )
+    joined = resolved.left_join(
+        target,
+        [resolved.service == target.t_service, resolved.priority == target.t_priority],
+    )
+    computed = joined.resolution_hours <= joined.target_hours
+    return joined.mutate(met=ibis.coalesce(joined.made_sla, computed))
+
+
+def sla_counts(judged: ir.Table, by: list[str]) -> ir.Table:
+    """Columns: ``by``, resolved, unjudged, tickets (judged), met_sla, compliance_pct."""
+    known = judged.met.notnull()
+    return (
+        judged.group_by(by)
+        .aggregate(
+            resolved=judged.count(),
+            unjudged=(~known).sum(),
+            tickets=known.sum(),
+            met_sla=judged.met.fill_null(False).sum(),
+        )
+        .mutate(compliance_pct=lambda t: pct(t.met_sla, t.tickets))
+    )
+
+
+def _sla_frame(source: Source, filters: Filters, by: list[str]) -> pd.DataFrame:
+    _require_tickets(source, "SLA compliance")
+    tickets = scoped_tickets(source, filters)
+    judged = sla_judged(tickets, source.table("resolution_targets"), filters)
+    frame = source.execute(sla_counts(judged, by).order_by(by))
+    if len(frame) and frame["resolved"].sum() and not frame["tickets"].sum():
+        raise MissingData(NO_SLA)
+    return frame
+
+
+def sla_headline(frame: pd.DataFrame) -> float | None:
+    """Met / judged x 100 over every row of the selection."""
+    tickets = float(frame["tickets"].sum())
+    return float(frame["met_sla"].sum()) / tickets * 100 if tickets else None
+
+
+SLA_COLUMNS = ("service", "month", "tickets", "met_sla", "compliance_pct", "resolved", "unjudged")
+
+
+@metric(
+    name="sla-compliance",
+    label="SLA compliance",
+    unit="%",
+    direction="higher",
+    definition=(
+        "Tickets resolved in the month that met their SLA / tickets resolved in the month x "
+        "100 (ServiceNow's % resolved in time). Met = the export's SLA flag where it has one, "
+        "else resolved - opened <= the catalog's resolution target for the service and "
+        "priority; tickets with neither are left out of both and counted as unjudged."
+    ),
+    family="service_levels",
+    columns=SLA_COLUMNS,
+    needs=("tickets", "resolution_targets"),
+    dimensions=SCOPE,
+    headline=sla_headline,
+)
+def compute_sla_compliance(source: Source, filters: Filters) -> pd.DataFrame:
+    frame = _sla_frame(source, filters, ["service", "month"])
+    months = period_months(filters, frame["month"])
+    frame = complete_grid(
+        frame, ["service"], "month", months, ["tickets", "met_sla", "resolved", "unjudged"]
+    )
+    if not frame.empty:
+        frame["compliance_pct"] = (frame["met_sla"] / frame["tickets"] * 100).where(
+            frame["tickets"] > 0
+        )
+    return as_frame(frame, SLA_COLUMNS)
+
+
+SLA_PRIORITY_COLUMNS = (
+    "service",
+    "priority",
+    "tickets",
+    "met_sla",
+    "compliance_pct",
+    "resolved",
+    "unjudged",
+)
+
+
+@metric(
+    name="sla-by-priority",
+    label="SLA compliance by priority",
+    unit="%",
+    direction="higher",
+    definition=(
+        "SLA compliance (tickets that met their SLA / tickets resolved x 100) over the whole "
+        "period, per service and priority (1 critical .. 5 planning)."
+    ),
+    family="service_levels",
+    columns=SLA_PRIORITY_COLUMNS,
+    needs=("tickets", "resolution_targets"),
+    dimensions=SCOPE,
+    headline=sla_headline,
+)
+def compute_sla_by_priority(source: Source, filters: Filters) -> pd.DataFrame:
+    return as_frame(_sla_frame(source, filters, ["service", "priority"]), SLA_PRIORITY_COLUMNS)
+
+
+# --- MTTR ----------------------------------------------------------------------------------------
+
+MTTR_COLUMNS = ("service", "month", "tickets", "mttr_hours", "p90_hours")
+
+
+@metric(
+    name="mttr",
+    label="Mean time to resolve",
+    unit="h",
+    direction="lower",
+    definition=(
+        "Mean hours from opened to resolved over the tickets resolved in the month, with the "
+        "P90 (linear interpolation); the headline is the mean over the whole selection."
+    ),
+    family="service_levels",
+    columns=MTTR_COLUMNS,
+    needs=("tickets",),
+    dimensions=SCOPE,
+    headline=lambda f: (
+        float((f["mttr_hours"] * f["tickets"]).sum() / f["tickets"].sum())
+        if f["tickets"].sum()
+        else None
+    ),
+)
+def compute_mttr(source: Source, filters: Filters) -> pd.DataFrame:
+    _require_tickets(source, "MTTR")
+    t = resolved_in_period(scoped_tickets(source, filters), filters)
+    t = t.filter(t.resolution_hours.notnull())
+    per_month = t.group_by(["service", "month"]).aggregate(
+        tickets=t.count(),
+        mttr_hours=t.resolution_hours.mean(),
+        p90_hours=exact_quantile(t.resolution_hours, 0.90),
+    )
+    frame = source.execute(per_month.order_by(["service", "month"]))
+    return as_frame(frame, MTTR_COLUMNS)
+
+
+# --- backlog -------------------------------------------------------------------------------------
+
+BACKLOG_COLUMNS = (
+    "service",
+    "month",
+    "open_tickets",
+    "mean_age_days",
+    "p90_age_days",
+    "measured_at",
+)
+
+
+def month_ends(months: list[pd.Timestamp], as_of: pd.Timestamp) -> pd.DataFrame:
+    """Where each month's backlog is measured: the month's end (the first moment of the next
+    month), or the as-of moment for a month not over yet. Columns: month, measured_at."""
+    ends = [min(m + pd.DateOffset(months=1), as_of) for m in months]
+    return pd.DataFrame({"month": pd.to_datetime(months), "measured_at": pd.to_datetime(ends)})
+
+
+def open_at(tickets: ir.Table, points: ir.Table) -> ir.Table:
+    """Each ticket open at each measuring point: opened before it and not yet resolved (or
+    closed) then. Tickets closed without any date are left out (when they ended is unknown).
+
+    Columns: service, month, measured_at, age_days.
+    """
+    ended = ibis.coalesce(tickets.resolved, tickets.closed)
+    ended = ibis.ifelse(
+        ended.isnull() & tickets.is_open, ibis.timestamp(FAR_FUTURE.to_pydatetime()), ended
+    )
+    spans = tickets.select("service", "opened", ended_at=ended).filter(
+        lambda t: t.ended_at.notnull()
+    )
+    pairs = spans.join(
+        points, [spans.opened < points.measured_at, spans.ended_at >= points.measured_at]
+    )
+    return pairs.select(
+        "service", "month", "measured_at", age_days=days_between(pairs.opened, pairs.measured_at)
+    )
+
+
+@metric(
+    name="ticket-backlog",
+    label="Ticket backlog",
+    unit="tickets",
+    direction="lower",
+    definition=(
+        "Tickets open at each month end (opened before it, resolved or closed after it), per "
+        "service, with their mean and P90 age in days; the headline is the latest month's."
+    ),
+    family="service_levels",
+    columns=BACKLOG_COLUMNS,
+    needs=("tickets",),
+    dimensions=SCOPE,
+    headline=lambda f: float(f[f["month"] == f["month"].max()]["open_tickets"].sum()),
+    empty_value=0.0,
+)
+def compute_ticket_backlog(source: Source, filters: Filters) -> pd.DataFrame:
+    _require_tickets(source, "the ticket backlog")
+    tickets = scoped_tickets(source, filters)
+    if filters.start:
+        months = period_months(filters)
+    else:  # every month from the first ticket's to the as-of month
+        first = source.execute(tickets.opened.min())
+        seen = [first, filters.as_of - pd.Timedelta(seconds=1)] if pd.notna(first) else []
+        months = period_months(filters, seen)
+    if not months:
+        return as_frame(pd.DataFrame(), BACKLOG_COLUMNS)
+    points = ibis.memtable(month_ends(months, filters.as_of))
+    rows = open_at(tickets, points)
+    per_month = rows.group_by(["service", "month", "measured_at"]).aggregate(
+        open_tickets=rows.count(),
+        mean_age_days=rows.age_days.mean(),
+        p90_age_days=exact_quantile(rows.age_days, 0.90),
+    )
+    frame = source.execute(per_month)
+    ends = month_ends(months, filters.as_of)
+    frame = complete_grid(
+        frame.drop(columns="measured_at"), ["service"], "month", months, ["open_tickets"]
+    ).merge(ends, on="month")
+    return as_frame(frame, BACKLOG_COLUMNS)
+
+
+# --- reopen rate ---------------------------------------------------------------------------------
+
+REOPEN_COLUMNS = ("service", "month", "resolved", "reopened", "reopen_rate_pct")
+
+
+@metric(
+    name="reopen-rate",
+    label="Reopen rate",
+    unit="%",
+    direction="lower",
+    definition=(
+        "Resolved tickets with a reopen count above 0 / resolved tickets x 100, per month of "
+        "resolution, over the tickets whose export has the reopen count."
+    ),
+    family="service_levels",
+    columns=REOPEN_COLUMNS,
+    needs=("tickets",),
+    dimensions=SCOPE,
+    headline=lambda f: (
+        float(f["reopened"].sum() / f["resolved"].sum() * 100) if f["resolved"].sum() else None
+    ),
+)
+def compute_reopen_rate(source: Source, filters: Filters) -> pd.DataFrame:
+    _require_tickets(source, "the reopen rate")
+    raw = source.table("tickets")
+    if int(source.execute(raw.filter(raw.reopen_count.notnull()).count())) == 0:
+        raise MissingData(NO_REOPEN)
+    t = resolved_in_period(scoped_tickets(source, filters), filters)
+    t = t.filter(t.reopen_count.notnull())
+    counts = t.group_by(["service", "month"]).aggregate(
+        resolved=t.count(), reopened=(t.reopen_count > 0).sum()
+    )
+    frame = _monthly(source, counts, filters, ["resolved", "reopened"])
+    if not frame.empty:
+        frame["reopen_rate_pct"] = (frame["reopened"] / frame["resolved"] * 100).where(
+            frame["resolved"] > 0
+        )
+    return as_frame(frame, REOPEN_COLUMNS)

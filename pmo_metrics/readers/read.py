@@ -1,0 +1,307 @@
+"""``read_file``: any supported file to a :class:`ParsedFile`, never raising for bad content."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from pmo_metrics.readers import limits
+from pmo_metrics.readers.base import ParsedFile, Problem
+from pmo_metrics.readers.canonical import Context, build_table
+from pmo_metrics.readers.columns import (
+    IGNORED_SHEETS,
+    match_headers,
+    normalise,
+    synonym_index,
+    table_for_sheet,
+)
+from pmo_metrics.readers.detect import TABLE_OF_SOURCE, source_of_headers, table_of_headers
+from pmo_metrics.readers.files import (
+    FileRefused,
+    RawSheet,
+    kind_of_bytes,
+    sniff_delimiter,
+    text_sheet,
+    workbook_sheets,
+)
+from pmo_metrics.store.tables import table_specs
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb"}
+SPANISH_HEADERS = {
+    normalise(w)
+    for w in (
+        "Clave",
+        "Estado",
+        "Creada",
+        "Creado",
+        "Resuelta",
+        "Resuelto",
+        "Prioridad",
+        "Servicio",
+        "Aplicación",
+        "Horas",
+        "Persona",
+        "Rol",
+        "Fecha",
+        "Presupuesto",
+        "Riesgo",
+        "Probabilidad",
+        "Impacto",
+        "Resumen",
+        "Número",
+        "Abierto",
+        "Cerrado",
+        "Puntos de historia",
+        "Tipo",
+        "Responsable",
+        "Equipo",
+        "Mes",
+        "Título",
+        "Descripción",
+        "Etiquetas",
+        "Proyecto",
+    )
+}
+HOW_TO_MAP = (
+    "Give a column mapping once and reuse it: on the command line "
+    "`python -m pmo_metrics import FILE --save-mapping NAME --target TABLE "
+    '--map "Header=column" ...` (later imports: `--mapping NAME`), or map the columns on the '
+    "dashboard's Data page."
+)
+
+
+def read_file(
+    path: str | Path,
+    *,
+    source: str | None = None,
+    mapping: dict[str, str] | None = None,
+    target: str | None = None,
+    display_name: str | None = None,
+) -> ParsedFile:
+    """Read one file into canonical rows; every problem is in ``ParsedFile.problems``.
+
+    ``source`` forces the kind (jira | azure_devops | servicenow | pmo_template); ``mapping``
+    ({file header: canonical column}) with ``target`` (a canonical table) reads a file no
+    detector knows. ``display_name`` is the name used in messages (uploads are temp files).
+    """
+    path = Path(path)
+    name = display_name or path.name
+    try:
+        size = path.stat().st_size
+        if size > limits.MAX_UPLOAD_BYTES:
+            return _refused(
+                name,
+                "",
+                Problem(
+                    name,
+                    f"a file of at most "
+                    f"{limits.MAX_UPLOAD_BYTES >> 20} MB; this one "
+                    f"has {size >> 20} MB",
+                ),
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return _refused(name, "", Problem(name, f"a file that can be opened ({exc.strerror})"))
+    digest = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        return _refused(
+            name,
+            digest,
+            Problem(
+                name,
+                "a file with a header row and data rows; the file is empty (0 bytes)"
+                if not data
+                else "a file with a header row and data rows; the file is blank",
+            ),
+        )
+    try:
+        sheets = _raw_sheets(data, name, path.suffix.lower(), _wanted(mapping))
+    except FileRefused as refused:
+        return _refused(name, digest, refused.problem)
+    parsed = ParsedFile(name, digest, source or "unknown")
+    parsed.rows_read = sum(len(s) for s in sheets)
+    _read_sheets(parsed, sheets, source=source, mapping=mapping, target=target)
+    return parsed
+
+
+def _refused(name: str, digest: str, problem: Problem) -> ParsedFile:
+    return ParsedFile(name, digest, "unknown", problems=[problem])
+
+
+def _wanted(mapping: dict[str, str] | None):
+    """Headers worth converting: any table's synonym, or a header the mapping names."""
+    known = {key for table in table_specs() for key in synonym_index(table)}
+    known |= {normalise(h) for h in (mapping or {})}
+
+    def wanted(header: str) -> bool:
+        bare = normalise(re.sub(r"\(.*?\)|\[.*?\]|\*", "", header))
+        return normalise(header) in known or bare in known
+
+    return wanted
+
+
+def _raw_sheets(data: bytes, name: str, suffix: str, wanted=None) -> list[RawSheet]:
+    kind = kind_of_bytes(data)
+    if kind in ("workbook", "ole2"):
+        sheets = workbook_sheets(data, name)
+        if not sheets:
+            raise FileRefused(
+                Problem(name, "a workbook with a header row and data rows; every sheet is empty")
+            )
+        return sheets
+    if kind == "text" and suffix in EXCEL_SUFFIXES:
+        raise FileRefused(
+            Problem(
+                name,
+                f"an Excel workbook ({suffix}); this file is a text "
+                "(CSV) file renamed: rename it to .csv or export it "
+                "again as .xlsx",
+            )
+        )
+    if kind == "pdf":
+        raise FileRefused(
+            Problem(
+                name,
+                "a CSV or Excel file; this file is a PDF document"
+                + (" renamed " + suffix if suffix else ""),
+            )
+        )
+    if kind == "binary":
+        raise FileRefused(
+            Problem(name, "a CSV or Excel file; this file has binary content that is neither")
+        )
+    return [text_sheet(data, name, wanted)]
+
+
+def _read_sheets(
+    parsed: ParsedFile,
+    sheets: list[RawSheet],
+    *,
+    source: str | None,
+    mapping: dict[str, str] | None,
+    target: str | None,
+) -> None:
+    is_template = source == "pmo_template" or (
+        len(sheets) > 0 and any(table_for_sheet(s.name or "") for s in sheets)
+    )
+    kinds: list[str] = []
+    for sheet in sheets:
+        parsed.problems.extend(sheet.problems)
+        if sheet.name and normalise(sheet.name) in IGNORED_SHEETS:
+            continue
+        table, kind = _table_and_kind(sheet, source, target, mapping, is_template)
+        if table is None:
+            parsed.problems.append(_unknown_problem(parsed.file_name, sheet, is_template))
+            continue
+        kinds.append(kind)
+        ctx = _context(parsed.file_name, sheet, kind)
+        frame = build_table(sheet, table, ctx, mapping if table == target else None)
+        parsed.problems.extend(ctx.problems)
+        if kind in ("pmo_template", "mapped"):
+            _warn_ignored(parsed, sheet, table, mapping if table == target else None)
+        if table in parsed.tables:
+            frame = pd.concat([parsed.tables[table], frame], ignore_index=True)
+        parsed.tables[table] = frame
+    if kinds:
+        parsed.source_kind = source or max(set(kinds), key=kinds.count)
+
+
+def _table_and_kind(
+    sheet: RawSheet,
+    source: str | None,
+    target: str | None,
+    mapping: dict[str, str] | None,
+    is_template: bool,
+) -> tuple[str | None, str]:
+    if target:
+        kind = source or source_of_headers(sheet.headers)
+        return target, kind if kind != "unknown" else ("mapped" if mapping else "pmo_template")
+    if source in TABLE_OF_SOURCE:
+        return TABLE_OF_SOURCE[source], source
+    if is_template:
+        by_name = table_for_sheet(sheet.name or "")
+        if by_name or sheet.name:
+            return by_name, "pmo_template"
+    found = source_of_headers(sheet.headers)
+    if found in TABLE_OF_SOURCE:
+        return TABLE_OF_SOURCE[found], found
+    return table_of_headers(sheet.headers), "pmo_template"
+
+
+def _context(file: str, sheet: RawSheet, kind: str) -> Context:
+    spanish = any(normalise(h) in SPANISH_HEADERS for h in sheet.headers)
+    semicolon = sheet.delimiter == ";"
+    return Context(
+        file=file,
+        kind=kind,
+        sheet=sheet.name,
+        decimal="," if (semicolon or spanish) else ".",
+        # Ambiguous numeric dates: day-first for Spanish / semicolon files, month-first for
+        # Azure DevOps' en-US exports, day-first otherwise (the product's users are European).
+        day_first=semicolon or spanish or kind != "azure_devops",
+    )
+
+
+def _unknown_problem(file: str, sheet: RawSheet, is_template: bool) -> Problem:
+    if is_template and sheet.name:
+        tables = ", ".join(t for t in table_specs() if not t.endswith("snapshots"))
+        return Problem(
+            file,
+            f"a sheet named after a template table ({tables}); this sheet was not read",
+            sheet=sheet.name,
+            severity="warning",
+        )
+    headers = [h for h in sheet.headers if h]
+    return Problem(
+        file,
+        "columns of a known export (Jira, Azure DevOps, ServiceNow) or of a PMO "
+        f"template table; none of these columns is known: {', '.join(headers[:40])}. " + HOW_TO_MAP,
+        sheet=sheet.name,
+        column=", ".join(headers[:40]),
+    )
+
+
+def _warn_ignored(
+    parsed: ParsedFile, sheet: RawSheet, table: str, mapping: dict[str, str] | None
+) -> None:
+    _, unknown = match_headers(sheet.headers, table, mapping)
+    if unknown:
+        parsed.problems.append(
+            Problem(
+                parsed.file_name,
+                f"columns of '{table}'; these were not loaded: {', '.join(unknown)}. " + HOW_TO_MAP,
+                sheet=sheet.name,
+                severity="warning",
+                column=", ".join(unknown),
+            )
+        )
+
+
+def peek_headers(path: Path, head: bytes | None = None) -> tuple[list[str], list[str]] | None:
+    """(header names, sheet names) from a file's start, without reading it all (CSV)."""
+    data = head if head is not None else path.read_bytes()
+    kind = kind_of_bytes(data)
+    try:
+        if kind in ("workbook", "ole2"):
+            if head is not None:
+                data = path.read_bytes()
+            sheets = workbook_sheets(data, path.name)
+            names = [s.name or "" for s in sheets]
+            first = next((s for s in sheets if normalise(s.name or "") not in IGNORED_SHEETS), None)
+            return (first.headers if first else []), names
+        if kind != "text":
+            return None
+        text = data[:65536].decode("utf-8-sig", errors="replace")
+        if "\ufffd" in text.split("\n", 1)[0]:  # a Windows-1252 header (Spanish Excel)
+            text = data[:65536].decode("cp1252", errors="replace")
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data[:65536].decode("utf-16", errors="replace")
+        header = next(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)), [])
+        return [h.strip() for h in header], []
+    except FileRefused:
+        return None

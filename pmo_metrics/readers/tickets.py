@@ -1,0 +1,160 @@
+"""ITSM tickets (ServiceNow labels or field names, any ticket list): KPIS.md's derivations.
+
+- An event-log export (several rows per ticket) is one ticket: rows are ordered by `Updated`
+  (`sys_updated_on`) when present, else kept in file order, and each column takes the ticket's
+  last non-empty value (`?` is empty), so a later event that leaves a field out keeps it.
+- priority `3 - Moderate` -> priority 3, priority_label `Moderate`; a bare label (High, Alta)
+  maps to its number; a bare number stays.
+- state: ServiceNow incident_state codes (1..8) become their names.
+- made_sla: the export's flag; else the inverse of `has_breached`; else NULL.
+- ticket_type: a type column (incident / request / change / problem, English or Spanish), else
+  the number's prefix (INC, RITM/REQ/SCTASK, CHG, PRB).
+- is_open: not in a resolved / closed / cancelled state (and, without a state, not resolved
+  nor closed).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pmo_metrics.readers import convert
+from pmo_metrics.readers.canonical import Context
+from pmo_metrics.readers.columns import normalise
+
+PRIORITY_WORDS = {
+    "critical": 1,
+    "critica": 1,
+    "high": 2,
+    "alta": 2,
+    "moderate": 3,
+    "medium": 3,
+    "media": 3,
+    "low": 4,
+    "baja": 4,
+    "planning": 5,
+    "planificacion": 5,
+}
+STATE_CODES = {
+    "1": "New",
+    "2": "In Progress",
+    "3": "On Hold",
+    "6": "Resolved",
+    "7": "Closed",
+    "8": "Canceled",
+}
+CLOSED_STATES = {
+    "resolved",
+    "closed",
+    "cancelled",
+    "canceled",
+    "resuelto",
+    "resuelta",
+    "cerrado",
+    "cerrada",
+    "cancelado",
+    "cancelada",
+    "completed",
+    "complete",
+    "closedcomplete",
+    "closedincomplete",
+    "closedskipped",
+    "done",
+}
+TYPE_WORDS = {
+    "incident": "incident",
+    "incidencia": "incident",
+    "incidente": "incident",
+    "request": "request",
+    "requesteditem": "request",
+    "peticion": "request",
+    "solicitud": "request",
+    "servicerequest": "request",
+    "change": "change",
+    "changerequest": "change",
+    "cambio": "change",
+    "problem": "problem",
+    "problema": "problem",
+}
+PREFIXES = {
+    "INC": "incident",
+    "RITM": "request",
+    "REQ": "request",
+    "SCTASK": "request",
+    "CHG": "change",
+    "PRB": "problem",
+}
+
+
+def finish_tickets(
+    frame: pd.DataFrame, rows: np.ndarray, ctx: Context, extra: dict
+) -> tuple[pd.DataFrame, np.ndarray]:
+    raw, headers = extra["raw"], extra["headers"]
+    if "priority" in raw:
+        frame["priority"], label, bad = _priority(raw["priority"])
+        frame["priority_label"] = label
+        if bad.any():
+            ctx.row_problems(
+                bad,
+                rows,
+                raw["priority"],
+                "a priority such as `3 - Moderate`, 3, or High",
+                column=headers.get("priority"),
+            )
+    frame, rows = _last_state(frame, rows)
+    frame["source"] = ctx.kind
+    if "state" in frame:
+        frame["state"] = frame["state"].replace(STATE_CODES)
+    if "made_sla" not in frame and "_has_breached" in frame:
+        frame["made_sla"] = ~frame["_has_breached"]
+    frame["ticket_type"] = _ticket_type(frame)
+    frame["is_open"] = _is_open(frame)
+    return frame.drop(columns=[c for c in frame.columns if c.startswith("_")]), rows
+
+
+def _priority(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    text = convert.as_text(values)
+    parts = text.str.extract(r"^(?P<n>\d+)(?:\.0+)?\s*(?:[-–:.]\s*(?P<label>.*))?$")
+    number = pd.to_numeric(parts["n"], errors="coerce")
+    words = convert.map_distinct(
+        text.where(number.isna()), lambda v: PRIORITY_WORDS.get(normalise(v))
+    )
+    number = number.fillna(pd.to_numeric(words, errors="coerce"))
+    label = parts["label"].where(parts["label"].str.len() > 0)
+    label = label.fillna(text.where(number.notna() & parts["n"].isna()))
+    bad = (text.notna() & number.isna()).to_numpy(dtype=bool)
+    return number.astype("Int64"), label.astype("str").where(label.notna()), bad
+
+
+def _last_state(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    if "ticket_id" not in frame or not frame["ticket_id"].duplicated().any():
+        return frame, rows
+    frame = frame.assign(_row=rows)
+    if "_updated" in frame:
+        frame = frame.sort_values("_updated", kind="stable", na_position="first")
+    last = frame.groupby("ticket_id", sort=False, dropna=False).last()
+    last = last.reset_index().sort_values("_row", kind="stable").reset_index(drop=True)
+    return last.drop(columns="_row"), last["_row"].to_numpy(dtype=np.int64)
+
+
+def _ticket_type(frame: pd.DataFrame) -> pd.Series:
+    from_type = pd.Series(None, index=frame.index, dtype=object)
+    if "ticket_type" in frame:
+        from_type = convert.map_distinct(
+            frame["ticket_type"], lambda v: TYPE_WORDS.get(normalise(v), v)
+        )
+    if "ticket_id" in frame:
+        prefix = frame["ticket_id"].str.extract(r"^([A-Za-z]+)", expand=False).str.upper()
+        from_type = from_type.fillna(prefix.map(PREFIXES))
+    return from_type.astype("str").where(from_type.notna())
+
+
+def _is_open(frame: pd.DataFrame) -> pd.Series:
+    done = pd.Series(False, index=frame.index)
+    for col in ("resolved", "closed"):
+        if col in frame:
+            done |= frame[col].notna()
+    if "state" not in frame:
+        return ~done
+    state = convert.map_distinct(frame["state"], lambda v: normalise(v) in CLOSED_STATES)
+    return ~state.fillna(done).astype(bool)

@@ -1,0 +1,340 @@
+"""Delivery metrics on tiny hand-built sprints: commitment, completion, say/do, forecast."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pmo_metrics.metrics.common import natural_key
+from pmo_metrics.metrics.delivery import calendar, ordered_sprints, sprint_days, sprints_needed
+from pmo_metrics.metrics.registry import MissingData, get
+from pmo_metrics.metrics.source import Filters, Source
+
+
+def item(
+    key: str,
+    sprints: list[str],
+    *,
+    est: float | None = None,
+    cat: str = "Done",
+    kind: str = "Story",
+    project: str = "P",
+    **extra,
+) -> dict:
+    return {
+        "item_key": key,
+        "source": "jira",
+        "project": project,
+        "item_type": kind,
+        "is_epic": kind == "Epic",
+        "is_subtask": kind == "Sub-task",
+        "status": cat,
+        "status_category": cat,
+        "estimate": est,
+        "created": pd.Timestamp("2026-03-01 09:00"),
+        "sprints": sprints,
+        **extra,
+    }
+
+
+# Team P (no portfolio: the Jira project is the team). Hand-worked expectations:
+#   order: Sprint 2 < Sprint 9 < Sprint 10 < Sprint 11 (natural, not text order)
+#   Sprint 2 : committed I2 = 2; completed I2 = 2
+#   Sprint 9 : committed A5 + B3 + C8 + G(none) = 16 (sub-task E13 and epic F20 never count);
+#              completed C8 (+ G, unestimated) = 8; carry-over 8; say/do 0.5
+#   Sprint 10: committed A5 + B3 + D2 = 10; completed A5 + B3 = 8 (their LAST sprint, even B's
+#              whose export lists Sprint 10 before Sprint 9); carry-over 2; say/do 0.8
+#   Sprint 11: committed H1; nothing done; the latest sprint, so not closed (no calendar)
+SPRINT_ITEMS = [
+    item("A", ["Sprint 9", "Sprint 10"], est=5),
+    item("B", ["Sprint 10", "Sprint 9"], est=3),
+    item("C", ["Sprint 9"], est=8),
+    item("D", ["Sprint 10"], est=2, cat="In Progress"),
+    item("E", ["Sprint 9"], est=13, kind="Sub-task", parent_key="C"),
+    item("F", ["Sprint 9"], est=20, kind="Epic"),
+    item("G", ["Sprint 9"]),
+    item("H", ["Sprint 11"], est=1, cat="To Do"),
+    item("I", ["Sprint 2"], est=2),
+    item("J", [], est=40, cat="To Do"),  # backlog, in no sprint
+]
+
+
+JAN_5 = date(2026, 1, 5)  # a Monday; sprints run Monday to Friday of the next week
+
+
+@pytest.fixture
+def source(con) -> Source:
+    return Source.from_duckdb(con)
+
+
+def rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    return [tuple(None if pd.isna(v) else v for v in r) for r in frame[columns].itertuples(False)]
+
+
+def test_natural_sprint_order():
+    names = ["Sprint 10", "Sprint 9", "Sprint 2", "PI 10 Sprint 1", "PI 2 Sprint 3"]
+    assert sorted(names, key=natural_key) == [
+        "PI 2 Sprint 3",
+        "PI 10 Sprint 1",
+        "Sprint 2",
+        "Sprint 9",
+        "Sprint 10",
+    ]
+
+
+def test_velocity_per_sprint_without_calendar(put, source):
+    put("work_items", SPRINT_ITEMS)
+    frame = get("velocity").run(source)
+    cols = [
+        "team",
+        "sprint",
+        "sprint_order",
+        "closed",
+        "committed_points",
+        "completed_points",
+        "say_do_ratio",
+        "carry_over_points",
+        "committed_items",
+        "completed_items",
+        "unestimated_items",
+    ]
+    assert rows(frame, cols) == [
+        ("P", "Sprint 2", 1, True, 2.0, 2.0, 1.0, 0.0, 1, 1, 0),
+        ("P", "Sprint 9", 2, True, 16.0, 8.0, 0.5, 8.0, 4, 2, 1),
+        ("P", "Sprint 10", 3, True, 10.0, 8.0, 0.8, 2.0, 3, 2, 0),
+        ("P", "Sprint 11", 4, False, 1.0, 0.0, 0.0, 1.0, 1, 0, 0),
+    ]
+    # Jira's average line: mean completed of the last 3 closed sprints = (2 + 8 + 8) / 3.
+    assert get("velocity").value(source) == pytest.approx(6.0)
+    # say/do over closed sprints: (2 + 8 + 8) / (2 + 16 + 10).
+    assert get("say-do").value(source) == pytest.approx(18 / 28)
+
+
+def test_calendar_orders_judges_closed_and_its_commitment_wins(put, source):
+    put("work_items", SPRINT_ITEMS)
+    put(
+        "sprints",
+        [
+            {
+                "team": "P",
+                "sprint": "Sprint 2",
+                "start_date": date(2026, 2, 2),
+                "end_date": date(2026, 2, 13),
+            },
+            # Dates put Sprint 10 BEFORE Sprint 9: the calendar wins over the names.
+            {
+                "team": "P",
+                "sprint": "Sprint 10",
+                "start_date": date(2026, 3, 2),
+                "end_date": date(2026, 3, 13),
+                "committed_points": 12.0,
+            },
+            {
+                "team": "P",
+                "sprint": "Sprint 9",
+                "start_date": date(2026, 3, 16),
+                "end_date": date(2026, 3, 27),
+            },
+            {
+                "team": "P",
+                "sprint": "Sprint 11",
+                "start_date": date(2026, 3, 30),
+                "end_date": date(2026, 4, 10),
+            },
+        ],
+    )
+    frame = get("velocity").run(source, Filters.from_period("2026-03"))  # as of 2026-04-01
+    # A and B now end in Sprint 9 (dated later): Sprint 9 completes A5 + B3 + C8 = 16;
+    # Sprint 10 completes nothing and commits 12 (the calendar's figure wins over 10).
+    # Sprint 2 ended in February and Sprint 11 ends in April: outside the period.
+    cols = [
+        "sprint",
+        "sprint_order",
+        "closed",
+        "committed_points",
+        "completed_points",
+        "say_do_ratio",
+        "start_date",
+        "end_date",
+    ]
+    assert rows(frame, cols) == [
+        ("Sprint 10", 2, True, 12.0, 0.0, 0.0, date(2026, 3, 2), date(2026, 3, 13)),
+        ("Sprint 9", 3, True, 16.0, 16.0, 1.0, date(2026, 3, 16), date(2026, 3, 27)),
+    ]
+    # As of 2026-03-20, Sprint 9 (ends March 27) has not closed yet.
+    order = ordered_sprints(
+        frame[["team", "sprint"]],
+        source.execute(calendar(source.table("sprints"))),
+        as_of=pd.Timestamp("2026-03-20"),
+    )
+    assert rows(order, ["sprint", "sprint_order", "closed"]) == [
+        ("Sprint 2", 1, True),
+        ("Sprint 10", 2, True),
+        ("Sprint 9", 3, False),
+        ("Sprint 11", 4, False),
+    ]
+
+
+def test_partial_calendar_falls_back_to_natural_order(put, source):
+    put("work_items", SPRINT_ITEMS)
+    put(
+        "sprints",
+        [
+            {
+                "team": "P",
+                "sprint": "Sprint 10",
+                "start_date": date(2026, 3, 2),
+                "end_date": date(2026, 3, 13),
+                "committed_points": 12.0,
+            }
+        ],
+    )
+    frame = get("velocity").run(source)
+    # Sprint 10 is dated, the others are not: natural order; Sprint 10 closed by its end date,
+    # the undated ones unless they are the latest (Sprint 11).
+    assert rows(frame, ["sprint", "sprint_order", "closed", "committed_points"]) == [
+        ("Sprint 2", 1, True, 2.0),
+        ("Sprint 9", 2, True, 16.0),
+        ("Sprint 10", 3, True, 12.0),
+        ("Sprint 11", 4, False, 1.0),
+    ]
+
+
+def test_say_do_empty_when_nothing_committed(put, source):
+    put("work_items", [item("X", ["S1"], cat="To Do"), item("Y", ["S2"], est=3)])
+    frame = get("velocity").run(source)
+    assert rows(frame, ["sprint", "committed_points", "say_do_ratio"]) == [
+        ("S1", 0.0, None),
+        ("S2", 3.0, 1.0),
+    ]
+
+
+def test_velocity_stats_and_item_count(put, source):
+    # Six closed sprints S1..S6 completing 2, 4, 6, 8, 10, 12 points, and the open S7.
+    items = [item(f"K{n}", [f"S{n}"], est=2.0 * n) for n in range(1, 7)]
+    items += [item("K7b", ["S6"]), item("K8", ["S7"], est=1, cat="To Do")]
+    put("work_items", items)
+    frame = get("velocity-stats").run(source)
+    assert frame.to_dict("records") == [
+        {
+            "team": "P",
+            "sprints": 3,
+            "velocity_mean": 10.0,  # (8 + 10 + 12) / 3
+            "velocity_median": 10.0,
+            "velocity_items_mean": 4 / 3,  # (1 + 1 + 2) / 3: K7b has no estimate
+            # sample std of 2..12 step 2 = sqrt(14) = 3.7417; mean 7
+            "stability_cv": pytest.approx(np.sqrt(14) / 7),
+            "closed_sprints": 6,
+        }
+    ]
+    unestimated = get("unestimated").run(source)
+    assert rows(unestimated, ["sprint", "done_items", "unestimated_items"])[-2:] == [
+        ("S6", 2, 1),
+        ("S7", 0, 0),
+    ]
+
+
+def test_filters_and_empty_selection(put, source):
+    put("work_items", SPRINT_ITEMS + [item("Q1", ["Q Sprint 1"], est=3, project="Q")])
+    only_q = get("velocity").run(source, Filters(team="Q"))
+    assert rows(only_q, ["team", "sprint", "committed_points"]) == [("Q", "Q Sprint 1", 3.0)]
+    none = get("velocity").run(source, Filters(team="nobody"))
+    assert none.empty and list(none.columns) == list(get("velocity").columns)
+    assert get("velocity").value(source, Filters(team="nobody")) is None
+
+
+def test_missing_sprints_says_what_it_needs(put, source):
+    with pytest.raises(MissingData, match="velocity needs work items with sprints"):
+        get("velocity").run(source)
+    put("work_items", [item("Z", [], est=1)])
+    with pytest.raises(MissingData, match="Sprint"):
+        get("forecast").run(source)
+
+
+def test_portfolio_team_wins(put, source):
+    put("applications", [{"application": "Billing", "jira_project": "P", "team": "Blue"}])
+    put("work_items", SPRINT_ITEMS)
+    frame = get("velocity").run(source, Filters(application="Billing"))
+    assert set(frame["team"]) == {"Blue"} and len(frame) == 4
+
+
+def test_sprints_needed_is_exact_where_the_draws_cannot_matter():
+    samples = np.array([8.0, 8.0, 8.0])
+    assert set(sprints_needed(20, samples, seed=1)) == {3.0}  # 8 + 8 + 8 >= 20
+    assert set(sprints_needed(0, samples, seed=1)) == {0.0}
+    assert np.isnan(sprints_needed(5, np.array([0.0, 0.0]), seed=1)).all()
+    # [5, 10] for 10 points: 1 sprint when 10 comes first (half the trials), else 2.
+    needed = sprints_needed(10, np.array([5.0, 10.0]), seed=7)
+    assert set(needed) == {1.0, 2.0}
+    assert np.percentile(needed, 85) == 2.0 and abs((needed == 1).mean() - 0.5) < 0.02
+    # Seeded: the same inputs give the same trials.
+    assert (
+        sprints_needed(37, np.array([3.0, 9.0, 14.0]), seed=3)
+        == sprints_needed(37, np.array([3.0, 9.0, 14.0]), seed=3)
+    ).all()
+
+
+def test_forecast_dates_from_the_calendar(put, source):
+    # Three closed sprints completing 8 each; 20 points remain -> 3 sprints on every trial.
+    items = [item(f"D{n}", [f"Sprint {n}"], est=8) for n in (1, 2, 3)]
+    items += [
+        item("R1", ["Sprint 4"], est=13, cat="In Progress"),
+        item("R2", [], est=7, cat="To Do"),
+        item("R3", [], cat="To Do"),
+        item("R4", [], est=50, kind="Epic", cat="To Do"),
+    ]
+    put("work_items", items)
+    put(
+        "sprints",
+        [
+            {
+                "team": "P",
+                "sprint": f"Sprint {n}",
+                "start_date": JAN_5 + timedelta(14 * (n - 1)),
+                "end_date": JAN_5 + timedelta(11 + 14 * (n - 1)),
+            }
+            for n in (1, 2, 3, 4)
+        ],
+    )
+    frame = get("forecast").run(source, Filters.from_period("2026-02"))  # as of 2026-03-01
+    # Sprint 4 (Feb 16 - Feb 27) is closed too as of March 1, completing 0: samples 8, 8, 0.
+    record = frame.iloc[0].to_dict()
+    assert record["remaining_points"] == 20.0 and record["remaining_items"] == 3
+    assert record["unestimated_remaining"] == 1 and record["sample_points"] == "8, 8, 0"
+    assert record["sprint_days"] == 14.0 and record["from_date"] == date(2026, 2, 27)
+
+
+def test_forecast_equal_samples(put, source):
+    items = [item(f"D{n}", [f"Sprint {n}"], est=8) for n in (1, 2, 3)]
+    items += [
+        item("R1", ["Sprint 4"], est=13, cat="In Progress"),
+        item("R2", [], est=7, cat="To Do"),
+    ]
+    put("work_items", items)
+    put(
+        "sprints",
+        [
+            {
+                "team": "P",
+                "sprint": f"Sprint {n}",
+                "start_date": JAN_5 + timedelta(14 * (n - 1)),
+                "end_date": JAN_5 + timedelta(11 + 14 * (n - 1)),
+            }
+            for n in (1, 2, 3)
+        ],
+    )
+    frame = get("forecast").run(source, Filters.from_period("2026-02"))
+    record = frame.iloc[0].to_dict()
+    # Samples 8, 8, 8 (Sprint 4 undated: the latest, open); 20 points -> 3 sprints always;
+    # from the end of Sprint 3 (2026-02-13) + 3 x 14 days = 2026-03-27.
+    assert (record["p50_sprints"], record["p85_sprints"], record["p95_sprints"]) == (3, 3, 3)
+    assert record["p85_date"] == date(2026, 3, 27) and record["p50_date"] == date(2026, 3, 27)
+    assert get("forecast").value(source, Filters.from_period("2026-02")) == 3.0
+
+
+def test_sprint_length_without_calendar_is_14_days():
+    frame = pd.DataFrame({"start_date": [pd.NaT], "end_date": [pd.NaT]})
+    assert sprint_days(frame) == 14.0
