@@ -36,6 +36,7 @@ def connect(
                 "Wait for it to finish, or stop it, and try again."
             ) from exc
         raise
+    con.execute("SET enable_progress_bar = false")  # it writes to the terminal of imports
     if not read_only:
         ensure_schema(con)
     return con

@@ -111,8 +111,14 @@ def load_parsed(
         for f in fresh:
             con.execute(
                 "INSERT INTO load_files VALUES (?, ?, ?, ?, ?, ?)",
-                [load_id, f.file_name, f.sha256, f.source_kind, f.rows_read,
-                 json.dumps([str(w) for w in f.warnings])],
+                [
+                    load_id,
+                    f.file_name,
+                    f.sha256,
+                    f.source_kind,
+                    f.rows_read,
+                    json.dumps([str(w) for w in f.warnings]),
+                ],
             )
         summary = {t: asdict(c) for t, c in result.counts.items()}
         con.execute(
@@ -167,12 +173,15 @@ def list_loads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def _already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
-    return fetch_scalar(
-        con,
-        "SELECT count(*) FROM load_files JOIN loads USING (load_id) "
-        "WHERE sha256 = ? AND status = 'loaded'",
-        [sha256],
-    ) > 0
+    return (
+        fetch_scalar(
+            con,
+            "SELECT count(*) FROM load_files JOIN loads USING (load_id) "
+            "WHERE sha256 = ? AND status = 'loaded'",
+            [sha256],
+        )
+        > 0
+    )
 
 
 def _duplicate_keys(files: Sequence[ParsedFile]) -> list[Problem]:
@@ -182,16 +191,20 @@ def _duplicate_keys(files: Sequence[ParsedFile]) -> list[Problem]:
     for f in files:
         for table, frame in f.tables.items():
             key = list(specs[table].key)
-            dup = frame[frame.duplicated(key, keep=False)]
+            dup = frame.loc[frame.duplicated(key, keep=False)]
             for _, group in dup.groupby(key, sort=False, dropna=False):
                 rows = ", ".join(str(r) for r in group["source_row"].tolist())
                 first = group.iloc[0]
-                problems.append(Problem(
-                    file=f.file_name, sheet=first.get("source_sheet"),
-                    row=int(first["source_row"]), column=", ".join(key),
-                    value=" / ".join(str(first[k]) for k in key),
-                    expected=f"each {' + '.join(key)} once in the file (found in rows {rows})",
-                ))
+                problems.append(
+                    Problem(
+                        file=f.file_name,
+                        sheet=first.get("source_sheet"),
+                        row=int(first["source_row"]),
+                        column=", ".join(key),
+                        value=" / ".join(str(first[k]) for k in key),
+                        expected=f"each {' + '.join(key)} once in the file (found in rows {rows})",
+                    )
+                )
     return problems
 
 
@@ -255,7 +268,7 @@ def _upsert_from(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _stage AS
-        SELECT *, md5(to_json(struct_pack({business}))::VARCHAR) AS row_hash FROM (
+        SELECT *, hash(struct_pack({business}))::VARCHAR AS row_hash FROM (
             SELECT {_select_list(spec, present)},
                    {load_id}::BIGINT AS load_id, source_file::VARCHAR AS source_file,
                    source_sheet::VARCHAR AS source_sheet, source_row::BIGINT AS source_row
@@ -278,9 +291,7 @@ def _upsert_from(
             SELECT t.* FROM {spec.name} t JOIN _stage s ON {on} WHERE t.row_hash <> s.row_hash
             """
         )
-        con.execute(
-            f"INSERT INTO {spec.name}{HISTORY_SUFFIX} SELECT *, {load_id} FROM _changed"
-        )
+        con.execute(f"INSERT INTO {spec.name}{HISTORY_SUFFIX} SELECT *, {load_id} FROM _changed")
         con.execute(f"DELETE FROM {spec.name} WHERE ({keys}) IN (SELECT ({keys}) FROM _changed)")
     if counts[0] or counts[1]:
         cols = ", ".join(f'"{c}"' for c in (*spec.columns, *PROVENANCE))
