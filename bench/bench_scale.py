@@ -330,7 +330,9 @@ def report(results: dict[str, dict]) -> None:
         ("peak_mb", "peak RSS, process tree (MB)"),
     ):
         values = [results[e][key] for e in engines]
-        line = f"{label:<32}" + "".join(f"{e}: {v:>9.1f}   " for e, v in zip(engines, values))
+        line = f"{label:<32}" + "".join(
+            f"{e}: {v:>9.1f}   " for e, v in zip(engines, values, strict=True)
+        )
         if len(engines) == 2 and values[0]:
             line += f"ratio {engines[1]}/{engines[0]}: {values[1] / values[0]:.1f}x"
         print(line)

@@ -222,6 +222,8 @@ def upload_section() -> None:
 
 def history_section() -> None:
     st.header(t("load_history"))
+    if message := st.session_state.pop("data_undone", None):
+        st.success(message)
     loads = list_loads(cursor())
     if loads.empty:
         st.caption(t("no_loads"))
@@ -245,8 +247,6 @@ def history_section() -> None:
             return
         st.session_state["data_undone"] = t("undone", load_id=chosen, detail=detail)
         st.rerun()
-    if message := st.session_state.pop("data_undone", None):
-        st.success(message)
 
 
 def templates_section() -> None:

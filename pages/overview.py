@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from pmo_metrics.charts.generic import plan_actual_bars, step_line
@@ -13,7 +14,7 @@ from ui.components import (
     help_text,
     kpi_card,
     page_header,
-    status_column,
+    status_text,
 )
 from ui.context import page_context
 from ui.data import headline_by, metric, metric_table, trend_window
@@ -50,9 +51,19 @@ def scorecard() -> None:
     if result.empty:
         empty_state(result.missing)
         return
-    frame = result.frame
+    frame = result.frame.sort_values("service")
+    shown = pd.DataFrame(
+        {
+            t("service"): frame["service"],
+            t("health"): frame["status"].map(status_text),
+            t("on_target"): [
+                f"{on} / {judged}"
+                for on, judged in zip(frame["on_target"], frame["judged"], strict=True)
+            ],
+        }
+    )
     st.dataframe(
-        status_column(frame),
+        shown,
         hide_index=True,
         key="overview_scorecard",
         on_select=drill.on_row_select("overview_scorecard", SERVICE, frame["service"]),
@@ -76,6 +87,7 @@ def portfolio() -> None:
         return
     frame = result.frame
     dimensions = [c for c in frame.columns if c.endswith("_status")]
+    frame = frame.sort_values("application")
     labels = {c: c.removesuffix("_status").replace("_", " ") for c in dimensions}
     fig = status_heatmap(
         frame,
@@ -84,7 +96,7 @@ def portfolio() -> None:
         columns=["status", *dimensions],
         column_labels={"status": t("health"), **labels},
     )
-    st.plotly_chart(fig, key="overview_heatmap", config={"displaylogo": False})
+    chart(fig, key="overview_heatmap")
     drill.select(
         t("drill_application"),
         list(frame["application"]),
@@ -96,26 +108,40 @@ def portfolio() -> None:
 
 def trends() -> None:
     st.subheader(t("trends"))
-    if not scope.last_month:
+    year = trend_window(scope)
+    if year is None:
         empty_state(None)
         return
-    year = trend_window(scope)
-    first = year.first_month
-    left, right = st.columns(2)
-    for column, name in ((left, "sla-compliance"), (right, "throughput")):
+    when = period_label(year.first_month, scope.last_month)
+    columns = st.columns(3)
+    for column, name in zip(columns, ("sla-compliance", "throughput"), strict=False):
         m = metric(name)
         result = metric_table(ctx.con, ctx.version, name, year)
         with column:
             if m is None or result.empty:
                 empty_state(result.missing)
                 continue
-            series = headline_by(name, result.frame, "month")
-            series = with_month_labels(series)
-            title = chart_title(m.label, m.unit, period_label(first, scope.last_month))
-            st.plotly_chart(
-                trend_vs_target(series, title, unit="%" if m.unit == "%" else ""),
+            series = with_month_labels(headline_by(name, result.frame, "month"))
+            chart(
+                trend_vs_target(
+                    series, chart_title(m.label, m.unit, when), unit="%" if m.unit == "%" else ""
+                ),
                 key=f"overview_trend_{name}",
-                config={"displaylogo": False},
+            )
+    with columns[2]:
+        m = metric("services-launched-by-month")
+        launched = metric_table(ctx.con, ctx.version, "services-launched-by-month", year)
+        if m is None or launched.empty:
+            empty_state(launched.missing)
+        else:
+            chart(
+                step_line(
+                    with_month_labels(launched.frame),
+                    chart_title(t("services_launched"), "", when),
+                    x="month",
+                    value="cumulative_launched",
+                ),
+                key="overview_launched",
             )
 
 
@@ -129,50 +155,29 @@ def top_risks() -> None:
     if "status" in frame:
         frame = frame[frame["status"] == "open"]
     frame = frame.sort_values("score", ascending=False).head(5)
-    cols = [c for c in ("risk_id", "title", "application", "score", "band", "owner") if c in frame]
+    cols = [c for c in ("title", "application", "score", "band", "owner") if c in frame]
     st.dataframe(frame[cols], hide_index=True, key="overview_top_risks")
 
 
 def rollout() -> None:
     st.subheader(t("rollout"), help=help_text("rollout-deliverables"))
-    deliverables = metric_table(
-        ctx.con, ctx.version, "rollout-deliverables", scope.with_period(None)
+    m = metric("rollout-deliverables")
+    result = metric_table(ctx.con, ctx.version, "rollout-deliverables", scope.with_period(None))
+    if m is None or result.empty:
+        empty_state(result.missing)
+        return
+    frame = result.frame.sort_values("sprint_order").tail(8)
+    chart(
+        plan_actual_bars(
+            frame,
+            chart_title(t("deliverables"), m.unit, ""),
+            category="sprint",
+            plan="planned",
+            actual="done",
+            names={"plan": t("committed"), "actual": t("done")},
+        ),
+        key="overview_rollout",
     )
-    launched = metric_table(
-        ctx.con, ctx.version, "services-launched-by-month", scope.with_period(None)
-    )
-    left, right = st.columns([3, 2])
-    with left:
-        m = metric("rollout-deliverables")
-        if m is None or deliverables.empty:
-            empty_state(deliverables.missing)
-        else:
-            frame = deliverables.frame.sort_values("sprint_order").tail(8)
-            chart(
-                plan_actual_bars(
-                    frame,
-                    chart_title(m.label, m.unit, ""),
-                    category="sprint",
-                    plan="planned",
-                    actual="done",
-                    names={"plan": t("committed"), "actual": t("done")},
-                ),
-                key="overview_rollout",
-            )
-    with right:
-        m = metric("services-launched-by-month")
-        if m is None or launched.empty:
-            empty_state(launched.missing)
-        else:
-            chart(
-                step_line(
-                    with_month_labels(launched.frame),
-                    chart_title(m.label, "", ""),
-                    x="month",
-                    value="cumulative_launched",
-                ),
-                key="overview_launched",
-            )
 
 
 pillar_cards()

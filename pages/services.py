@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pmo_metrics.charts.generic import stacked_bars
-from pmo_metrics.charts.scorecard import bullet_bars, small_multiples
+from pmo_metrics.charts.scorecard import bullet_bars, indicator_bullets, small_multiples
 from ui import drill
 from ui.components import (
     chart,
@@ -54,11 +54,8 @@ if scorecard.empty:
 else:
     frame = scorecard.frame
     chart(
-        bullet_bars(
-            frame,
-            chart_title(t("indicators"), "", period),
-            category="indicator",
-            names={"actual": t("actual"), "target": t("target")},
+        indicator_bullets(
+            frame, chart_title(t("indicators"), "", period), names={"target": t("target")}
         ),
         key="services_indicators_chart",
     )
@@ -101,8 +98,7 @@ metric_block(
         chart_title(m.label if m else "", "%", period),
         category="priority",
         value="compliance_pct",
-        target="target_pct" if "target_pct" in f else "target",
-        status="status" if "status" in f else None,
+        status=None,
         unit="%",
     ),
 )

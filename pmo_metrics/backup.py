@@ -185,6 +185,7 @@ def restore(
                 f"{target} is not empty ({rows} rows); restoring would replace it. "
                 "Back it up first, then restore with --force."
             )
+    target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_name(f".{target.name}.restoring-{os.getpid()}")
     _remove_database(building)
     try:

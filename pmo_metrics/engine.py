@@ -120,7 +120,7 @@ def lake_source(directory: str | Path, *, engine: str | None = None) -> Source:
     return duckdb_lake_source(Path(directory))
 
 
-# --- DuckDB over Parquet -------------------------------------------------------------------------
+# --- DuckDB over Parquet -----------------------------------------------------------------------
 
 
 def duckdb_lake_source(directory: Path) -> Source:
@@ -153,7 +153,7 @@ def _quote(text: str) -> str:
     return text.replace("'", "''")
 
 
-# --- Spark -----------------------------------------------------------------------------------------
+# --- Spark ---------------------------------------------------------------------------------------
 
 
 def spark_session() -> SparkSession:
@@ -283,7 +283,10 @@ class SparkMirror(Source):
             if name not in self._registered:
                 folder = self._root / f"g{self._generation}"
                 path = export_table(self._con, name, parquet_path(folder, name))
-                self._session.read.parquet(str(path)).createOrReplaceTempView(name)
+                reader = self._session.read
+                if name in table_specs():  # known columns: spare Spark reading the footer
+                    reader = reader.schema(spark_schema(name))
+                reader.parquet(str(path)).createOrReplaceTempView(name)
                 self._registered.add(name)
         return super().table(name)
 

@@ -1,7 +1,8 @@
 """The read-only SQL console: an analyst's query, run where it cannot read files, write, or
 change a setting, and cannot run away with time or memory.
 
-Two guards, each enough on its own for the worst cases:
+Two independent guards (the second holds even where the first cannot see, e.g. SQL hidden in
+a string passed to ``query()``):
 
 1. The statement: exactly one, and a query (``SELECT``/``WITH``/``FROM``/``VALUES``/``TABLE``,
    ``DESCRIBE``/``SHOW``/``SUMMARIZE``, which DuckDB parses as SELECT) or ``EXPLAIN``. COPY,
@@ -33,7 +34,8 @@ from __future__ import annotations
 import json
 import re
 import threading
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
@@ -254,7 +256,7 @@ def run_readonly_query(
             ) from exc
         raise
     try:
-        return _run_limited(con, sql, row_limit, timeout_s, memory_limit, (con,))
+        return _run_limited(con, sql, row_limit, timeout_s, memory_limit)
     finally:
         con.close()
 
@@ -278,26 +280,27 @@ def _run_in_sandbox(
     timeout_s: float,
 ) -> pd.DataFrame:
     """Run ``sql`` in a locked in-memory database fed with the tables it names from ``source``."""
+    memory_limit = str(config["memory_limit"])
     sandbox = console_connection(":memory:", config)
     reader = source.cursor()
     try:
-        # One snapshot for every table read; rolled back below, so nothing can be written.
-        reader.execute("BEGIN TRANSACTION")
-        relations = _relation_names(reader)
-        # Every table first as an empty view of the right shape, so that SHOW TABLES and
-        # DESCRIBE work and the query binds; then the tables it names are filled with data.
-        for name in relations:
-            _expose(sandbox, name, reader.sql(f"SELECT * FROM {_quote(name)} LIMIT 0"))
-        # The tables the query names, read from its words (quoted or not, inside strings
-        # too): a superset is harmless, and it works for DESCRIBE, SUMMARIZE and EXPLAIN.
-        words = {w.lower() for w in _WORD.findall(sql)}
-        for name in relations:
-            if name.lower() in words:
-                _expose(sandbox, name, reader.sql(f"SELECT * FROM {_quote(name)}"))
-        reader.execute("ROLLBACK")
-        return _run_limited(
-            sandbox, sql, row_limit, timeout_s, str(config["memory_limit"]), (sandbox,)
-        )
+        # The time limit covers the copy too: a query naming a huge table is stopped as well.
+        with _time_limit(timeout_s, memory_limit, reader, sandbox):
+            # One snapshot for every table read; rolled back, so nothing can be written.
+            reader.execute("BEGIN TRANSACTION")
+            relations = _relation_names(reader)
+            # Every table first as an empty view of the right shape, so that SHOW TABLES and
+            # DESCRIBE work and the query binds; then the tables it names get their rows.
+            for name in relations:
+                _expose(sandbox, name, reader.sql(f"SELECT * FROM {_quote(name)} LIMIT 0"))
+            # The tables the query names, read from its words (quoted or not, inside strings
+            # too): a superset is harmless, and it works for DESCRIBE, SUMMARIZE and EXPLAIN.
+            words = {w.lower() for w in _WORD.findall(sql)}
+            for name in relations:
+                if name.lower() in words:
+                    _expose(sandbox, name, reader.sql(f"SELECT * FROM {_quote(name)}"))
+            reader.execute("ROLLBACK")
+            return _limited_rows(sandbox, sql, row_limit)
     finally:
         with suppress(duckdb.Error):
             reader.execute("ROLLBACK")
@@ -332,14 +335,33 @@ def _run_limited(
     row_limit: int,
     timeout_s: float,
     memory_limit: str,
-    interruptible: tuple[duckdb.DuckDBPyConnection, ...],
 ) -> pd.DataFrame:
     """Run ``sql`` on ``con`` with the row limit, interrupting it after ``timeout_s``."""
+    with _time_limit(timeout_s, memory_limit, con):
+        return _limited_rows(con, sql, row_limit)
+
+
+def _limited_rows(con: duckdb.DuckDBPyConnection, sql: str, row_limit: int) -> pd.DataFrame:
+    """At most ``row_limit`` rows (one more is fetched to know whether there were more)."""
+    frame = con.sql(sql).limit(row_limit + 1).df()
+    truncated = len(frame) > row_limit
+    if truncated:
+        frame = frame.iloc[:row_limit].copy()
+    frame.attrs["truncated"] = truncated
+    frame.attrs["row_limit"] = row_limit
+    return frame
+
+
+@contextmanager
+def _time_limit(
+    timeout_s: float, memory_limit: str, *connections: duckdb.DuckDBPyConnection
+) -> Iterator[None]:
+    """Interrupt ``connections`` after ``timeout_s``; DuckDB errors become console errors."""
     fired = threading.Event()
 
     def interrupt() -> None:
         fired.set()
-        for c in interruptible:
+        for c in connections:
             with suppress(Exception):
                 c.interrupt()
 
@@ -347,26 +369,16 @@ def _run_limited(
     timer.daemon = True
     timer.start()
     try:
-        frame = con.sql(sql).limit(row_limit + 1).df()
-    except duckdb.InterruptException as exc:
-        raise QueryTimeout(
-            f"The query was stopped after the time limit of {timeout_s:g} s. "
-            "Filter or aggregate more, or add a LIMIT."
-        ) from exc
+        yield
     except duckdb.Error as exc:
-        if fired.is_set():
+        if fired.is_set() or isinstance(exc, duckdb.InterruptException):
             raise QueryTimeout(
-                f"The query was stopped after the time limit of {timeout_s:g} s."
+                f"The query was stopped after the time limit of {timeout_s:g} s. "
+                "Filter or aggregate more, or add a LIMIT."
             ) from exc
         raise _translate(exc, memory_limit) from exc
     finally:
         timer.cancel()
-    truncated = len(frame) > row_limit
-    if truncated:
-        frame = frame.iloc[:row_limit].copy()
-    frame.attrs["truncated"] = truncated
-    frame.attrs["row_limit"] = row_limit
-    return frame
 
 
 def _translate(exc: duckdb.Error, memory_limit: object) -> ConsoleError:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Literal
 
 import bcrypt
+import pandas as pd
 import yaml
 
 from pmo_metrics.access import ROLES
@@ -203,3 +204,27 @@ def add_user(
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(text)
     return _parsed(path, raw)
+
+
+def user_table(config: AuthConfig | None) -> pd.DataFrame:
+    """The local users and the role mapping, for the admin page (never the hashes).
+
+    Columns: user (username or e-mail), name, email, role, local (has a password here).
+    """
+    rows = []
+    users = config.credentials.get("usernames", {}) if config else {}
+    for username, entry in sorted(users.items()):
+        entry = entry or {}
+        rows.append(
+            {
+                "user": username,
+                "name": entry.get("name") or username,
+                "email": entry.get("email") or None,
+                "role": role_for(config, username, entry.get("email")),
+                "local": True,
+            }
+        )
+    for who, role in sorted((config.roles if config else {}).items()):
+        if who not in users:
+            rows.append({"user": who, "name": None, "email": None, "role": role, "local": False})
+    return pd.DataFrame(rows, columns=["user", "name", "email", "role", "local"])

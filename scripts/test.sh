@@ -14,6 +14,16 @@ fi
 python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 
 python -m pytest -m "not spark" "$@"
-if [ -d tests/spark ] && grep -rqs "pytest.mark.spark\|pytestmark" tests/spark; then
-    PMO_ENGINE=spark python -m pytest -m spark "$@"
+
+# The metric suite (tests/metrics) and tests/spark again on Apache Spark, pyspark in local mode:
+# one Spark application for the whole run (see tests/conftest.py). Spark needs Java 17+.
+if ! command -v java >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+    else
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+    fi
 fi
+# A hung JVM must fail the step, not eat CI's 90 minutes.
+PMO_ENGINE=spark timeout --signal=INT --kill-after=60 40m \
+    python -m pytest -m spark "$@"

@@ -18,14 +18,25 @@ from ui.data import card_values, metric, metric_table
 from ui.filters import clear_filters, describe, is_filtered
 from ui.i18n import delta_text, lang, month_label, quantity, t
 
+# Few's "fits one screen": card labels may wrap instead of being cut, values a little smaller.
+CSS = """
+<style>
+[data-testid="stMetricLabel"] p {white-space: normal; overflow: visible; line-height: 1.2;}
+[data-testid="stMetricLabel"] > div {overflow: visible;}
+[data-testid="stMetricValue"] {font-size: 1.75rem;}
+[data-testid="stMetricDelta"] div {white-space: normal;}
+h1 {padding-top: 0;}
+</style>
+"""
+
 
 def page_header(ctx: PageContext, title_key: str, caption_key: str | None = None) -> None:
     """Title, what the page is for, and which filters are active (with a way to clear them)."""
+    st.html(CSS)
     st.title(t(title_key))
-    if caption_key:
-        st.caption(t(caption_key))
     left, right = st.columns([5, 1], vertical_alignment="center")
-    left.caption(t("active_filters", what=describe(ctx.scope)))
+    what = t("active_filters", what=describe(ctx.scope))
+    left.caption(f"{t(caption_key)} {what}" if caption_key else what)
     right.button(
         t("clear_filters"),
         key=f"{title_key}_clear_filters",
@@ -74,16 +85,19 @@ def kpi_card(
     value, previous = card_values(ctx.con, ctx.version, name, ctx.scope)
     prev_scope = ctx.scope.previous_month()
     delta = None
+    colour = {"higher": "normal", "lower": "inverse"}.get(m.direction, "off")
     if value is not None and previous is not None:
         delta = delta_text(value - previous, m.unit)
         if delta:
             delta = f"{delta} {t('vs_prev', month=month_label(prev_scope.last_month))}"
-    colour = {"higher": "normal", "lower": "inverse"}.get(m.direction, "off")
+        if value == previous:  # no change is neither good nor bad
+            colour = "off"
     box.metric(
         label or m.label,
         quantity(value, m.unit) if value is not None else t("no_data"),
         delta=delta,
         delta_color=colour,
+        delta_arrow="off" if colour == "off" else "auto",
         help=help_text(name),
         border=True,
     )
@@ -135,7 +149,9 @@ def data_table(
     **dataframe_args,
 ):
     """A table with CSV and Excel downloads (formula-injection safe)."""
-    shown = status_column(frame)
+    shown = frame
+    if "status" in frame.columns:  # the status column says it with icon and word
+        shown = status_column(frame.drop(columns=["icon", "word"], errors="ignore"))
     event = st.dataframe(
         shown, hide_index=True, key=f"{key}_table", height=height, **dataframe_args
     )

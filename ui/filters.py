@@ -11,19 +11,23 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.data import Scope, filter_options
-from ui.i18n import LANGUAGES, month_label, period_label, t
+from ui.i18n import LANGUAGES, period_label, t
 
 PERIOD, SERVICE, APPLICATION, TEAM, LANG = "period", "service", "application", "team", "lang"
 _CHOICES = (SERVICE, APPLICATION, TEAM)
 
 
 def language_switch() -> str:
-    """The language radio (first in the sidebar, so everything after it is translated)."""
+    """The language radio (first in the sidebar, so everything after it is translated).
+
+    Bound widgets write their option's label to the URL, so the options are the codes
+    themselves (``?lang=es``); likewise the months are ``YYYY-MM`` so that a shared link
+    means the same month in either language."""
     return st.sidebar.radio(
         "Language / Idioma",
         list(LANGUAGES),
-        format_func=LANGUAGES.get,
         horizontal=True,
+        help=" / ".join(f"{code}: {name}" for code, name in LANGUAGES.items()),
         key=LANG,
         bind="query-params",
     )
@@ -42,7 +46,6 @@ def sidebar_filters(con, version: str) -> Scope:
             t("period"),
             months,
             value=(latest, latest),
-            format_func=month_label,
             key=PERIOD,
             help=t("period_help"),
             bind="query-params",

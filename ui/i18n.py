@@ -95,6 +95,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pillar_improvement": ("Improvement", "Mejora"),
     "pillar_stakeholders": ("Stakeholders & risks", "Interesados y riesgos"),
     "scorecard": ("Services scorecard", "Cuadro de mando de servicios"),
+    "on_target": ("On target", "En objetivo"),
     "portfolio_heatmap": ("Portfolio health", "Salud de la cartera"),
     "trends": ("Trends", "Tendencias"),
     "top_risks": ("Top risks", "Principales riesgos"),
@@ -162,6 +163,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "current": ("Current", "Actual"),
     "desired": ("Desired", "Deseado"),
     "services_launched": ("Services launched", "Servicios lanzados"),
+    "deliverables": ("Deliverables per iteration", "Entregables por iteración"),
     "overdue_actions": ("Overdue actions", "Acciones vencidas"),
     "benefits": ("Benefits, expected vs realised", "Beneficios, esperados frente a obtenidos"),
     # data page
@@ -325,6 +327,12 @@ _UNIT_WORDS = {
 }
 
 
+# Counts read as plain numbers on a card: the label already says what is counted.
+COUNT_UNITS = frozenset(
+    {"items", "tickets", "risks", "actions", "services", "applications", "stakeholders"}
+)
+
+
 def unit_label(unit: str, language: str | None = None) -> str:
     """A unit as shown in titles: %, pts, h, days / días, EUR as €."""
     if unit == "EUR":
@@ -336,7 +344,7 @@ def unit_label(unit: str, language: str | None = None) -> str:
 
 
 def quantity(value: float | int | None, unit: str, language: str | None = None) -> str:
-    """A value with its unit: ``92.3%``, ``34.5 pts``, ``12.0 h``, ``€1,200``, ``3 items``."""
+    """A value with its unit: ``92.3%``, ``34.5 pts``, ``12.0 h``, ``€1,200``; counts plain."""
     if value is None or pd.isna(value):
         return "–"
     language = language or lang()
@@ -345,7 +353,7 @@ def quantity(value: float | int | None, unit: str, language: str | None = None) 
         return f"{text} %" if language == "es" else f"{text}%"
     if unit == "EUR":
         return f"{text} €" if language == "es" else f"€{text}"
-    if unit in ("ratio", "score", ""):
+    if unit in ("ratio", "score", "") or unit in COUNT_UNITS:
         return text
     return f"{text} {unit_label(unit, language)}"
 
@@ -354,7 +362,8 @@ def delta_text(delta: float | None, unit: str, language: str | None = None) -> s
     """A change with its sign: ``+2.1 pts`` for percentages (points), ``-3 items`` otherwise."""
     if delta is None or pd.isna(delta):
         return None
-    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    # ASCII signs: st.metric reads a leading "-" as a fall (arrow and colour)
+    sign = "+" if delta > 0 else ("-" if delta < 0 else "±")
     if unit == "%":
         return f"{sign}{number(abs(delta), 1, language)} pp"
     return f"{sign}{quantity(abs(delta), unit, language)}"

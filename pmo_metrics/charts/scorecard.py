@@ -32,16 +32,18 @@ def bullet_bars(
     unit: str = "",
     names: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """Bullet graph: one horizontal bar per category (top to bottom), coloured by status and
-    labelled with its icon, the target as a tick mark. Instead of gauges.
+    """Bullet graph on one scale: a horizontal bar per category (top to bottom), the target as
+    a tick mark when given. With ``status``, bars take the status colour and icon; without,
+    they are plain actuals (IBCS dark grey). Instead of gauges.
 
-    ``frame`` columns: ``category``, ``value``, ``target`` and optionally ``status``.
+    ``frame`` columns: ``category``, ``value``, optionally ``target`` and ``status``.
     """
     frame = frame.iloc[::-1]  # plotly draws the first row at the bottom
-    statuses = frame[status] if status and status in frame else pd.Series(["grey"] * len(frame))
+    judged = status is not None and status in frame
+    icons = [f"{status_icon(s)} " for s in frame[status]] if judged else [""] * len(frame)
     labels = [
-        f"{status_icon(s)} {v:,.1f}{unit}" if pd.notna(v) else f"{status_icon(s)}"
-        for s, v in zip(statuses, frame[value], strict=True)
+        f"{i}{v:,.1f}{unit}" if pd.notna(v) else i.strip() or "–"
+        for i, v in zip(icons, frame[value], strict=True)
     ]
     fig = go.Figure()
     fig.add_bar(
@@ -49,7 +51,7 @@ def bullet_bars(
         x=frame[value],
         orientation="h",
         name=name(names, "actual", "Actual"),
-        marker={"color": [status_colour(s) for s in statuses]},
+        marker={"color": [status_colour(s) for s in frame[status]] if judged else ACTUAL},
         text=labels,
         textposition="outside",
         cliponaxis=False,
@@ -65,8 +67,63 @@ def bullet_bars(
             hovertemplate="%{y}: target %{x:,.1f}" + unit + "<extra></extra>",
         )
     fig.update_xaxes(rangemode="tozero", showgrid=True, gridcolor="#EEEEEE")
-    height = max(220, 60 + 34 * len(frame))
-    return layout(fig, title, height=height)
+    height = max(200, 60 + 34 * len(frame))
+    return layout(fig, title, height=height, legend=target in frame)
+
+
+def indicator_bullets(
+    frame: pd.DataFrame,
+    title: str,
+    *,
+    label: str = "indicator",
+    names: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """One bullet graph per indicator, each on its own scale (indicators have different
+    units): the value as a bar coloured by status with its icon, the target as a tick.
+
+    ``frame`` columns: ``label``, value, target, status, unit.
+    """
+    from plotly.subplots import make_subplots
+
+    n = len(frame)
+    if n == 0:
+        return layout(go.Figure(), title, height=120, legend=False)
+    fig = make_subplots(rows=n, cols=1, vertical_spacing=min(0.5 / n, 0.08))
+    for i, row in enumerate(frame.itertuples(index=False), start=1):
+        value, target = row.value, row.target
+        unit = getattr(row, "unit", "") or ""
+        unit = unit if unit in ("%", "h", "pts") else ""
+        state = getattr(row, "status", "grey")
+        top = max(v for v in (value, target, 0) if v is not None and not pd.isna(v)) * 1.2 or 1
+        text = "–" if pd.isna(value) else f"{status_icon(state)} {value:,.1f}{unit}"
+        fig.add_bar(
+            x=[0 if pd.isna(value) else value],
+            y=[str(getattr(row, label))],
+            orientation="h",
+            marker={"color": status_colour(state)},
+            text=[text],
+            textposition="outside",
+            cliponaxis=False,
+            showlegend=False,
+            width=0.5,
+            hovertemplate="%{y}: %{x:,.1f}" + unit + "<extra></extra>",
+            row=i,
+            col=1,
+        )
+        if target is not None and not pd.isna(target):
+            fig.add_scatter(
+                x=[target],
+                y=[str(getattr(row, label))],
+                mode="markers",
+                showlegend=False,
+                marker={"symbol": "line-ns", "size": 20, "line": {"width": 3, "color": PLAN}},
+                hovertemplate=f"{name(names, 'target', 'Target')} %{{x:,.1f}}{unit}<extra></extra>",
+                row=i,
+                col=1,
+            )
+        fig.update_xaxes(range=[0, top], row=i, col=1, showgrid=False, showticklabels=False)
+    fig.update_yaxes(showgrid=False, zeroline=False)
+    return layout(fig, title, height=50 + 46 * n, legend=False)
 
 
 def trend_vs_target(
@@ -175,7 +232,8 @@ def status_heatmap(
     scale = []
     for i, s in enumerate(STATUS_ORDER):
         scale += [[i / n, status_colour(s)], [(i + 1) / n, status_colour(s)]]
-    labels = [str((column_labels or {}).get(c, c)) for c in columns]
+    # horizontal, wrapped column labels read better than rotated ones
+    labels = [str((column_labels or {}).get(c, c)).replace(" ", "<br>") for c in columns]
     fig = go.Figure(
         go.Heatmap(
             z=list(map(list, zip(*z, strict=True))) if z else [],
@@ -193,10 +251,20 @@ def status_heatmap(
             hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
         )
     )
-    fig.update_xaxes(side="top", showgrid=False, linecolor="white", ticks="")
+    fig.update_xaxes(
+        side="top",
+        showgrid=False,
+        linecolor="white",
+        ticks="",
+        tickangle=0,
+        tickfont={"size": 11},
+    )
     fig.update_yaxes(showgrid=False, zeroline=False)
-    height = max(220, 90 + 34 * len(frame))
-    return layout(fig, title, height=height, legend=False)
+    height = max(220, 130 + 34 * len(frame))
+    fig = layout(fig, title, height=height, legend=False)
+    # the column labels sit on top, between the title and the cells
+    fig.update_layout(margin={"t": 110}, title={"y": 0.99, "yanchor": "top"})
+    return fig
 
 
 def _status(value: object) -> str:

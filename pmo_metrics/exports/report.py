@@ -35,7 +35,9 @@ from pmo_metrics.exports.workbook import (
     Block,
     SheetWriter,
     bar_chart,
+    colour_by_status,
     line_chart,
+    status_key,
     unit_format,
 )
 from pmo_metrics.metrics import registry, status
@@ -62,6 +64,8 @@ JUDGED_UNITS = ("%", "ratio", "days", "h")
 VELOCITY_VIEW = ("team", "sprint", "start_date", "end_date", "committed_points",
                  "completed_points", "say_do_ratio", "carry_over_points")  # fmt: skip
 
+RISK_VIEW = ("risk_id", "title", "application", "service", "probability", "impact", "score",
+             "band", "owner", "mitigation_due", "overdue")  # fmt: skip
 # Column names of metric tables written under a translated header (others: column_label).
 HEADER_KEYS = ("service", "application", "team", "indicator", "metric", "value", "unit",
                "target", "status", "month")  # fmt: skip
@@ -183,6 +187,11 @@ def month_keys(column: pd.Series) -> pd.Series:
     return pd.to_datetime(column).dt.strftime("%Y-%m")
 
 
+def headline_of(metric: Metric, frame: pd.DataFrame) -> float | None:
+    """The metric's headline over ``frame`` (its empty value, e.g. 0 for counts, if no rows)."""
+    return _number(metric.empty_value if frame.empty else metric.headline(frame))
+
+
 def _number(value: Any) -> float | None:
     if value is None or pd.isna(value):
         return None
@@ -278,16 +287,18 @@ class Report:
         if metric is None or metric.headline is None:
             return Computed(missing=f"the metric {name!r} has no headline number")
         computed = self.run(name, filters)
-        if computed.missing or computed.frame.empty:
+        if computed.missing:
             return computed
-        return Computed(value=_number(metric.headline(computed.frame)))
+        return Computed(value=headline_of(metric, computed.frame))
 
     def monthly(self, name: str, months: Sequence[str], **scope: str | None) -> dict[str, Computed]:
         """The headline number of each of ``months`` (consecutive, oldest first).
 
         A metric whose table has a ``month`` column is computed once over the whole range and
         its headline applied to each month's rows, as its rows for a month do not depend on the
-        months around it (a test checks this for each such metric); others month by month.
+        months around it (a test checks this for each such metric); others month by month. A
+        month in which nothing happened reads as the metric's zero row where the metric fills
+        a range's months (0 items), where asked alone it would have no rows (no number).
         """
         metric = find_metric(name)
         if metric is None or metric.headline is None or "month" not in metric.columns:
@@ -297,11 +308,8 @@ class Report:
             return {m: computed for m in months}
         frame = computed.frame
         keys = month_keys(frame["month"]).to_numpy() if len(frame) else []
-        values = {}
-        for m in months:
-            rows = frame[keys == m] if len(frame) else frame
-            values[m] = Computed(value=None if rows.empty else _number(metric.headline(rows)))
-        return values
+        rows_of = {m: frame[keys == m] if len(frame) else frame for m in months}
+        return {m: Computed(value=headline_of(metric, rows)) for m, rows in rows_of.items()}
 
     # --- writing ---
 
@@ -428,11 +436,11 @@ def service_names(source: Source) -> list[str]:
 
 
 def application_names(source: Source) -> list[str]:
-    """Portfolio applications; without a portfolio, what work items and tickets resolve to."""
+    """Portfolio applications and whatever else work items and tickets resolve to (a Jira
+    project or configuration item the portfolio does not map), in name order."""
     names = _distinct(source, source.table("applications"), "application")
-    if not names:
-        for table in (source.work_items(), source.tickets()):
-            names |= _distinct(source, table, "application")
+    for table in (source.work_items(), source.tickets()):
+        names |= _distinct(source, table, "application")
     return sorted(names, key=str.casefold)
 
 
@@ -477,8 +485,7 @@ def write_summary(report: Report, w: SheetWriter) -> None:
     w.title(f"{t('title', lang)}: {report.month_name}", t("generated", lang, when=when))
     write_key_figures(report, w)
     write_scorecard(report, w)
-    heading = t("health", lang, month=report.month_name)
-    report.section(w, heading, report.run("portfolio-health", report.filters()))
+    write_health(report, w, t("health", lang, month=report.month_name))
     write_risks(report, w, t("top_risks", lang, month=report.month_name))
 
 
@@ -610,14 +617,47 @@ def scorecard_view(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[list(SCORECARD_VIEW)]
 
 
+def write_health(
+    report: Report, w: SheetWriter, heading: str, applications: Sequence[str] | None = None
+) -> None:
+    """Portfolio health of the month: each application's status, the reason for its colour,
+    and every dimension's value coloured by its own status."""
+    # An application's health depends only on its own data and the period, so one run of the
+    # whole portfolio serves the Summary, every service and every application.
+    computed = report.run("portfolio-health", report.filters())
+    if not computed.missing and applications is not None:
+        frame = computed.frame[computed.frame["application"].isin(list(applications))]
+        computed = Computed(frame=frame)
+    block = report.section(w, heading, computed, view=health_view)
+    if block is None:
+        return
+    frame = computed.frame.reset_index(drop=True)
+    for dimension in health_dimensions(frame):
+        col = block.columns[dimension]
+        for i, key in enumerate(frame[f"{dimension}_status"]):
+            colour_by_status(w.ws.cell(row=block.first_row + i, column=col), status_key(key))
+
+
+def health_dimensions(frame: pd.DataFrame) -> list[str]:
+    """The dimension columns of a portfolio-health table (those with a ``_status`` twin)."""
+    return [c for c in frame.columns if f"{c}_status" in frame.columns]
+
+
+def health_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """application, status, reason, then each dimension's value."""
+    return frame[["application", "status", "reason", *health_dimensions(frame)]]
+
+
 def write_risks(report: Report, w: SheetWriter, heading: str, **scope: str | None) -> None:
     report.section(w, heading, report.run("risks", report.filters(**scope)), view=top_open_risks)
 
 
 def top_open_risks(frame: pd.DataFrame) -> pd.DataFrame:
-    """Open risks, highest score first, at most :data:`TOP_RISKS`."""
+    """Open risks, highest score first, at most :data:`TOP_RISKS`, in the columns a sponsor
+    reads (the register itself is on the Risks page)."""
     frame = frame[frame["status"].astype(str).str.lower() == "open"]
-    return frame.sort_values("score", ascending=False, kind="stable").head(TOP_RISKS)
+    frame = frame.sort_values("score", ascending=False, kind="stable").head(TOP_RISKS)
+    return frame[[c for c in RISK_VIEW if c in frame.columns]]
 
 
 def write_contents(w: SheetWriter, links: Sequence[tuple[str, str]]) -> None:
@@ -762,7 +802,8 @@ def write_service_applications(report: Report, w: SheetWriter, service: str) -> 
         w.heading(heading)
         report.missing(w, heading, t("no_applications", report.lang))
         return
-    report.section(w, heading, report.run("portfolio-health", report.filters(service=service)))
+    apps = report.source.execute(report.source.applications_of_service(service))
+    write_health(report, w, heading, list(apps["application"]))
 
 
 # --- a sheet per application ------------------------------------------------------------------
@@ -777,7 +818,7 @@ def write_application(report: Report, app: str) -> str:
     parts += [str(info[k]) for k in ("criticality", "owner", "lifecycle") if k in info]
     w.title(t("app_title", lang, name=app), " · ".join(parts) or None)
     heading = t("app_health", lang, month=report.month_name)
-    report.section(w, heading, report.run("portfolio-health", report.filters(application=app)))
+    write_health(report, w, heading, [app])
     write_delivery(report, w, app)
     write_throughput(report, w, app)
     heading = t("lead_time", lang, month=report.month_name)

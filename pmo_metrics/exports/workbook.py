@@ -149,9 +149,10 @@ class SheetWriter:
         header_row = self.row
         columns = {name: i for i, name in enumerate(frame.columns, start=1)}
         self.header([headers.get(name, column_label(name)) for name in frame.columns])
+        statuses = {name for name in frame.columns if is_status_column(frame[name])}
         for values in frame.itertuples(index=False, name=None):
             for name, value in zip(frame.columns, values, strict=True):
-                if is_status_column(name):
+                if name in statuses:
                     self.status_cell(self.row, columns[name], value)
                 else:
                     fmt = formats.get(name) or column_format(name)
@@ -217,8 +218,29 @@ def unit_format(unit: str) -> str:
     return column_format("", unit) or ONE_DECIMAL
 
 
-def is_status_column(name: str) -> bool:
-    return str(name) == "status" or str(name).endswith("_status")
+def is_status_column(column: pd.Series) -> bool:
+    """A ``status`` / ``*_status`` column holding green / amber / red / grey (not, say, a
+    risk's open / closed)."""
+    name = str(column.name)
+    if name != "status" and not name.endswith("_status"):
+        return False
+    return column.dropna().astype(str).str.lower().isin(status.STATUSES).all()
+
+
+def status_number_format(fmt: str | None, key: str) -> str:
+    """``fmt`` with the status icon written before the number (``✓ 92.5%``), so that a
+    coloured number never relies on colour alone."""
+    icon = status.icon(key)
+    return f'"{icon} "{fmt or "General"}'
+
+
+def colour_by_status(cell: Cell, key: str) -> None:
+    """Fill ``cell`` with the status colour and prefix its number with the status icon."""
+    cell.fill = PatternFill("solid", fgColor=STATUS_FILL[key])
+    cell.font = STATUS_FONT
+    if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+        fmt = None if cell.number_format == "General" else cell.number_format
+        cell.number_format = status_number_format(fmt, key)
 
 
 # --- native charts ----------------------------------------------------------------------------

@@ -6,15 +6,16 @@ backend-specific SQL) or plain numpy / pandas over small, already aggregated res
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from pmo_metrics.metrics.registry import MissingData, empty
+from pmo_metrics.metrics.registry import Compute, MissingData, empty
 from pmo_metrics.metrics.source import Filters, Source
 
 DONE = "Done"
@@ -37,6 +38,7 @@ __all__ = [
     "hours_between",
     "month_start",
     "natural_key",
+    "needs_rows",
     "percentiles",
     "period_months",
     "pct",
@@ -191,15 +193,51 @@ def complete_grid(
     weeks), the missing ``values`` (counts) as 0: a month without items is a 0, not a gap."""
     if frame.empty or not len(steps):
         return frame
-    frame = frame.assign(**{column: pd.to_datetime(frame[column])})
-    groups = frame[list(by)].drop_duplicates()
-    grid = groups.merge(pd.DataFrame({column: pd.to_datetime(list(steps))}), how="cross")
-    out = grid.merge(frame, on=[*by, column], how="left")
-    out[list(values)] = out[list(values)].fillna(0).astype("int64")
-    return out.sort_values([*by, column], kind="stable").reset_index(drop=True)
+    by, values = list(by), list(values)
+    # Plain Python over the (small, aggregated) rows: pandas merges cost more than the query.
+    stamps = [pd.Timestamp(s) for s in steps]
+    seen = {
+        (tuple(_key(v) for v in row[: len(by)]), pd.Timestamp(row[len(by)])): row
+        for row in frame[[*by, column, *values]].itertuples(index=False, name=None)
+    }
+    groups = sorted({key for key, _ in seen}, key=lambda k: tuple((v is None, v) for v in k))
+    rows = []
+    for group in groups:
+        for stamp in stamps:
+            row = seen.get((group, stamp))
+            counts = row[len(by) + 1 :] if row is not None else (0,) * len(values)
+            rows.append((*group, stamp, *counts))
+    out = pd.DataFrame(rows, columns=[*by, column, *values])
+    out[column] = pd.to_datetime(out[column])
+    out[values] = out[values].astype("int64")
+    return out
+
+
+def _key(value: object) -> object:
+    """A group key with every missing value as None (NaN != NaN would split the group)."""
+    return None if value is None or value is pd.NA or value != value else value
 
 
 # --- results -------------------------------------------------------------------------------------
+
+
+def needs_rows(table: str, message: str) -> Callable[[Compute], Compute]:
+    """Decorate a metric's ``compute(source, filters)``: an empty result raises
+    :class:`MissingData` with ``message`` when the store holds no ``table`` rows at all (no data
+    loaded), and stays an empty table when only the selection is empty. The store is counted
+    only for an empty result, so a metric with rows pays nothing for the check."""
+
+    def decorate(compute: Compute) -> Compute:
+        @functools.wraps(compute)
+        def checked(source: Source, filters: Filters) -> pd.DataFrame:
+            frame = compute(source, filters)
+            if frame.empty and source.count(table) == 0:
+                raise MissingData(message)
+            return frame
+
+        return checked
+
+    return decorate
 
 
 def require(source: Source, expr: ir.Table, message: str) -> None:

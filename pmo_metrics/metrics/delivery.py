@@ -63,48 +63,40 @@ VELOCITY_COLUMNS = (
 # --- Ibis: the per-sprint aggregates -----------------------------------------------------------
 
 
-def sprint_memberships(items: ir.Table) -> ir.Table:
-    """One row per (item, sprint it was in), estimable items only.
+def sprint_lists(items: ir.Table) -> ir.Table:
+    """Estimable items that were in a sprint, grouped by team, full list of sprints and Done:
+    the one pass over the items; commitments and completions follow from it in pandas (there
+    are few distinct lists: an item moves through a handful of consecutive sprints).
 
-    Columns: team, item_key, sprint, estimate, is_done.
+    Columns: team, sprints, is_done, items, points (estimates, NULL as 0), unestimated_items.
     """
     work = estimable_work(items)
-    rows = work.select(
-        "team",
-        "item_key",
-        "estimate",
-        is_done=work.status_category == DONE,
-        sprint=work.sprints.unnest(),
+    rows = work.filter(work.sprints.length() > 0).mutate(is_done=work.status_category == DONE)
+    return rows.group_by(["team", "sprints", "is_done"]).aggregate(
+        items=rows.count(),
+        points=rows.estimate.sum().fill_null(0.0),
+        unestimated_items=rows.estimate.isnull().sum(),
     )
-    return rows.filter(rows.sprint.notnull() & (rows.sprint.strip() != ""))
 
 
-def sprint_commitments(items: ir.Table) -> ir.Table:
-    """Sum of estimates of the items that were in each sprint (an item counts in each of its
-    sprints; unestimated items count 0).
+def _sprint_names(sprints: object) -> list[str]:
+    """The distinct, non-blank sprint names of one list, in export order."""
+    names = [] if sprints is None else [str(s) for s in sprints if s is not None]
+    return list(dict.fromkeys(n for n in names if n.strip()))
 
-    Columns: team, sprint, committed_items, estimated_points.
+
+def sprint_commitments(lists: pd.DataFrame) -> pd.DataFrame:
+    """Items and estimates that were in each sprint: an item counts in each of its sprints.
+
+    ``lists``: :func:`sprint_lists`. Columns: team, sprint, committed_items, estimated_points.
     """
-    rows = sprint_memberships(items)
-    return rows.group_by(["team", "sprint"]).aggregate(
-        committed_items=rows.count(),
-        estimated_points=rows.estimate.sum().fill_null(0.0),
-    )
-
-
-def done_by_sprint_list(items: ir.Table) -> ir.Table:
-    """Done estimable items grouped by their team and full list of sprints; the last sprint of
-    each list is found after execution, in natural / calendar order (few distinct lists).
-
-    Columns: team, sprints, completed_items, completed_points, unestimated_items.
-    """
-    work = estimable_work(items)
-    done = work.filter((work.status_category == DONE) & (work.sprints.length() > 0))
-    return done.group_by(["team", "sprints"]).aggregate(
-        completed_items=done.count(),
-        completed_points=done.estimate.sum().fill_null(0.0),
-        unestimated_items=done.estimate.isnull().sum(),
-    )
+    columns = ["team", "sprint", "committed_items", "estimated_points"]
+    if lists.empty:
+        return pd.DataFrame(columns=columns)
+    rows = lists.assign(sprint=[_sprint_names(s) for s in lists["sprints"]]).explode("sprint")
+    rows = rows.dropna(subset=["sprint"])
+    sums = rows.groupby(["team", "sprint"], as_index=False)[["items", "points"]].sum()
+    return sums.rename(columns={"items": "committed_items", "points": "estimated_points"})[columns]
 
 
 def calendar(sprints: ir.Table) -> ir.Table:
@@ -143,22 +135,28 @@ def ordered_sprints(pairs: pd.DataFrame, cal: pd.DataFrame, *, as_of: pd.Timesta
     return frame.drop(columns=["_by_date", "_date", "_natural"]).reset_index(drop=True)
 
 
-def last_sprints(done: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
-    """Done aggregates moved to the last sprint (in ``order``) of each sprint list.
+def last_sprints(lists: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
+    """Done items' points and counts moved to the last sprint (in ``order``) of their list.
 
-    Columns: team, sprint, completed_items, completed_points, unestimated_items.
+    ``lists``: :func:`sprint_lists`. Columns: team, sprint, completed_items, completed_points,
+    unestimated_items.
     """
+    columns = ["team", "sprint", "completed_items", "completed_points", "unestimated_items"]
+    done = lists[lists["is_done"].astype(bool)] if len(lists) else lists
+    if done.empty:
+        return pd.DataFrame(columns=columns)
     rank = {(t, s): o for t, s, o in order[["team", "sprint", "sprint_order"]].itertuples(False)}
 
     def last(team: str, sprints: object) -> str | None:
-        names = [s for s in (sprints if sprints is not None else []) if s and str(s).strip()]
+        names = _sprint_names(sprints)
         return max(names, key=lambda s: rank.get((team, s), 0)) if names else None
 
     frame = done.assign(
         sprint=[last(t, s) for t, s in zip(done["team"], done["sprints"], strict=True)]
-    )
-    sums = ["completed_items", "completed_points", "unestimated_items"]
-    return frame.dropna(subset=["sprint"]).groupby(["team", "sprint"], as_index=False)[sums].sum()
+    ).rename(columns={"items": "completed_items", "points": "completed_points"})
+    sums = columns[2:]
+    frame = frame.dropna(subset=["sprint"])
+    return frame.groupby(["team", "sprint"], as_index=False)[sums].sum()[columns]
 
 
 def sprint_velocity(
@@ -240,17 +238,16 @@ VELOCITY_STATS_COLUMNS = (
 def velocity_table(source: Source, filters: Filters, *, what: str = "velocity") -> pd.DataFrame:
     """The velocity table for a selection (see :func:`sprint_velocity`); raises MissingData
     when nothing in the store has a sprint."""
-    items = scoped_work_items(source, filters)
-    commitments = source.execute(sprint_commitments(items))
+    lists = source.execute(sprint_lists(scoped_work_items(source, filters)))
+    commitments = sprint_commitments(lists)
     cal = _calendar_in_scope(source, filters, teams=commitments["team"].unique())
     if commitments.empty and cal.empty and not _any_sprint(source):
         raise MissingData(NO_SPRINTS.format(what=what))
-    completions_by_list = source.execute(done_by_sprint_list(items))
     order = ordered_sprints(commitments, cal, as_of=filters.as_of)
     order = _sprints_in_period(order, commitments, filters)
     if order.empty:
         return as_frame(order, VELOCITY_COLUMNS)
-    completions = last_sprints(completions_by_list, order)
+    completions = last_sprints(lists, order)
     narrowed = bool(filters.application or filters.service)
     table = sprint_velocity(commitments, completions, order, calendar_commitment=not narrowed)
     return as_frame(table, VELOCITY_COLUMNS)

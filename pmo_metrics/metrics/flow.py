@@ -21,6 +21,7 @@ from pmo_metrics.metrics.common import (
     done_date,
     exact_quantile,
     month_start,
+    needs_rows,
     period_months,
     scoped_work_items,
     timestamp,
@@ -44,13 +45,6 @@ NO_SNAPSHOTS = (
     "no month-end snapshots: cumulative flow needs them (every load of a Jira or Azure DevOps "
     "export records the month-end state of the work items); import one export per month"
 )
-
-
-def scoped_items(source: Source, filters: Filters, what: str) -> ir.Table:
-    """The selected work items; MissingData when the store holds none at all."""
-    if source.count("work_items") == 0:
-        raise MissingData(NO_ITEMS.format(what=what))
-    return scoped_work_items(source, filters)
 
 
 # --- Ibis building blocks ------------------------------------------------------------------------
@@ -122,8 +116,9 @@ THROUGHPUT_COLUMNS = ("application", "month", "items")
     headline=lambda frame: float(frame["items"].sum()),
     empty_value=0.0,
 )
+@needs_rows("work_items", NO_ITEMS.format(what="throughput"))
 def compute_throughput(source: Source, filters: Filters) -> pd.DataFrame:
-    done = finished_items(scoped_items(source, filters, "throughput"), filters)
+    done = finished_items(scoped_work_items(source, filters), filters)
     frame = source.execute(items_per_step(done, month_start(done.done_at), "month"))
     months = period_months(filters, frame["month"])
     return as_frame(
@@ -150,8 +145,9 @@ WEEKLY_COLUMNS = ("application", "week", "items")
     headline=lambda frame: float(frame["items"].sum()),
     empty_value=0.0,
 )
+@needs_rows("work_items", NO_ITEMS.format(what="weekly throughput"))
 def compute_throughput_weekly(source: Source, filters: Filters) -> pd.DataFrame:
-    done = finished_items(scoped_items(source, filters, "weekly throughput"), filters)
+    done = finished_items(scoped_work_items(source, filters), filters)
     frame = source.execute(items_per_step(done, week_start(done.done_at), "week"))
     if frame.empty:
         return as_frame(frame, WEEKLY_COLUMNS)
@@ -189,8 +185,9 @@ TIME_COLUMNS = (
     dimensions=SCOPE,
     headline=lambda frame: float(frame["overall_p85_days"].iloc[0]),
 )
+@needs_rows("work_items", NO_ITEMS.format(what="lead time"))
 def compute_lead_time(source: Source, filters: Filters) -> pd.DataFrame:
-    done = finished_items(scoped_items(source, filters, "lead time"), filters)
+    done = finished_items(scoped_work_items(source, filters), filters)
     return as_frame(source.execute(time_percentiles(done, "lead_time_days")), TIME_COLUMNS)
 
 
@@ -220,8 +217,9 @@ LEAD_ITEMS_COLUMNS = (
     dimensions=SCOPE,
     headline=lambda frame: float(np.percentile(frame["lead_time_days"].dropna(), 85)),
 )
+@needs_rows("work_items", NO_ITEMS.format(what="lead time"))
 def compute_lead_time_items(source: Source, filters: Filters) -> pd.DataFrame:
-    done = finished_items(scoped_items(source, filters, "lead time"), filters)
+    done = finished_items(scoped_work_items(source, filters), filters)
     done = done.filter(done.lead_time_days.notnull()).order_by(["done_at", "item_key"])
     frame = source.execute(done.rename(resolved="done_at"))
     return as_frame(frame, LEAD_ITEMS_COLUMNS)
@@ -243,9 +241,10 @@ def compute_lead_time_items(source: Source, filters: Filters) -> pd.DataFrame:
     dimensions=SCOPE,
     headline=lambda frame: float(frame["overall_p85_days"].iloc[0]),
 )
+@needs_rows("work_items", NO_ITEMS.format(what="cycle time"))
 def compute_cycle_time(source: Source, filters: Filters) -> pd.DataFrame:
     _require_history(source)
-    done = finished_items(scoped_items(source, filters, "cycle time"), filters)
+    done = finished_items(scoped_work_items(source, filters), filters)
     return as_frame(source.execute(time_percentiles(done, "cycle_time_days")), TIME_COLUMNS)
 
 
@@ -286,11 +285,12 @@ def wip_counts(items: ir.Table) -> ir.Table:
     headline=lambda frame: float(frame["items"].sum()),
     empty_value=0.0,
 )
+@needs_rows("work_items", NO_ITEMS.format(what="WIP"))
 def compute_wip(source: Source, filters: Filters) -> pd.DataFrame:
     snapshot = _past_month_snapshot(source, filters)
     if snapshot is not None:
         return as_frame(source.execute(wip_counts(snapshot)), WIP_COLUMNS)
-    items = scoped_items(source, filters, "WIP")
+    items = scoped_work_items(source, filters)
     items = items.filter(items.created.isnull() | (items.created < timestamp(filters.as_of)))
     return as_frame(source.execute(wip_counts(items)), WIP_COLUMNS)
 
@@ -333,8 +333,9 @@ AGING_COLUMNS = (
     needs=("work_items",),
     dimensions=SCOPE,
 )
+@needs_rows("work_items", NO_ITEMS.format(what="aging WIP"))
 def compute_aging_wip(source: Source, filters: Filters) -> pd.DataFrame:
-    items = scoped_items(source, filters, "aging WIP")
+    items = scoped_work_items(source, filters)
     as_of = timestamp(filters.as_of)
     open_ = work(items).filter(items.status_category == IN_PROGRESS)
     open_ = open_.mutate(started_or_created=ibis.coalesce(open_.started, open_.created))
@@ -383,8 +384,9 @@ NET_FLOW_COLUMNS = ("application", "month", "created", "done", "net_flow")
     headline=lambda frame: float(frame["net_flow"].sum()),
     empty_value=0.0,
 )
+@needs_rows("work_items", NO_ITEMS.format(what="net flow"))
 def compute_net_flow(source: Source, filters: Filters) -> pd.DataFrame:
-    items = work(scoped_items(source, filters, "net flow"))
+    items = work(scoped_work_items(source, filters))
     items = items.mutate(done_at=done_date(items))
     created = items.filter(items.created.notnull() & Source.in_period(items.created, filters))
     done = items.filter(items.done_at.notnull() & Source.in_period(items.done_at, filters))

@@ -64,6 +64,21 @@ def indicator_value(source: Source, metric_name: str, filters: Filters) -> float
     return None if value is None or pd.isna(value) else float(value)
 
 
+class _ValueCache:
+    """Indicator values computed once per (metric, filters): two indicators of a service on the
+    same metric with different targets share one computation."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.values: dict[tuple[str, Filters], float | None] = {}
+
+    def get(self, metric_name: str, filters: Filters) -> float | None:
+        key = (metric_name, filters)
+        if key not in self.values:
+            self.values[key] = indicator_value(self.source, metric_name, filters)
+        return self.values[key]
+
+
 def services_in_scope(source: Source, filters: Filters) -> ir.Table:
     """Names of the services selected: the service filter, or the services of the selected
     application / team in the portfolio. Columns: service."""
@@ -110,9 +125,10 @@ def scorecard(source: Source, filters: Filters) -> pd.DataFrame:
     Columns: SCORECARD_COLUMNS (status in green / amber / red / grey; icon and word from
     :mod:`status`; service_status = the service's worst indicator)."""
     period = Filters(start=filters.start, end=filters.end)
+    values = _ValueCache(source)
     rows = []
     for ind in indicators_in_scope(source, filters):
-        value = indicator_value(source, ind.metric, _for_service(period, ind.service))
+        value = values.get(ind.metric, _for_service(period, ind.service))
         judged = status.judge(value, ind.target, ind.direction, ind.amber_threshold)
         rows.append({
             "service": ind.service, "indicator": ind.indicator, "metric": ind.metric,
@@ -170,10 +186,11 @@ def scorecard_trend(source: Source, filters: Filters) -> pd.DataFrame:
     """Each indicator's value and status month by month. Columns: TREND_COLUMNS."""
     rows = []
     indicators = indicators_in_scope(source, filters)
+    values = _ValueCache(source)
     for month in trend_months(filters):
         period = Filters(start=month, end=next_month(month))
         for ind in indicators:
-            value = indicator_value(source, ind.metric, _for_service(period, ind.service))
+            value = values.get(ind.metric, _for_service(period, ind.service))
             rows.append({
                 "service": ind.service, "indicator": ind.indicator, "metric": ind.metric,
                 "month": pd.Timestamp(month), "value": value, "target": ind.target,

@@ -18,6 +18,7 @@ from pmo_metrics.metrics.common import (
     exact_quantile,
     hours_between,
     month_start,
+    needs_rows,
     pct,
     period_months,
     scoped_tickets,
@@ -40,11 +41,6 @@ NO_REOPEN = (
     "no reopen counts: the reopen rate needs the ticket export's `reopen_count` (ServiceNow "
     "`Reopen count`) column; export it with the tickets and import again"
 )
-
-
-def _require_tickets(source: Source, what: str) -> None:
-    if source.count("tickets") == 0:
-        raise MissingData(NO_TICKETS.format(what=what))
 
 
 def resolved_in_period(tickets: ir.Table, f: Filters) -> ir.Table:
@@ -81,8 +77,8 @@ COUNT_COLUMNS = ("service", "month", "tickets")
     headline=lambda frame: float(frame["tickets"].sum()),
     empty_value=0.0,
 )
+@needs_rows("tickets", NO_TICKETS.format(what="tickets opened"))
 def compute_tickets_opened(source: Source, filters: Filters) -> pd.DataFrame:
-    _require_tickets(source, "tickets opened")
     t = scoped_tickets(source, filters)
     t = t.filter(Source.in_period(t.opened, filters)).mutate(month=month_start(t.opened))
     counts = t.group_by(["service", "month"]).aggregate(tickets=t.count())
@@ -102,8 +98,8 @@ def compute_tickets_opened(source: Source, filters: Filters) -> pd.DataFrame:
     headline=lambda frame: float(frame["tickets"].sum()),
     empty_value=0.0,
 )
+@needs_rows("tickets", NO_TICKETS.format(what="tickets resolved"))
 def compute_tickets_resolved(source: Source, filters: Filters) -> pd.DataFrame:
-    _require_tickets(source, "tickets resolved")
     t = resolved_in_period(scoped_tickets(source, filters), filters)
     counts = t.group_by(["service", "month"]).aggregate(tickets=t.count())
     return as_frame(_monthly(source, counts, filters, ["tickets"]), COUNT_COLUMNS)
@@ -144,7 +140,6 @@ def sla_counts(judged: ir.Table, by: list[str]) -> ir.Table:
 
 
 def _sla_frame(source: Source, filters: Filters, by: list[str]) -> pd.DataFrame:
-    _require_tickets(source, "SLA compliance")
     tickets = scoped_tickets(source, filters)
     judged = sla_judged(tickets, source.table("resolution_targets"), filters)
     frame = source.execute(sla_counts(judged, by).order_by(by))
@@ -179,6 +174,7 @@ SLA_COLUMNS = ("service", "month", "tickets", "met_sla", "compliance_pct", "reso
     dimensions=SCOPE,
     headline=sla_headline,
 )
+@needs_rows("tickets", NO_TICKETS.format(what="SLA compliance"))
 def compute_sla_compliance(source: Source, filters: Filters) -> pd.DataFrame:
     frame = _sla_frame(source, filters, ["service", "month"])
     months = period_months(filters, frame["month"])
@@ -218,6 +214,7 @@ SLA_PRIORITY_COLUMNS = (
     dimensions=SCOPE,
     headline=sla_headline,
 )
+@needs_rows("tickets", NO_TICKETS.format(what="SLA compliance"))
 def compute_sla_by_priority(source: Source, filters: Filters) -> pd.DataFrame:
     return as_frame(_sla_frame(source, filters, ["service", "priority"]), SLA_PRIORITY_COLUMNS)
 
@@ -246,8 +243,8 @@ MTTR_COLUMNS = ("service", "month", "tickets", "mttr_hours", "p90_hours")
         else None
     ),
 )
+@needs_rows("tickets", NO_TICKETS.format(what="MTTR"))
 def compute_mttr(source: Source, filters: Filters) -> pd.DataFrame:
-    _require_tickets(source, "MTTR")
     t = resolved_in_period(scoped_tickets(source, filters), filters)
     t = t.filter(t.resolution_hours.notnull())
     per_month = t.group_by(["service", "month"]).aggregate(
@@ -315,8 +312,8 @@ def open_at(tickets: ir.Table, points: ir.Table) -> ir.Table:
     headline=lambda f: float(f[f["month"] == f["month"].max()]["open_tickets"].sum()),
     empty_value=0.0,
 )
+@needs_rows("tickets", NO_TICKETS.format(what="the ticket backlog"))
 def compute_ticket_backlog(source: Source, filters: Filters) -> pd.DataFrame:
-    _require_tickets(source, "the ticket backlog")
     tickets = scoped_tickets(source, filters)
     if filters.start:
         months = period_months(filters)
@@ -363,10 +360,12 @@ REOPEN_COLUMNS = ("service", "month", "resolved", "reopened", "reopen_rate_pct")
         float(f["reopened"].sum() / f["resolved"].sum() * 100) if f["resolved"].sum() else None
     ),
 )
+@needs_rows("tickets", NO_TICKETS.format(what="the reopen rate"))
 def compute_reopen_rate(source: Source, filters: Filters) -> pd.DataFrame:
-    _require_tickets(source, "the reopen rate")
     raw = source.table("tickets")
     if int(source.execute(raw.filter(raw.reopen_count.notnull()).count())) == 0:
+        if source.count("tickets") == 0:
+            return as_frame(pd.DataFrame(), REOPEN_COLUMNS)  # no tickets at all: said below
         raise MissingData(NO_REOPEN)
     t = resolved_in_period(scoped_tickets(source, filters), filters)
     t = t.filter(t.reopen_count.notnull())

@@ -8,6 +8,7 @@ ticket's application is the one whose ITSM configuration item it names, else the
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -63,13 +64,20 @@ class Source:
 
     def __init__(self, backend: ibis.BaseBackend) -> None:
         self.backend = backend
+        # The canonical tables' schemas are fixed by the schema files: look each up once (Ibis
+        # asks the database every time), and compile each distinct expression to SQL once.
+        self._tables: dict[str, ir.Table] = {}
+        self._views: dict[tuple, ir.Table] = {}
+        _memoize_compile(backend)
 
     @classmethod
     def from_duckdb(cls, con: duckdb.DuckDBPyConnection) -> Source:
         return cls(ibis.duckdb.from_connection(con))
 
     def table(self, name: str) -> ir.Table:
-        return self.backend.table(name)
+        if name not in self._tables:
+            self._tables[name] = self.backend.table(name)
+        return self._tables[name]
 
     def execute(self, expr: ir.Expr) -> pd.DataFrame:
         return self.backend.execute(expr)
@@ -79,8 +87,27 @@ class Source:
 
     def work_items(self) -> ir.Table:
         """Work items with ``application`` and ``team`` resolved through the portfolio."""
-        items = self.table("work_items")
-        apps = self.table("applications")
+        return self._through_portfolio("work_items", self._by_project)
+
+    def work_item_snapshots(self) -> ir.Table:
+        """Month-end work item snapshots with ``application`` and ``team`` as in work_items."""
+        return self._through_portfolio("work_item_snapshots", self._by_project)
+
+    def tickets(self) -> ir.Table:
+        """Tickets with ``application`` from the portfolio's ITSM configuration item."""
+        return self._through_portfolio("tickets", self._by_ci)
+
+    def _through_portfolio(self, name: str, build: Any) -> ir.Table:
+        # Built once per pair of table expressions: building a join costs more than running
+        # it on a small store. table() is still called, so a subclass can refresh its tables.
+        table, apps = self.table(name), self.table("applications")
+        key = (name, table.op(), apps.op())
+        if key not in self._views:
+            self._views[key] = build(table, apps)
+        return self._views[key]
+
+    @staticmethod
+    def _by_project(items: ir.Table, apps: ir.Table) -> ir.Table:
         by_project = (
             apps.mutate(project=ibis.coalesce(apps.jira_project, apps.ado_project))
             .filter(lambda a: a.project.notnull())
@@ -94,27 +121,8 @@ class Source:
             team=ibis.coalesce(joined.portfolio_team, items.team, items.project),
         )
 
-    def work_item_snapshots(self) -> ir.Table:
-        """Month-end work item snapshots with ``application`` and ``team`` as in work_items."""
-        snaps = self.table("work_item_snapshots")
-        apps = self.table("applications")
-        by_project = (
-            apps.mutate(project=ibis.coalesce(apps.jira_project, apps.ado_project))
-            .filter(lambda a: a.project.notnull())
-            .select("project", portfolio_app=apps.application, portfolio_team=apps.team)
-            .distinct(on="project", keep="first")
-        )
-        joined = snaps.left_join(by_project, snaps.project == by_project.project)
-        return joined.select(
-            *[c for c in snaps.columns if c not in ("team",)],
-            application=ibis.coalesce(joined.portfolio_app, snaps.project),
-            team=ibis.coalesce(joined.portfolio_team, snaps.team, snaps.project),
-        )
-
-    def tickets(self) -> ir.Table:
-        """Tickets with ``application`` from the portfolio's ITSM configuration item."""
-        tickets = self.table("tickets")
-        apps = self.table("applications")
+    @staticmethod
+    def _by_ci(tickets: ir.Table, apps: ir.Table) -> ir.Table:
         by_ci = (
             apps.filter(apps.itsm_ci.notnull())
             .select(ci=apps.itsm_ci, portfolio_app=apps.application)
@@ -154,3 +162,28 @@ class Source:
         if f.end:
             cond &= column < ibis.timestamp(pd.Timestamp(f.end))
         return cond
+
+
+def _memoize_compile(backend: ibis.BaseBackend, size: int = 512) -> None:
+    """Remember the SQL of the last ``size`` distinct expressions ``backend`` compiled.
+
+    Ibis compiles every expression from scratch (tens of milliseconds), which dominates a
+    metric on a small selection. Expressions are immutable and compare by structure, so equal
+    ones compile to the same SQL; what they read is still read afresh on every execution.
+    """
+    compile_ = getattr(backend, "compile", None)
+    if compile_ is None or getattr(compile_, "_memoized", False):
+        return
+
+    @functools.lru_cache(maxsize=size)
+    def compiled(node: object, limit: object) -> object:
+        return compile_(node.to_expr(), limit=limit)
+
+    def compile(expr: ir.Expr, /, *args: Any, **kwargs: Any) -> Any:
+        limit = kwargs.pop("limit", None)
+        if args or kwargs.get("params") or any(v is not None for v in kwargs.values()):
+            return compile_(expr, *args, limit=limit, **kwargs)
+        return compiled(expr.op(), limit)
+
+    compile._memoized = True  # type: ignore[attr-defined]
+    backend.compile = compile  # type: ignore[method-assign]

@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
 ]
 # Upper bounds on waiting for processes to come up; not assertions about speed.
 SERVER_START_LIMIT_S = 90
-PAGE_TIMEOUT_MS = 30_000
+PAGE_TIMEOUT_MS = 60_000  # a cold first run computes every metric of the overview
 
 
 def _require_chromium() -> str:
@@ -67,6 +67,42 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+@pytest.fixture(scope="session")
+def sample_facts(sample_db: Path) -> dict:
+    """What the pages should show for the sample, worked out through the metric registry
+    before the dashboard opens the database (DuckDB lets one process write to a file)."""
+    import warnings
+
+    from pmo_metrics.exports.report import application_names, service_names
+    from pmo_metrics.metrics import registry
+    from pmo_metrics.metrics.source import Filters, Source
+    from pmo_metrics.store import connect
+    from ui.data import filter_options
+
+    con = connect(sample_db)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # st.cache_data outside a Streamlit runtime
+            options = filter_options(con, f"e2e-{sample_db}")
+        source = Source.from_duckdb(con)
+        month = options["months"][-1]
+        sla = registry.get("sla-compliance")
+        by_service = {
+            name: sla.value(source, Filters.from_period(month, service=name))
+            for name in options["services"]
+        }
+        return {
+            "month": month,
+            "sla_label": sla.label,
+            "sla": sla.value(source, Filters.from_period(month)),
+            "sla_by_service": by_service,
+            "services": service_names(source),
+            "applications": application_names(source),
+        }
+    finally:
+        con.close()
+
+
 def wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + SERVER_START_LIMIT_S
     while time.monotonic() < deadline:
@@ -83,8 +119,11 @@ def wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def dashboard_url(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``streamlit run dashboard.py`` on a free loopback port; its base URL."""
+def dashboard_url(
+    sample_db: Path, sample_facts: dict, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """``streamlit run dashboard.py`` on a free loopback port; its base URL (the facts are
+    worked out first: the dashboard then holds the database file)."""
     port = free_port()
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
     env = {
@@ -102,9 +141,7 @@ def dashboard_url(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         "--server.runOnSave", "false",
     ]  # fmt: skip
     with log.open("w") as out:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, process, log)
@@ -121,7 +158,9 @@ def dashboard_url(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     executable = _require_chromium()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)

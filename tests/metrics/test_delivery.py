@@ -11,7 +11,7 @@ import pytest
 from pmo_metrics.metrics.common import natural_key
 from pmo_metrics.metrics.delivery import calendar, ordered_sprints, sprint_days, sprints_needed
 from pmo_metrics.metrics.registry import MissingData, get
-from pmo_metrics.metrics.source import Filters, Source
+from pmo_metrics.metrics.source import Filters
 
 
 def item(
@@ -63,11 +63,6 @@ SPRINT_ITEMS = [
 
 
 JAN_5 = date(2026, 1, 5)  # a Monday; sprints run Monday to Friday of the next week
-
-
-@pytest.fixture
-def source(con) -> Source:
-    return Source.from_duckdb(con)
 
 
 def rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from pmo_metrics.metrics.registry import MissingData, get
-from pmo_metrics.metrics.source import Filters, Source
+from pmo_metrics.metrics.source import Filters
 
 T = pd.Timestamp
 MARCH = Filters.from_period("2026-03")  # as of 2026-04-01 00:00
@@ -51,11 +51,6 @@ ITEMS = [
     item("F9", "To Do", "2026-02-10 00:00", "2026-02-12 00:00"),  # reopened: not done
     item("Q1", "Done", "2026-03-01 00:00", "2026-03-02 00:00", project="Q"),  # 1 day
 ]
-
-
-@pytest.fixture
-def source(con) -> Source:
-    return Source.from_duckdb(con)
 
 
 def records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:

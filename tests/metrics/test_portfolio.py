@@ -90,7 +90,7 @@ def loaded(put, source) -> Source:
     return source
 
 
-def test_health_and_reason(loaded):
+def test_health_reason_and_dimensions(loaded):
     frame = get("portfolio-health").run(loaded, MARCH).set_index("application")
     assert list(frame.index) == ["A", "B", "C", "X"]
     assert dict(frame["status"]) == {"A": "amber", "B": "red", "C": "grey", "X": "grey"}
@@ -105,10 +105,6 @@ def test_health_and_reason(loaded):
         "open_demand", "throughput", "lead_time_p85", "say_do", "incidents_opened",
         "sla_compliance", "effort_hours", "cost_variance_pct", "open_high_risks",
     ]  # fmt: skip
-
-
-def test_dimension_values_and_statuses(loaded):
-    frame = get("portfolio-health").run(loaded, MARCH).set_index("application")
 
     def dim(app: str, column: str) -> tuple:
         value = frame.loc[app, column]
@@ -132,11 +128,9 @@ def test_dimension_values_and_statuses(loaded):
     assert dim("A", "say_do") == (None, "grey")  # no sprints
 
 
-def test_values_read_from_one_run_equal_the_headline_per_application(loaded):
+def test_values_computed_in_one_go_equal_the_headline_per_application(loaded):
     apps = ["A", "B", "C", "X"]
     for dim in DIMENSIONS:
-        if dim.by_application is None:
-            continue
         fast = dimension_values(loaded, dim, apps, MARCH)
         slow = {a: indicator_value(loaded, dim.metric, Filters.from_period("2026-03",
                                                                            application=a))

@@ -45,13 +45,14 @@ EXPECTED = [
 
 
 @pytest.fixture
-def source(con, real_exports) -> Source:
+def scrum(con, source, real_exports) -> Source:
+    """The conftest ``source`` (the engine of $PMO_ENGINE) over the imported export."""
     import_paths(con, [real_exports / "jira_cloud_scrum_export.csv"])
-    return Source.from_duckdb(con)
+    return source
 
 
-def test_velocity_of_every_sprint(source):
-    frame = get("velocity").run(source)
+def test_velocity_of_every_sprint(scrum):
+    frame = get("velocity").run(scrum)
     assert set(frame["team"]) == {"SCRUM"}
     cols = [
         "sprint",
@@ -67,17 +68,17 @@ def test_velocity_of_every_sprint(source):
     assert [tuple(r) for r in frame[cols].itertuples(index=False)] == EXPECTED
 
 
-def test_headlines(source):
+def test_headlines(scrum):
     # Last 3 closed sprints: Sprints 3, 4, 5 -> (45 + 0 + 0) / 3.
-    assert get("velocity").value(source) == 15.0
+    assert get("velocity").value(scrum) == 15.0
     # Closed sprints 0..5: completed 5+0+49+45+0+0 = 99 over committed 10+5+49+90+45+39 = 238.
-    assert get("say-do").value(source) == pytest.approx(99 / 238)
+    assert get("say-do").value(scrum) == pytest.approx(99 / 238)
 
 
-def test_remaining_backlog(source):
+def test_remaining_backlog(scrum):
     # Not Done, no epics / sub-tasks: 78..73 (3+5+5+8+8+8 = 37), 72..67 (5+5+8+8+5+8 = 39),
     # 47, 44, 43, 40, 38 (8+8+13+8+8 = 45), 80 and 79 unestimated -> 121 points, 19 items.
-    frame = get("forecast").run(source)
+    frame = get("forecast").run(scrum)
     record = frame.iloc[0]
     assert (record["remaining_points"], record["remaining_items"]) == (121.0, 19)
     assert record["unestimated_remaining"] == 2 and record["sample_points"] == "45, 0, 0"

@@ -209,7 +209,7 @@ def test_trend_defaults_to_the_last_12_months(loaded):
     assert len(frame) == 4 * 12 and frame["month"].nunique() == 12
 
 
-def test_empty_selection_and_missing_catalog(loaded, put, con):
+def test_empty_selection_keeps_the_columns(loaded):
     for name in ("scorecard", "service-status", "scorecard-trend"):
         frame = get(name).run(loaded, Filters(service="S9"))
         assert frame.empty and list(frame.columns) == list(get(name).columns)

@@ -225,3 +225,20 @@ def test_audit_log_records_who_did_what(con):
 
 def test_roles_are_the_four_of_the_issue():
     assert ROLES == ("sponsor", "pmo_lead", "analyst", "admin")
+
+
+def test_user_table_lists_users_and_mapped_emails_never_hashes(tmp_path):
+    from pmo_metrics.users import user_table
+
+    path = tmp_path / "auth.yaml"
+    add_user(path, "luis", "pw-luis-123", "analyst", name="Luis", email="luis@example.com")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["roles"]["sponsor@client.example"] = "sponsor"
+    write_yaml(path, raw)
+    frame = user_table(load_auth_config(path)).astype(object)
+    assert frame.where(frame.notna(), None).values.tolist() == [
+        ["luis", "Luis", "luis@example.com", "analyst", True],
+        ["sponsor@client.example", None, None, "sponsor", False],
+    ]
+    assert "$2b$" not in frame.to_string()
+    assert user_table(None).empty

@@ -76,8 +76,9 @@ def test_export_writes_every_canonical_table_with_its_types(con, put, tmp_path):
          ["Sprint 9", "Sprint 10"]),
     ]  # fmt: skip
     described = dict(
-        back.execute(f"SELECT column_name, column_type FROM (DESCRIBE '{written['work_items']}')")
-        .fetchall()
+        back.execute(
+            f"SELECT column_name, column_type FROM (DESCRIBE '{written['work_items']}')"
+        ).fetchall()
     )
     assert {c: described[c] for c in table_specs()["work_items"].types} == dict(
         table_specs()["work_items"].types
@@ -112,7 +113,8 @@ def test_duckdb_over_the_lake_gives_what_the_store_gives(con, put, tmp_path):
         assert list(frame[columns].itertuples(index=False, name=None)) == expected
     assert store.count("tickets") == 1
     assert lake.count("tickets") == 0
-    assert list(lake.execute(lake.tickets()).columns) == list(store.execute(store.tickets()).columns)
+    ticket_columns = list(store.execute(store.tickets()).columns)
+    assert list(lake.execute(lake.tickets()).columns) == ticket_columns
 
 
 def test_export_parquet_command(con, put, db_path, tmp_path):

@@ -1,0 +1,115 @@
+"""The dashboard in a real Chromium against `streamlit run` on loopback, with the sample data.
+
+Selectors are what a user sees (headings, labels, button texts) or what Streamlit renders for
+everyone: ``data-testid`` attributes and the ``st-key-<key>`` class of keyed widgets.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import openpyxl
+import pytest
+from playwright.sync_api import Page, expect
+
+from ui.i18n import quantity
+
+pytestmark = pytest.mark.e2e
+
+# Upper bound on waiting for the report to be built in the browser; not a speed assertion.
+REPORT_WAIT_MS = 300_000
+
+HEADER = "number,opened_at,resolved_at,priority,incident_state,assignment_group,business_service"
+NEW_TICKETS = "\n".join(
+    [
+        f"{HEADER},cmdb_ci,made_sla",
+        "INC9000001,2020-01-06 09:14:22,2020-01-06 12:00:00,3 - Moderate,Closed,Desk,e2e,e2e,true",
+        "INC9000002,2020-01-07 10:00:00,,2 - High,In Progress,Desk,e2e,e2e,",
+    ]
+)
+
+
+def metric_value(page: Page, label: str):
+    """The value element of the KPI card labelled ``label``."""
+    card = page.get_by_test_id("stMetric").filter(has=page.get_by_text(label, exact=True))
+    return card.first.get_by_test_id("stMetricValue")
+
+
+def open_overview(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
+
+
+def test_overview_shows_its_heading_and_the_sla_figure(page: Page, dashboard_url, sample_facts):
+    open_overview(page, dashboard_url)
+    expected = quantity(sample_facts["sla"], "%", "en")
+    expect(metric_value(page, sample_facts["sla_label"])).to_have_text(expected)
+
+
+def test_a_sidebar_filter_changes_the_numbers_and_the_url(page: Page, dashboard_url, sample_facts):
+    overall = sample_facts["sla"]
+    service, value = next(
+        (name, v)
+        for name, v in sample_facts["sla_by_service"].items()
+        if v is not None and quantity(v, "%", "en") != quantity(overall, "%", "en")
+    )
+    open_overview(page, dashboard_url)
+    card = metric_value(page, sample_facts["sla_label"])
+    expect(card).to_have_text(quantity(overall, "%", "en"))
+
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.locator(".st-key-service").get_by_role("combobox").click()
+    page.get_by_role("option", name=service, exact=True).click()
+
+    page.wait_for_url(lambda url: parse_qs(urlparse(url).query).get("service") == [service])
+    expect(card).to_have_text(quantity(value, "%", "en"))
+
+
+def test_upload_a_file_on_the_data_page_and_see_the_import_summary(
+    page: Page, dashboard_url, tmp_path: Path
+):
+    upload = tmp_path / "e2e-incidents.csv"
+    upload.write_text(NEW_TICKETS, encoding="utf-8")
+    page.goto(f"{dashboard_url}/data")
+    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible()
+
+    page.locator(".st-key-data_upload").get_by_test_id(
+        "stFileUploaderDropzoneInput"
+    ).set_input_files(upload)
+    # the detected source of the file, and its validation
+    expect(page.get_by_text(f"Preview: {upload.name} (servicenow)")).to_be_visible()
+    expect(page.get_by_text("No problems found.")).to_be_visible()
+    page.locator(".st-key-data_import").get_by_role("button", name="Import").click()
+
+    done = page.get_by_text(re.compile(r"^Imported: load \d+\.$"))
+    expect(done).to_be_visible()
+    load_id = re.search(r"\d+", done.inner_text()).group()
+    # the new load is in the history, and can be undone
+    expect(page.locator(".st-key-data_undo").get_by_role("button")).to_have_text(
+        f"Undo load {load_id}"
+    )
+
+
+def test_download_the_monthly_report_and_open_it(
+    page: Page, dashboard_url, sample_facts, tmp_path: Path
+):
+    page.goto(f"{dashboard_url}/report")
+    expect(page.get_by_role("heading", name="Report", exact=True)).to_be_visible()
+    page.locator(".st-key-report_build").get_by_role("button").click()
+    download = page.locator(".st-key-report_download").get_by_role("button")
+    expect(download).to_be_visible(timeout=REPORT_WAIT_MS)
+
+    with page.expect_download() as info:
+        download.click()
+    assert info.value.suggested_filename == f"pmo-report-{sample_facts['month']}.xlsx"
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+
+    wb = openpyxl.load_workbook(path)
+    sheets = 1 + len(sample_facts["services"]) + len(sample_facts["applications"])
+    assert wb.sheetnames[0] == "Summary"
+    assert len(wb.sheetnames) == sheets
+    assert wb["Summary"]["A1"].value.startswith("PMO monthly report: ")
+    assert sum(len(ws._charts) for ws in wb) > 0
