@@ -215,7 +215,7 @@ def _copy(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
 # --- one engine, in a subprocess ----------------------------------------------------------------
 
 
-def run_engine(engine: str, directory: Path) -> dict:
+def run_engine(engine: str, directory: Path, wanted: list[str]) -> dict:
     """(In the child.) Open the lake on ``engine``; compute each metric twice (cold, warm)."""
     from pmo_metrics.engine import lake_source
     from pmo_metrics.metrics.registry import REGISTRY, MissingData, get, load_all
@@ -224,7 +224,7 @@ def run_engine(engine: str, directory: Path) -> dict:
     started = time.perf_counter()
     source = lake_source(directory, engine=engine)
     opened = time.perf_counter() - started
-    names = [n for n in OVERVIEW_METRICS if n in REGISTRY]
+    names = [n for n in wanted if n in REGISTRY]
     result: dict = {"engine": engine, "open_seconds": opened, "metrics": {}}
     for name in names:
         timings, rows = [], None
@@ -240,11 +240,12 @@ def run_engine(engine: str, directory: Path) -> dict:
     return result
 
 
-def measure(engine: str, directory: Path, spark_memory: str) -> dict:
+def measure(engine: str, directory: Path, spark_memory: str, metrics: str) -> dict:
     """Run one engine in a fresh subprocess; its result plus the process tree's peak RSS."""
     env = {**os.environ, "PMO_SPARK_MEMORY": spark_memory, "PYTHONPATH": str(ROOT)}
     env.pop("PMO_PARQUET_DIR", None)
     command = [sys.executable, __file__, "--child", engine, "--dir", str(directory)]
+    command += ["--metrics", metrics]
     started = time.perf_counter()
     child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
     peak = TreePeak(child.pid)
@@ -264,15 +265,15 @@ class TreePeak(threading.Thread):
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
-        self.pid, self.peak_kb, self._stop = pid, 0, threading.Event()
+        self.pid, self.peak_kb, self._done = pid, 0, threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._done.is_set():
             self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in _tree(self.pid)))
-            self._stop.wait(0.2)
+            self._done.wait(0.2)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._done.set()
         self.join()
 
 
@@ -351,11 +352,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spark-memory", default="6g", help="Spark driver heap (local mode)")
     parser.add_argument("--keep", action="store_true", help="keep the generated lake")
     parser.add_argument("--reuse", action="store_true", help="use the lake already in --dir")
+    parser.add_argument("--metrics", default=",".join(OVERVIEW_METRICS))
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.child:
-        print(json.dumps(run_engine(args.child, args.dir)))
+        wanted = [m.strip() for m in args.metrics.split(",") if m.strip()]
+        print(json.dumps(run_engine(args.child, args.dir, wanted)))
         return 0
 
     directory = args.dir or Path(tempfile.mkdtemp(prefix="pmo-scale-", dir=ROOT.parent))
@@ -368,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"({size:,.0f} MB of Parquet) in {time.perf_counter() - t:.1f} s")  # fmt: skip
         results = {}
         for engine in [e.strip() for e in args.engines.split(",") if e.strip()]:
-            results[engine] = measure(engine, directory, args.spark_memory)
+            results[engine] = measure(engine, directory, args.spark_memory, args.metrics)
             print(f"{engine}: {results[engine]['wall_seconds']:.1f} s wall, "
                   f"{results[engine]['peak_mb']:,.0f} MB peak", flush=True)  # fmt: skip
         print()

@@ -14,7 +14,7 @@ import streamlit as st
 
 from pmo_metrics.metrics.status import GREY, STATUSES, badge
 from ui.context import PageContext
-from ui.data import card_values, metric, metric_table
+from ui.data import COMPUTE_FAILED, card_values, metric, metric_table
 from ui.filters import clear_filters, describe, is_filtered
 from ui.i18n import delta_text, lang, month_label, quantity, t
 
@@ -108,7 +108,9 @@ def kpi_card(
 
 def empty_state(message: str | None = None) -> None:
     """Say why there is nothing and where the missing data would come from."""
-    if message:
+    if message and COMPUTE_FAILED in message:
+        st.warning(message, icon=":material/error:")
+    elif message:
         st.info(t("empty_missing", why=message.rstrip(".")), icon=":material/info:")
     else:
         st.info(t("empty_generic"), icon=":material/filter_alt_off:")

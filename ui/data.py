@@ -8,6 +8,7 @@ message from the metric) instead of raising, so that pages render an empty state
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -20,6 +21,8 @@ from pmo_metrics.metrics.source import Filters, Source
 from pmo_metrics.store.tables import table_specs
 
 TTL = "1h"
+log = logging.getLogger(__name__)
+COMPUTE_FAILED = " could not be computed ("  # marks a failure in MetricResult.missing
 
 
 class Scope(NamedTuple):
@@ -69,7 +72,8 @@ def months_back(last: str, count: int) -> list[str]:
 @dataclass(frozen=True)
 class MetricResult:
     frame: pd.DataFrame
-    missing: str | None = None  # why the metric could not be computed
+    missing: str | None = None  # why the metric could not be computed (data it needs)
+    failed: bool = False  # the computation raised: a bug to report, not a data gap
 
     @property
     def empty(self) -> bool:
@@ -94,6 +98,10 @@ def metric_table(_con: duckdb.DuckDBPyConnection, version: str, name: str, scope
         frame = m.run(Source.from_duckdb(_con.cursor()), scope.filters())
     except MissingData as exc:
         return MetricResult(pd.DataFrame(columns=list(m.columns)), str(exc))
+    except Exception as exc:  # one broken metric must not take the page down with a traceback
+        log.exception("metric %s failed for %s", name, scope)
+        why = f"{m.label}{COMPUTE_FAILED}{type(exc).__name__}: {exc})"
+        return MetricResult(pd.DataFrame(columns=list(m.columns)), why, failed=True)
     return MetricResult(frame)
 
 

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from pmo_metrics import audit
+from pmo_metrics.access import cli_actor
 from pmo_metrics.importing import get_mapping_profile, import_paths, save_mapping_profile
 from pmo_metrics.readers.base import ImportRejected
 from pmo_metrics.readers.detect import SOURCES
@@ -53,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     except StoreBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    actor = cli_actor()
     try:
         profile = args.mapping
         if args.save_mapping:
@@ -75,7 +78,10 @@ def run(args: argparse.Namespace) -> int:
             source=args.source,
             period=args.period,
             mapping_profile=profile,
+            user=actor.name,
         )
+        if result.load_id is not None:
+            audit.record(con, actor, "import", f"load {result.load_id}: {', '.join(args.files)}")
     except ImportRejected as exc:
         errors = [p for p in exc.problems if p.severity == "error"]
         warnings = [p for p in exc.problems if p.severity == "warning"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from pmo_metrics import audit
+from pmo_metrics.access import cli_actor
 from pmo_metrics.store import connect, list_loads, undo_load
 
 
@@ -31,6 +33,7 @@ def run_undo(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}")
         return 1
+    audit.record(con, cli_actor(), "undo", f"load {args.load_id}")
     detail = ", ".join(f"{t}: {n} rows removed" for t, n in removed.items()) or "no rows"
     print(f"load {args.load_id} undone ({detail}); what it replaced is restored")
     return 0

@@ -194,23 +194,25 @@ def complete_grid(
     if frame.empty or not len(steps):
         return frame
     by, values = list(by), list(values)
+    rest = [c for c in frame.columns if c not in (*by, column, *values)]
     # Plain Python over the (small, aggregated) rows: pandas merges cost more than the query.
     stamps = [pd.Timestamp(s) for s in steps]
     seen = {
-        (tuple(_key(v) for v in row[: len(by)]), pd.Timestamp(row[len(by)])): row
-        for row in frame[[*by, column, *values]].itertuples(index=False, name=None)
+        (tuple(_key(v) for v in row[: len(by)]), pd.Timestamp(row[len(by)])): row[len(by) + 1 :]
+        for row in frame[[*by, column, *values, *rest]].itertuples(index=False, name=None)
     }
     groups = sorted({key for key, _ in seen}, key=lambda k: tuple((v is None, v) for v in k))
-    rows = []
-    for group in groups:
-        for stamp in stamps:
-            row = seen.get((group, stamp))
-            counts = row[len(by) + 1 :] if row is not None else (0,) * len(values)
-            rows.append((*group, stamp, *counts))
-    out = pd.DataFrame(rows, columns=[*by, column, *values])
+    missing = (0,) * len(values) + (None,) * len(rest)
+    rows = [
+        (*group, stamp, *seen.get((group, stamp), missing)) for group in groups for stamp in stamps
+    ]
+    out = pd.DataFrame(rows, columns=[*by, column, *values, *rest])
     out[column] = pd.to_datetime(out[column])
     out[values] = out[values].astype("int64")
-    return out
+    for c in rest:  # keep the aggregate's dtypes (floats stay floats, NaN where missing)
+        if frame[c].dtype.kind in "fiu":
+            out[c] = out[c].astype("float64")
+    return out[[*frame.columns]]
 
 
 def _key(value: object) -> object:

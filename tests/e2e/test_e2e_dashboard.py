@@ -86,7 +86,8 @@ def test_upload_a_file_on_the_data_page_and_see_the_import_summary(
     done = page.get_by_text(re.compile(r"^Imported: load \d+\.$"))
     expect(done).to_be_visible()
     load_id = re.search(r"\d+", done.inner_text()).group()
-    # the new load is in the history, and can be undone
+    # the new load is the newest of the history, the one a fresh visit offers to undo
+    page.reload()
     expect(page.locator(".st-key-data_undo").get_by_role("button")).to_have_text(
         f"Undo load {load_id}"
     )
