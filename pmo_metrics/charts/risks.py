@@ -9,8 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pmo_metrics.charts.style import ACTUAL, OKABE_ITO, PLAN, layout, name
+from pmo_metrics.metrics.risks import BANDS
 
-# Score bands of KPIS.md, light to strong; the band name is in every cell's hover.
+# Shades of the score bands, light to strong; the band name is in every cell's hover.
 BAND_COLOURS = {
     "low": "#E8F1F8",
     "medium": "#F9E3B0",
@@ -20,14 +21,8 @@ BAND_COLOURS = {
 
 
 def band(score: int) -> str:
-    """The band of a probability × impact score: 1–4 low, 5–9 medium, 10–15 high, 16–25 critical."""
-    if score >= 16:
-        return "critical"
-    if score >= 10:
-        return "high"
-    if score >= 5:
-        return "medium"
-    return "low"
+    """The band of a probability × impact score, from the risk metrics' own thresholds."""
+    return next((name for name, top in BANDS if score <= top), BANDS[-1][0])
 
 
 def risk_heatmap(frame: pd.DataFrame, title: str, *, count: str = "risks") -> go.Figure:
