@@ -68,12 +68,35 @@ RISK_VIEW = ("risk_id", "title", "application", "service", "probability", "impac
              "band", "owner", "mitigation_due", "overdue")  # fmt: skip
 # Column names of metric tables written under a translated header (others: column_label).
 HEADER_KEYS = ("service", "application", "team", "indicator", "metric", "value", "unit",
-               "target", "status", "month")  # fmt: skip
+               "target", "target_pct", "status", "month")  # fmt: skip
+
+# Spanish headers for the metric columns the report shows (English: from the column name).
+COLUMNS_ES = {
+    "sprint": "Sprint", "start_date": "Inicio", "end_date": "Fin",
+    "committed_points": "Puntos comprometidos", "completed_points": "Puntos completados",
+    "say_do_ratio": "Ratio say/do", "carry_over_points": "Puntos arrastrados",
+    "items": "Elementos", "tickets": "Tickets", "met_sla": "Cumplen ANS",
+    "compliance_pct": "Cumplimiento %", "priority": "Prioridad", "resolved": "Resueltos",
+    "unjudged": "Sin evaluar", "role": "Rol", "profile": "Perfil", "hours": "Horas",
+    "share_pct": "Porcentaje %", "reason": "Motivo", "risk_id": "Riesgo", "title": "Título",
+    "probability": "Probabilidad", "impact": "Impacto", "score": "Puntuación", "band": "Banda",
+    "owner": "Responsable", "mitigation_due": "Mitigación prevista", "overdue": "Vencido",
+    "budget": "Presupuesto", "actual": "Real", "variance_pct": "Desviación %",
+    "p50_days": "P50 (días)", "p85_days": "P85 (días)", "p95_days": "P95 (días)",
+    "mean_days": "Media (días)", "overall_p85_days": "P85 global (días)",
+    "open_demand": "Demanda abierta", "throughput": "Rendimiento",
+    "lead_time_p85": "Tiempo de entrega P85", "say_do": "Say/do",
+    "incidents_opened": "Incidencias abiertas", "sla_compliance": "Cumplimiento ANS",
+    "effort_hours": "Esfuerzo (h)", "cost_variance_pct": "Desviación de coste %",
+    "open_high_risks": "Riesgos altos abiertos",
+}  # fmt: skip
 
 # key -> (English, Spanish)
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("PMO monthly report", "Informe mensual de la PMO"),
     "summary": ("Summary", "Resumen"),
+    "saving": ("Writing the workbook", "Escribiendo el libro"),
+    "done": ("{sheets} sheets written", "{sheets} hojas escritas"),
     "generated": ("Generated {when}", "Generado el {when}"),
     "contents": ("Sheets in this report", "Hojas de este informe"),
     "key_figures": ("Key figures, {month}", "Cifras clave, {month}"),
@@ -85,6 +108,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "change": ("Change", "Cambio"),
     "status": ("Status", "Estado"),
     "target": ("Target", "Objetivo"),
+    "target_pct": ("Target", "Objetivo"),
     "definition": ("What it measures", "Qué mide"),
     "month": ("Month", "Mes"),
     "service": ("Service", "Servicio"),
@@ -342,10 +366,17 @@ class Report:
             if frame.empty:
                 w.note(t("no_rows", self.lang, month=self.month_name))
             else:
-                headers = {c: t(c, self.lang) for c in frame.columns if c in HEADER_KEYS}
-                block = w.table(frame, headers=headers)
+                block = w.table(frame, headers=column_headers(frame.columns, self.lang))
         w.gap()
         return block
+
+
+def column_headers(columns: Sequence[str], lang: str) -> dict[str, str]:
+    """Headers for a metric table's columns in ``lang`` (English ones from the column name)."""
+    headers = {c: t(c, lang) for c in columns if c in HEADER_KEYS}
+    if lang == "es":
+        headers |= {c: COLUMNS_ES[c] for c in columns if c in COLUMNS_ES}
+    return headers
 
 
 def unique_title(wb: Workbook, title: str) -> str:
@@ -397,9 +428,9 @@ def build_report(
     write_contents(summary, links)
     report.close(summary, freeze=None)
 
-    tell((steps - 1) / steps, out.name if isinstance(out, Path) else "xlsx")
+    tell((steps - 1) / steps, t("saving", lang))
     save_workbook(report.wb, out)
-    tell(1.0, "")
+    tell(1.0, t("done", lang, sheets=len(report.wb.sheetnames)))
     return ReportSummary(
         month=month,
         sheets=tuple(report.wb.sheetnames),
@@ -535,6 +566,15 @@ def key_figures(report: Report) -> list[KeyFigure]:
     return figures
 
 
+def variance_colour(change: float, direction: str) -> str:
+    """IBCS: a change for the better green, for the worse red, judged by the metric's
+    direction; grey where neither way is better."""
+    if direction not in ("higher", "lower"):
+        return "666666"
+    better = change > 0 if direction == "higher" else change < 0
+    return (status.COLOURS[status.GREEN] if better else status.COLOURS[status.RED]).lstrip("#")
+
+
 def common_target(indicators: pd.DataFrame, metric: str) -> tuple[float | None, float | None]:
     """The catalog's target and amber threshold for ``metric``, if every service agrees."""
     rows = indicators[indicators["metric"] == metric]
@@ -576,7 +616,9 @@ def write_key_figures(report: Report, w: SheetWriter) -> None:
             w.cell(row, 3, figure.now.value, fmt)
         w.cell(row, 4, metric.unit)
         w.cell(row, 5, figure.previous.value, fmt)
-        w.cell(row, 6, figure.change, CHANGE)
+        change = w.cell(row, 6, figure.change, CHANGE)
+        if figure.change:
+            change.font = Font(color=variance_colour(figure.change, metric.direction))
         w.cell(row, 7, figure.target, fmt)
         if figure.status is not None:
             w.status_cell(row, 8, figure.status)
@@ -721,7 +763,7 @@ def write_indicators(report: Report, w: SheetWriter, service: str) -> None:
     write_scorecard(report, w, service)
     w.heading(t("indicators_trend", lang, month=report.month_name))
     trend = indicator_trend(report, indicators)
-    block = w.table(trend, headers={"month": t("month", lang)})
+    block = w.table(trend, headers=column_headers(trend.columns, lang))
     units = {ind.indicator: _unit(ind.metric) for ind in indicators.itertuples(index=False)}
     for name, col in block.columns.items():
         fmt = unit_format(units.get(name.split(" · ")[0]) or "")
@@ -759,7 +801,7 @@ def write_sla_trend(report: Report, w: SheetWriter, heading: str, **scope: str |
     target = sla_target(report, scope.get("service"))
     if target is not None:
         monthly["target_pct"] = target
-    block = w.table(monthly, headers={"month": t("month", lang), "target_pct": t("target", lang)})
+    block = w.table(monthly, headers=column_headers(monthly.columns, lang))
     metric = find_metric("sla-compliance")
     chart = line_chart(
         w.ws,
@@ -868,7 +910,7 @@ def write_throughput(report: Report, w: SheetWriter, app: str) -> None:
             "items": [int(values[m].value or 0) for m in report.months],
         }
     )
-    block = w.table(frame, headers={"month": t("month", report.lang)})
+    block = w.table(frame, headers=column_headers(frame.columns, report.lang))
     chart = bar_chart(w.ws, block, "month", ["items"], title=f"{metric.label}, {metric.unit}")
     w.chart(chart, block)
     w.gap()

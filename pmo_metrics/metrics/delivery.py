@@ -315,7 +315,9 @@ def say_do_headline(frame: pd.DataFrame) -> float | None:
         "item in several sprints counting in each; the sprint calendar's commitment wins "
         "where given) and completed points (estimates of Done items whose last sprint it is). "
         "Epics and sub-task estimates never count. Velocity = mean completed points of the "
-        "last 3 closed sprints (Jira's average line), summed over the selected teams."
+        "last 3 closed sprints (Jira's average line), summed over the selected teams. Sprints "
+        "sort by calendar start date, else by name (Sprint 2 before Sprint 10); closed = ended "
+        "before the as-of date, or without a calendar, every sprint but the team's latest."
     ),
     family="delivery",
     columns=VELOCITY_COLUMNS,
@@ -532,7 +534,9 @@ def team_forecast(
     columns=FORECAST_COLUMNS,
     needs=("work_items", "sprints"),
     dimensions=("service", "application", "team"),
-    headline=lambda frame: float(frame["p85_sprints"].max()),
+    headline=lambda frame: (
+        None if frame["p85_sprints"].isna().all() else float(frame["p85_sprints"].max())
+    ),
 )
 def compute_forecast(source: Source, filters: Filters) -> pd.DataFrame:
     # The history is every sprint up to the as-of date, whatever the period's first month.

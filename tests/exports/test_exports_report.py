@@ -195,6 +195,8 @@ def test_number_formats_and_status_colours(workbook) -> None:
             assert row[2].number_format == '0.0"%"'
             assert row[5].number_format == "+#,##0.0;-#,##0.0;0.0"
             assert row[7].fill.fgColor.rgb.endswith("D55E00")  # Okabe–Ito vermillion: red
+            # IBCS: a fall in a higher-is-better metric is a change for the worse, in red
+            assert row[5].font.color.rgb.endswith("D55E00")
             break
     else:
         raise AssertionError("no SLA compliance row")
@@ -273,6 +275,13 @@ def test_spanish_report(tiny, tmp_path: Path) -> None:
     assert ws["A1"].value == "Informe mensual de la PMO: agosto 2026"
     row = row_starting(ws, "Servicios", registry.get("sla-compliance").label)
     assert row[2:8] == (75.0, "%", 100.0, -25.0, 90.0, "✗ fuera de objetivo")
+    sprints = block_under(
+        wb["Apl Payroll"], "Entrega: sprints terminados en los 12 meses hasta agosto 2026"
+    )
+    assert sprints[0][:6] == ("Equipo", "Sprint", "Inicio", "Fin", "Puntos comprometidos",
+                              "Puntos completados")  # fmt: skip
+    tickets = block_under(wb["Serv Service desk"], "Tickets en los 12 meses hasta agosto 2026")
+    assert tickets[0][0] == "Mes" and tickets[-1][0] == "Ago 2026"
 
 
 def test_report_into_a_file_object_with_progress(tiny) -> None:

@@ -1,0 +1,119 @@
+"""The monthly report of the sample data (a year of a PMO's exports), and its command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pmo_metrics.exports.report import (
+    application_names,
+    build_report,
+    service_names,
+    unique_title,
+)
+from pmo_metrics.exports.safe import is_formula_like
+from pmo_metrics.metrics import registry
+from pmo_metrics.metrics.source import Filters, Source
+from pmo_metrics.store import connect
+from pmo_metrics.store.connection import fetch_scalar
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The sample loaded into a store, its latest month with resolved tickets, its report."""
+    from pmo_metrics.demo import load_demo
+
+    folder = tmp_path_factory.mktemp("sample-report")
+    db = folder / "sample.duckdb"
+    con = connect(db)
+    load_demo(con)
+    month = fetch_scalar(con, "SELECT strftime(max(resolved), '%Y-%m') FROM tickets")
+    source = Source.from_duckdb(con)
+    out = folder / "report.xlsx"
+    facts = {
+        "db": db,
+        "month": month,
+        "out": out,
+        "summary": build_report(source, month, out),
+        "services": service_names(source),
+        "applications": application_names(source),
+        "sla": registry.get("sla-compliance").value(source, Filters.from_period(month)),
+    }
+    con.close()
+    return facts
+
+
+def test_a_sheet_per_service_and_application(sample) -> None:
+    wb = openpyxl.load_workbook(sample["out"])
+    assert sample["services"] and sample["applications"]
+    expected = openpyxl.Workbook()
+    expected.remove(expected.active)
+    for title in (
+        ["Summary"]
+        + [f"Svc {s}" for s in sample["services"]]
+        + [f"App {a}" for a in sample["applications"]]
+    ):
+        expected.create_sheet(unique_title(expected, title))
+    assert wb.sheetnames == expected.sheetnames
+    assert sample["summary"].sheets == tuple(wb.sheetnames)
+
+
+def test_charts_on_every_service_and_application_sheet(sample) -> None:
+    wb = openpyxl.load_workbook(sample["out"])
+    for ws in wb.worksheets[1:]:
+        assert ws._charts, f"{ws.title} has no chart"
+    assert sample["summary"].charts == sum(len(ws._charts) for ws in wb)
+
+
+def test_the_summary_figure_is_the_registry_number(sample) -> None:
+    ws = openpyxl.load_workbook(sample["out"])["Summary"]
+    label = registry.get("sla-compliance").label
+    row = next(r for r in ws.iter_rows(values_only=True) if r[1] == label)
+    assert row[2] == pytest.approx(sample["sla"])
+
+
+def test_nothing_in_the_sample_report_runs_as_a_formula(sample) -> None:
+    wb = openpyxl.load_workbook(sample["out"])
+    for ws in wb:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f"
+                assert not is_formula_like(cell.value), f"{ws.title}!{cell.coordinate}"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pmo_metrics", "report", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_the_command_line_writes_the_report(sample, tmp_path: Path) -> None:
+    out = tmp_path / "cli.xlsx"
+    done = run_cli("--month", sample["month"], str(out), "--db", str(sample["db"]), "--lang", "es")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"wrote {out}: report for {sample['month']}: ")
+    assert openpyxl.load_workbook(out).sheetnames[0] == "Resumen"
+
+
+def test_the_command_line_refuses_a_bad_month_and_a_missing_database(sample, tmp_path) -> None:
+    done = run_cli("--month", "2026-13", str(tmp_path / "x.xlsx"), "--db", str(sample["db"]))
+    assert done.returncode == 1
+    assert "expected YYYY-MM" in done.stderr
+    done = run_cli("--month", "2026-08", str(tmp_path / "x.xlsx"), "--db", str(tmp_path / "no"))
+    assert done.returncode == 1
+    assert "no database at" in done.stderr
+    done = run_cli("--month", "2026-08", str(tmp_path / "x.csv"), "--db", str(sample["db"]))
+    assert done.returncode == 1
+    assert "must end in .xlsx" in done.stderr
+    assert not list(tmp_path.iterdir())
