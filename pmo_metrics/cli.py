@@ -16,7 +16,9 @@ import pmo_metrics.commands as commands
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m pmo_metrics", description=__doc__.splitlines()[0]
+        prog="python -m pmo_metrics",
+        description="PMO Metrics: import a PMO's exports into DuckDB, compute its KPIs, "
+        "write its monthly report.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):

@@ -68,9 +68,8 @@ def _may_hold_text(series: pd.Series) -> bool:
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """``df`` as CSV, neutralised, UTF-8 with a BOM so that Excel detects the encoding."""
-    text = neutralise(df).to_csv(
-        index=False, lineterminator="\r\n", date_format="%Y-%m-%d %H:%M:%S"
-    )
+    # pandas writes a datetime column without its time when every value is at midnight
+    text = neutralise(df).to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 

@@ -102,6 +102,21 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def test_csv_dates_and_times():
+    frame = pd.DataFrame(
+        {
+            "day": pd.to_datetime(["2026-08-31", "2026-09-01"]),
+            "at": pd.to_datetime(["2026-08-31 14:30", "2026-09-01 00:00"]),
+        }
+    )
+    text = to_csv_bytes(frame).decode("utf-8-sig")
+    assert text.splitlines() == [
+        "day,at",
+        "2026-08-31,2026-08-31 14:30:00",
+        "2026-09-01,2026-09-01 00:00:00",
+    ]
+
+
 def test_csv_of_non_ascii_text_is_utf8():
     data = to_csv_bytes(pd.DataFrame({"aplicación": ["Gestión ñ €"]}))
     assert data.decode("utf-8-sig").splitlines() == ["aplicación", "Gestión ñ €"]

@@ -204,3 +204,35 @@ def test_spark_reads_a_parquet_lake(con, loaded, tmp_path, monkeypatch):
     )
     same = lake_source(tmp_path / "lake", engine="spark")
     assert same.count("work_items") == 3
+
+
+def kpi_json(db, name: str, **env: str) -> list[dict]:
+    """``python -m pmo_metrics kpi NAME --format json`` in a real subprocess with ``env``."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "pmo_metrics", "kpi", name, "--db", str(db), "--format", "json"],
+        cwd=root, env={**os.environ, "PYTHONPATH": str(root), **env},
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)["rows"]
+
+
+def test_the_setting_moves_the_command_line_to_spark(con, db_path, loaded, tmp_path):
+    """PMO_ENGINE=spark alone (the store mirrored), then with PMO_PARQUET_DIR (a lake)."""
+    export_parquet(con, tmp_path / "lake")
+    con.close()  # the commands open the file themselves
+    on_duckdb = kpi_json(db_path, "velocity", PMO_ENGINE="duckdb")
+    assert [(r["team"], r["sprint"], r["committed_points"]) for r in on_duckdb] == [
+        ("Team Blue", "Sprint 9", 3.0), ("Team Blue", "Sprint 10", 3.0),
+        ("Web Team", "Iteration 3", 5.0),
+    ]  # fmt: skip
+    assert kpi_json(db_path, "velocity", PMO_ENGINE="spark") == on_duckdb
+    lake = kpi_json(db_path, "velocity", PMO_ENGINE="spark", PMO_PARQUET_DIR=str(tmp_path / "lake"))
+    assert lake == on_duckdb
