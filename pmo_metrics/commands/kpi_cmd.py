@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from pmo_metrics.engine import open_source
+from pmo_metrics.exports.safe import neutralise
 from pmo_metrics.metrics.registry import Metric, MissingData, all_metrics, get
 from pmo_metrics.metrics.source import Filters
 from pmo_metrics.store import StoreBusy, connect, default_db_path
@@ -99,8 +100,8 @@ def metric_list(metrics: list[Metric]) -> str:
 
 def render(frame: pd.DataFrame, metric: Metric, fmt: str) -> str:
     """The table as text, CSV or JSON records (dates as ISO strings, NaN as null)."""
-    if fmt == "csv":
-        return frame.to_csv(index=False).rstrip("\n")
+    if fmt == "csv":  # opened in Excel: cells that look like formulas are neutralised
+        return neutralise(frame).to_csv(index=False).rstrip("\n")
     if fmt == "json":
         rows = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
         return json.dumps(

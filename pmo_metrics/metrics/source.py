@@ -138,6 +138,13 @@ class Source:
         apps = self.table("applications")
         return apps.filter(apps.services.contains(service)).select("application")
 
+    def service_applications(self) -> ir.Table:
+        """Each (service, application) pair of the portfolio, once: an application belongs to
+        every service in its ``services``. Columns: service, application."""
+        apps = self.table("applications")
+        pairs = apps.select("application", service=apps.services.unnest())
+        return pairs.filter(pairs.service.notnull()).select("service", "application").distinct()
+
     def filter_scope(self, table: ir.Table, f: Filters) -> ir.Table:
         """Apply the service / application / team filters a table has columns for."""
         cols = set(table.columns)
