@@ -15,6 +15,7 @@ a sprint without one is closed unless it is the latest of its team.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 
 import ibis.expr.types as ir
 import numpy as np
@@ -63,16 +64,17 @@ VELOCITY_COLUMNS = (
 # --- Ibis: the per-sprint aggregates -----------------------------------------------------------
 
 
-def sprint_lists(items: ir.Table) -> ir.Table:
+def sprint_lists(items: ir.Table, by: tuple[str, ...] = ()) -> ir.Table:
     """Estimable items that were in a sprint, grouped by team, full list of sprints and Done:
     the one pass over the items; commitments and completions follow from it in pandas (there
     are few distinct lists: an item moves through a handful of consecutive sprints).
 
-    Columns: team, sprints, is_done, items, points (estimates, NULL as 0), unestimated_items.
+    Columns: ``by`` (e.g. application, to split the selection later), team, sprints, is_done,
+    items, points (estimates, NULL as 0), unestimated_items.
     """
     work = estimable_work(items)
     rows = work.filter(work.sprints.length() > 0).mutate(is_done=work.status_category == DONE)
-    return rows.group_by(["team", "sprints", "is_done"]).aggregate(
+    return rows.group_by([*by, "team", "sprints", "is_done"]).aggregate(
         items=rows.count(),
         points=rows.estimate.sum().fill_null(0.0),
         unestimated_items=rows.estimate.isnull().sum(),
@@ -239,18 +241,74 @@ def velocity_table(source: Source, filters: Filters, *, what: str = "velocity") 
     """The velocity table for a selection (see :func:`sprint_velocity`); raises MissingData
     when nothing in the store has a sprint."""
     lists = source.execute(sprint_lists(scoped_work_items(source, filters)))
+    narrowed = bool(filters.application or filters.service)
+    cal = _calendar(source, filters)
+    return _velocity_of(lists, cal, filters, narrowed, lambda: _no_sprints(source, what))
+
+
+def _velocity_of(
+    lists: pd.DataFrame,
+    cal: pd.DataFrame,
+    filters: Filters,
+    narrowed: bool,
+    no_sprints: Callable[[], None],
+) -> pd.DataFrame:
+    """The velocity table from the selection's sprint lists and its teams' calendar (under an
+    application or service filter, only the teams with selected items keep their calendar)."""
     commitments = sprint_commitments(lists)
-    cal = _calendar_in_scope(source, filters, teams=commitments["team"].unique())
-    if commitments.empty and cal.empty and not _any_sprint(source):
-        raise MissingData(NO_SPRINTS.format(what=what))
+    if narrowed:  # the calendar is per team, not per application
+        cal = cal[cal["team"].isin(list(commitments["team"].unique()))]
+    if commitments.empty and cal.empty:
+        no_sprints()
     order = ordered_sprints(commitments, cal, as_of=filters.as_of)
     order = _sprints_in_period(order, commitments, filters)
     if order.empty:
         return as_frame(order, VELOCITY_COLUMNS)
     completions = last_sprints(lists, order)
-    narrowed = bool(filters.application or filters.service)
     table = sprint_velocity(commitments, completions, order, calendar_commitment=not narrowed)
     return as_frame(table, VELOCITY_COLUMNS)
+
+
+def velocity_values_by(
+    headline: Callable[[pd.DataFrame], float | None], what: str
+) -> Callable[[Source, Filters, str, list[str]], dict[str, float | None] | None]:
+    """``headline`` of the velocity table of each application or service, in one pass: the
+    selection's sprint lists grouped by application too, a service's lists being those of its
+    applications (per-sprint figures are sums over the lists). Every step of
+    :func:`velocity_table` works team by team, so each (key, team) becomes a team of its own
+    and one run of the pandas steps gives each key exactly its own filtered table."""
+
+    def grouped(source: Source, f: Filters, by: str, keys: list[str]) -> dict | None:
+        if by not in ("application", "service"):
+            return None
+        lists = source.execute(sprint_lists(scoped_work_items(source, f), ("application",)))
+        if by == "application":
+            owners = pd.DataFrame({"key": keys, "application": keys})
+        else:
+            pairs = source.execute(source.service_applications())
+            owners = pairs[pairs["service"].isin(keys)].rename(columns={"service": "key"})
+        mine = lists.merge(owners, on="application").drop(columns="application")
+        mine["plain"] = mine["team"]
+        mine["team"] = [f"{k}{_SEP}{t}" for k, t in zip(mine["key"], mine["plain"], strict=True)]
+        key_teams = mine[["key", "team", "plain"]].drop_duplicates()
+        cal = _calendar(source, f).rename(columns={"team": "plain"}).merge(key_teams, on="plain")
+        table = _velocity_of(
+            mine.drop(columns=["key", "plain"]), cal.drop(columns=["plain", "key"]), f, True,
+            lambda: _no_sprints(source, what),
+        )  # fmt: skip
+        owner = dict(zip(key_teams["team"], key_teams["key"], strict=True))
+        table["_key"] = table["team"].map(owner)
+        return {k: headline(rows) for k, rows in table.groupby("_key", sort=False)}
+
+    return grouped
+
+
+_SEP = "\x1f"  # joins a key and a team into one team name (a control character names neither)
+
+
+def _no_sprints(source: Source, what: str) -> None:
+    if not _any_sprint(source):
+        raise MissingData(NO_SPRINTS.format(what=what))
 
 
 def _any_sprint(source: Source) -> bool:
@@ -260,16 +318,12 @@ def _any_sprint(source: Source) -> bool:
     return int(source.execute(has_sprint)) + int(source.execute(cal)) > 0
 
 
-def _calendar_in_scope(source: Source, filters: Filters, *, teams: object) -> pd.DataFrame:
-    """Calendar rows of the selected teams. Under an application or service filter only the
-    teams that have selected items (the calendar is per team, not per application)."""
+def _calendar(source: Source, filters: Filters) -> pd.DataFrame:
+    """Calendar rows of the selected team (of every team without a team filter)."""
     cal = calendar(source.table("sprints"))
     if filters.team:
         cal = cal.filter(cal.team == filters.team)
-    frame = source.execute(cal)
-    if filters.application or filters.service:
-        frame = frame[frame["team"].isin(list(teams))]
-    return frame
+    return source.execute(cal)
 
 
 def _sprints_in_period(order: pd.DataFrame, commitments: pd.DataFrame, f: Filters) -> pd.DataFrame:
@@ -324,6 +378,7 @@ def say_do_headline(frame: pd.DataFrame) -> float | None:
     needs=("work_items", "sprints"),
     dimensions=SCOPE,
     headline=velocity_headline,
+    grouped=velocity_values_by(velocity_headline, "velocity"),
 )
 def compute_velocity(source: Source, filters: Filters) -> pd.DataFrame:
     return velocity_table(source, filters)
@@ -354,6 +409,7 @@ SAY_DO_COLUMNS = (
     needs=("work_items", "sprints"),
     dimensions=SCOPE,
     headline=say_do_headline,
+    grouped=velocity_values_by(say_do_headline, "say/do"),
 )
 def compute_say_do(source: Source, filters: Filters) -> pd.DataFrame:
     return as_frame(velocity_table(source, filters, what="say/do"), SAY_DO_COLUMNS)

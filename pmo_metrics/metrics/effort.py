@@ -84,6 +84,7 @@ def utilisation_headline(frame: pd.DataFrame) -> float | None:
     needs=("effort", "applications"),
     dimensions=SCOPE,
     headline=total_hours,
+    groups=("application",),
 )
 def effort_metric(source: Source, filters: Filters) -> pd.DataFrame:
     return as_frame(source.execute(effort_hours(_effort(source, filters))), EFFORT_COLUMNS)

@@ -203,6 +203,7 @@ def spi_metric(source: Source, filters: Filters) -> pd.DataFrame:
     needs=("costs", "applications"),
     dimensions=SCOPE,
     headline=budget_variance_headline,
+    groups=("application",),
 )
 def budget_variance_metric(source: Source, filters: Filters) -> pd.DataFrame:
     return as_frame(source.execute(budget_variance(_costs(source, filters), filters)),

@@ -14,7 +14,6 @@ set it, e.g. "SLA compliance 82.0% < target 95%".
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -22,10 +21,7 @@ import pandas as pd
 from pmo_metrics.metrics import registry, status
 from pmo_metrics.metrics.common import as_frame, done_date, estimable_work, scoped_work_items
 from pmo_metrics.metrics.common import timestamp as timestamp_literal
-from pmo_metrics.metrics.finance import budget_variance_headline
 from pmo_metrics.metrics.registry import MissingData, metric
-from pmo_metrics.metrics.scorecard import indicator_value
-from pmo_metrics.metrics.service_levels import sla_counts, sla_judged
 from pmo_metrics.metrics.source import Filters, Source
 
 SCOPE = ("period", "service", "application", "team")
@@ -38,75 +34,25 @@ NO_WORK_ITEMS = (
 
 @dataclass(frozen=True)
 class Dimension:
-    """A health dimension: the registry metric it shows and, to avoid asking the metric once per
-    application, how to get every application's value in one go (a test pins that both ways
-    agree): ``by_application`` reads them off the metric's own table where it has a row per
-    application; ``grouped`` computes them with the metric's own Ibis building blocks grouped
-    by application. Without either, the headline is asked per application (``candidates``, if
-    given, names the only applications that can have a value)."""
+    """A health dimension: the registry metric it shows. Every application's value comes from
+    one ``Metric.values_by(..., "application", applications)`` (a test pins that it equals the
+    headline asked per application)."""
 
     column: str
     label: str
     metric: str
-    by_application: Callable[[pd.DataFrame], pd.Series] | None = None
-    grouped: Callable[[Source, Filters], pd.Series] | None = None
-    candidates: Callable[[Source], set[str]] | None = None
-
-
-def _sum_by_app(column: str) -> Callable[[pd.DataFrame], pd.Series]:
-    return lambda frame: frame.groupby("application")[column].sum()
-
-
-def _headline_by_app(
-    headline: Callable[[pd.DataFrame], float | None],
-) -> Callable[[pd.DataFrame], pd.Series]:
-    return lambda frame: pd.Series(
-        {app: headline(rows) for app, rows in frame.groupby("application")}, dtype=float
-    )
-
-
-def _opened_by_app(source: Source, period: Filters) -> pd.Series:
-    """Tickets opened in the period per application (as ``tickets-opened``)."""
-    if source.count("tickets") == 0:
-        raise MissingData("no tickets")
-    t = source.tickets()
-    t = t.filter(Source.in_period(t.opened, period))
-    frame = source.execute(t.group_by("application").aggregate(tickets=t.count()))
-    return frame.set_index("application")["tickets"].astype(float)
-
-
-def _sla_by_app(source: Source, period: Filters) -> pd.Series:
-    """SLA compliance % per application with ``sla-compliance``'s own building blocks: met /
-    judged x 100, empty where nothing could be judged."""
-    if source.count("tickets") == 0:
-        raise MissingData("no tickets")
-    judged = sla_judged(source.tickets(), source.table("resolution_targets"), period)
-    frame = source.execute(sla_counts(judged, ["application"]))
-    frame = frame[frame["tickets"] > 0]
-    return (frame.set_index("application")["met_sla"] / frame.set_index("application")["tickets"]
-            * 100).astype(float)  # fmt: skip
-
-
-def _applications_with_sprints(source: Source) -> set[str]:
-    """Applications with a work item in some sprint: the only ones a say/do can exist for."""
-    items = source.work_items()
-    with_sprint = items.filter(items.sprints.length() > 0).select("application").distinct()
-    return set(source.execute(with_sprint)["application"].dropna())
 
 
 DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension("open_demand", "Open demand", "open-demand", _sum_by_app("open_items")),
-    Dimension("throughput", "Throughput", "throughput", _sum_by_app("items")),
-    Dimension("lead_time_p85", "Lead time P85", "lead-time",
-              lambda frame: frame.set_index("application")["p85_days"]),
-    Dimension("say_do", "Say/do ratio", "say-do", candidates=_applications_with_sprints),
-    Dimension("incidents_opened", "Incidents opened", "tickets-opened", grouped=_opened_by_app),
-    Dimension("sla_compliance", "SLA compliance", "sla-compliance", grouped=_sla_by_app),
-    Dimension("effort_hours", "Effort", "effort", _sum_by_app("hours")),
-    Dimension("cost_variance_pct", "Cost variance", "budget-variance",
-              _headline_by_app(budget_variance_headline)),
-    Dimension("open_high_risks", "Open high and critical risks", "open-high-risks",
-              lambda frame: frame.groupby("application").size()),
+    Dimension("open_demand", "Open demand", "open-demand"),
+    Dimension("throughput", "Throughput", "throughput"),
+    Dimension("lead_time_p85", "Lead time P85", "lead-time"),
+    Dimension("say_do", "Say/do ratio", "say-do"),
+    Dimension("incidents_opened", "Incidents opened", "tickets-opened"),
+    Dimension("sla_compliance", "SLA compliance", "sla-compliance"),
+    Dimension("effort_hours", "Effort", "effort"),
+    Dimension("cost_variance_pct", "Cost variance", "budget-variance"),
+    Dimension("open_high_risks", "Open high and critical risks", "open-high-risks"),
 )  # fmt: skip
 HEALTH_COLUMNS = (
     "application", "status", "icon", "reason",
@@ -144,6 +90,8 @@ def open_demand(items, filters: Filters):
     dimensions=SCOPE,
     headline=lambda frame: float(frame["open_items"].sum()),
     empty_value=0.0,
+    groups=("application",),
+    services_from_applications=True,
 )
 def open_demand_metric(source: Source, filters: Filters) -> pd.DataFrame:
     if source.count("work_items") == 0:
@@ -159,33 +107,15 @@ def dimension_values(
     source: Source, dim: Dimension, applications: list[str], period: Filters
 ) -> dict[str, float | None]:
     """Each application's value of ``dim`` over ``period``: the metric's headline for that
-    application (None without data or when the registry lacks the metric)."""
+    application (None without data or when the registry lacks the metric), all in one pass."""
     registry.load_all()
     m = registry.REGISTRY.get(dim.metric)
     if m is None:
         return {}
-    if dim.grouped is not None or (dim.by_application is not None and "application" in m.columns):
-        try:
-            if dim.grouped is not None:
-                series = dim.grouped(source, period)
-            else:
-                frame = m.run(source, period)
-                series = dim.by_application(frame) if len(frame) else pd.Series(dtype=float)
-        except MissingData:
-            return {}
-        values = {a: series.get(a, m.empty_value) for a in applications}
-        return {a: None if v is None or pd.isna(v) else float(v) for a, v in values.items()}
-    asked = applications
-    if dim.candidates is not None:
-        possible = dim.candidates(source)
-        asked = [a for a in applications if a in possible]
-    values = {
-        a: indicator_value(
-            source, dim.metric, Filters(start=period.start, end=period.end, application=a)
-        )
-        for a in asked
-    }
-    return {a: values.get(a, m.empty_value) for a in applications}
+    try:
+        return m.values_by(source, period, "application", applications)
+    except MissingData:
+        return {}
 
 
 def strictest_target(candidates: pd.DataFrame) -> pd.Series | None:
@@ -259,9 +189,15 @@ def portfolio_health(source: Source, filters: Filters) -> pd.DataFrame:
     for dim in DIMENSIONS:
         values = dimension_values(source, dim, applications, period)
         on_metric = indicators[indicators["metric"] == dim.metric]
+        targets: dict[tuple[str, ...], pd.Series | None] = {}  # apps often share their services
         for a in applications:
             value = values.get(a)
-            target = strictest_target(on_metric[on_metric["service"].isin(services_of.get(a, []))])
+            mine = tuple(services_of.get(a, []))
+            if mine not in targets:
+                targets[mine] = None if on_metric.empty else strictest_target(
+                    on_metric[on_metric["service"].isin(mine)]
+                )  # fmt: skip
+            target = targets[mine]
             s = status.GREY if target is None else status.judge(
                 value, target["target"], target["direction"], target["amber_threshold"]
             )  # fmt: skip

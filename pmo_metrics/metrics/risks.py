@@ -215,6 +215,7 @@ def overdue_mitigations_metric(source: Source, filters: Filters) -> pd.DataFrame
     dimensions=SCOPE,
     headline=count_rows,
     empty_value=0.0,
+    groups=("application",),
 )
 def open_high_risks_metric(source: Source, filters: Filters) -> pd.DataFrame:
     register = _register(source, filters)

@@ -2,7 +2,9 @@
 status, and the indicators month by month.
 
 An indicator's value is the headline number of its registry metric for the service over the
-filter's period (``Metric.value(source, Filters(service=..., period))``). Its status follows
+filter's period (``Metric.value(source, Filters(service=..., period))``), computed for every
+service at once with ``Metric.values_by(..., "service", services)``: one run per metric (and
+month, for the trend) instead of one per service and indicator. Its status follows
 :mod:`pmo_metrics.metrics.status`: green meets the target, amber misses it within the amber
 threshold, red otherwise, grey without data (no value, a metric the registry does not know, or
 a metric whose data is not loaded). A service's status is its worst judged indicator; a grey
@@ -64,19 +66,26 @@ def indicator_value(source: Source, metric_name: str, filters: Filters) -> float
     return None if value is None or pd.isna(value) else float(value)
 
 
-class _ValueCache:
-    """Indicator values computed once per (metric, filters): two indicators of a service on the
-    same metric with different targets share one computation."""
-
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        self.values: dict[tuple[str, Filters], float | None] = {}
-
-    def get(self, metric_name: str, filters: Filters) -> float | None:
-        key = (metric_name, filters)
-        if key not in self.values:
-            self.values[key] = indicator_value(self.source, metric_name, filters)
-        return self.values[key]
+def indicator_values(
+    source: Source, indicators: list[Indicator], period: Filters
+) -> dict[tuple[str, str], float | None]:
+    """Every indicator's value over ``period``, keyed (metric, service): each metric's headline
+    for all the services that have an indicator on it, in one ``values_by`` (two indicators of a
+    service on one metric, with different targets, share the value). None as in
+    :func:`indicator_value`."""
+    registry.load_all()
+    services_of: dict[str, list[str]] = {}
+    for ind in indicators:
+        services_of.setdefault(ind.metric, []).append(ind.service)
+    values: dict[tuple[str, str], float | None] = {}
+    for name, services in services_of.items():
+        m = registry.REGISTRY.get(name)
+        try:
+            found = m.values_by(source, period, "service", services) if m and m.headline else {}
+        except MissingData:
+            found = {}
+        values.update({(name, s): found.get(s) for s in services})
+    return values
 
 
 def services_in_scope(source: Source, filters: Filters) -> ir.Table:
@@ -125,10 +134,11 @@ def scorecard(source: Source, filters: Filters) -> pd.DataFrame:
     Columns: SCORECARD_COLUMNS (status in green / amber / red / grey; icon and word from
     :mod:`status`; service_status = the service's worst indicator)."""
     period = Filters(start=filters.start, end=filters.end)
-    values = _ValueCache(source)
+    indicators = indicators_in_scope(source, filters)
+    values = indicator_values(source, indicators, period)
     rows = []
-    for ind in indicators_in_scope(source, filters):
-        value = values.get(ind.metric, _for_service(period, ind.service))
+    for ind in indicators:
+        value = values[ind.metric, ind.service]
         judged = status.judge(value, ind.target, ind.direction, ind.amber_threshold)
         rows.append({
             "service": ind.service, "indicator": ind.indicator, "metric": ind.metric,
@@ -141,10 +151,6 @@ def scorecard(source: Source, filters: Filters) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame["service_status"] = frame.groupby("service")["status"].transform(status.worst)
     return as_frame(frame, SCORECARD_COLUMNS)
-
-
-def _for_service(period: Filters, service: str) -> Filters:
-    return Filters(start=period.start, end=period.end, service=service)
 
 
 def service_status(card: pd.DataFrame, services: list[str]) -> pd.DataFrame:
@@ -186,11 +192,10 @@ def scorecard_trend(source: Source, filters: Filters) -> pd.DataFrame:
     """Each indicator's value and status month by month. Columns: TREND_COLUMNS."""
     rows = []
     indicators = indicators_in_scope(source, filters)
-    values = _ValueCache(source)
     for month in trend_months(filters):
-        period = Filters(start=month, end=next_month(month))
+        values = indicator_values(source, indicators, Filters(start=month, end=next_month(month)))
         for ind in indicators:
-            value = values.get(ind.metric, _for_service(period, ind.service))
+            value = values[ind.metric, ind.service]
             rows.append({
                 "service": ind.service, "indicator": ind.indicator, "metric": ind.metric,
                 "month": pd.Timestamp(month), "value": value, "target": ind.target,

@@ -76,6 +76,8 @@ COUNT_COLUMNS = ("service", "month", "tickets")
     dimensions=SCOPE,
     headline=lambda frame: float(frame["tickets"].sum()),
     empty_value=0.0,
+    groups=("service",),
+    grouped=lambda source, f, by, keys: opened_by(source, f, by),
 )
 @needs_rows("tickets", NO_TICKETS.format(what="tickets opened"))
 def compute_tickets_opened(source: Source, filters: Filters) -> pd.DataFrame:
@@ -97,12 +99,25 @@ def compute_tickets_opened(source: Source, filters: Filters) -> pd.DataFrame:
     dimensions=SCOPE,
     headline=lambda frame: float(frame["tickets"].sum()),
     empty_value=0.0,
+    groups=("service",),
 )
 @needs_rows("tickets", NO_TICKETS.format(what="tickets resolved"))
 def compute_tickets_resolved(source: Source, filters: Filters) -> pd.DataFrame:
     t = resolved_in_period(scoped_tickets(source, filters), filters)
     counts = t.group_by(["service", "month"]).aggregate(tickets=t.count())
     return as_frame(_monthly(source, counts, filters, ["tickets"]), COUNT_COLUMNS)
+
+
+def opened_by(source: Source, filters: Filters, by: str) -> dict[str, float | None] | None:
+    """Tickets opened in the period per application, in one pass (as ``tickets-opened``)."""
+    if by != "application":
+        return None
+    if source.count("tickets") == 0:
+        raise MissingData(NO_TICKETS.format(what="tickets opened"))
+    t = scoped_tickets(source, filters)
+    t = t.filter(Source.in_period(t.opened, filters))
+    frame = source.execute(t.group_by(by).aggregate(tickets=t.count()))
+    return {k: float(n) for k, n in zip(frame[by], frame["tickets"], strict=True)}
 
 
 # --- SLA -----------------------------------------------------------------------------------------
@@ -148,6 +163,24 @@ def _sla_frame(source: Source, filters: Filters, by: list[str]) -> pd.DataFrame:
     return frame
 
 
+def sla_by(source: Source, filters: Filters, by: str) -> dict[str, float | None] | None:
+    """SLA compliance % per application in one pass, with ``sla-compliance``'s own building
+    blocks: met / judged x 100 over each application's tickets (None where none is judged)."""
+    if by != "application":
+        return None
+    if source.count("tickets") == 0:
+        raise MissingData(NO_TICKETS.format(what="SLA compliance"))
+    targets = source.table("resolution_targets")
+    judged = sla_judged(scoped_tickets(source, filters), targets, filters)
+    frame = source.execute(sla_counts(judged, [by]))
+    if len(frame) and frame["resolved"].sum() and not frame["tickets"].sum():
+        raise MissingData(NO_SLA)
+    return {
+        k: float(met) / float(n) * 100 if n else None
+        for k, met, n in zip(frame[by], frame["met_sla"], frame["tickets"], strict=True)
+    }
+
+
 def sla_headline(frame: pd.DataFrame) -> float | None:
     """Met / judged x 100 over every row of the selection."""
     tickets = float(frame["tickets"].sum())
@@ -173,6 +206,8 @@ SLA_COLUMNS = ("service", "month", "tickets", "met_sla", "compliance_pct", "reso
     needs=("tickets", "resolution_targets"),
     dimensions=SCOPE,
     headline=sla_headline,
+    groups=("service",),
+    grouped=lambda source, f, by, keys: sla_by(source, f, by),
 )
 @needs_rows("tickets", NO_TICKETS.format(what="SLA compliance"))
 def compute_sla_compliance(source: Source, filters: Filters) -> pd.DataFrame:
@@ -213,6 +248,7 @@ SLA_PRIORITY_COLUMNS = (
     needs=("tickets", "resolution_targets"),
     dimensions=SCOPE,
     headline=sla_headline,
+    groups=("service",),
 )
 @needs_rows("tickets", NO_TICKETS.format(what="SLA compliance"))
 def compute_sla_by_priority(source: Source, filters: Filters) -> pd.DataFrame:
@@ -242,6 +278,7 @@ MTTR_COLUMNS = ("service", "month", "tickets", "mttr_hours", "p90_hours")
         if f["tickets"].sum()
         else None
     ),
+    groups=("service",),
 )
 @needs_rows("tickets", NO_TICKETS.format(what="MTTR"))
 def compute_mttr(source: Source, filters: Filters) -> pd.DataFrame:
@@ -311,6 +348,8 @@ def open_at(tickets: ir.Table, points: ir.Table) -> ir.Table:
     dimensions=SCOPE,
     headline=lambda f: float(f[f["month"] == f["month"].max()]["open_tickets"].sum()),
     empty_value=0.0,
+    # every service's rows run to the same last month (complete_grid): the latest is its own
+    groups=("service",),
 )
 @needs_rows("tickets", NO_TICKETS.format(what="the ticket backlog"))
 def compute_ticket_backlog(source: Source, filters: Filters) -> pd.DataFrame:
@@ -359,6 +398,7 @@ REOPEN_COLUMNS = ("service", "month", "resolved", "reopened", "reopen_rate_pct")
     headline=lambda f: (
         float(f["reopened"].sum() / f["resolved"].sum() * 100) if f["resolved"].sum() else None
     ),
+    groups=("service",),
 )
 @needs_rows("tickets", NO_TICKETS.format(what="the reopen rate"))
 def compute_reopen_rate(source: Source, filters: Filters) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -332,6 +333,26 @@ def workbook_sheets(data: bytes, file: str) -> list[RawSheet]:
     return [s for s in (grid_sheet(name, grid, file) for name, grid in sheets) if s is not None]
 
 
+_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+_ROOT = re.compile(rb"<[A-Za-z_]")
+_MAX_PROLOG = 1 << 20
+
+
+def _prolog(member: IO[bytes]) -> bytes:
+    """The member's bytes up to its root element, comments removed (at most 1 MB read): where a
+    DTD, and so an entity bomb, has to be. Padding before it cannot hide one. The first 8 KB
+    beyond are kept too, for the sheet's <dimension>."""
+    read = b""
+    while len(read) < _MAX_PROLOG:
+        chunk = member.read(65536)
+        read += chunk
+        bare = _COMMENT.sub(b"", read)
+        root = _ROOT.search(bare)
+        if root or not chunk:
+            return bare + member.read(8192) if root else bare
+    return _COMMENT.sub(b"", read)
+
+
 def guard_zip(data: bytes, file: str) -> None:
     """Refuse a truncated zip, a non-workbook zip, a zip bomb or an XML bomb, before parsing."""
     try:
@@ -400,7 +421,7 @@ def guard_zip(data: bytes, file: str) -> None:
             continue
         try:
             with zf.open(info) as member:
-                head = member.read(8192)
+                head = _prolog(member)
         except Exception as exc:  # zlib.error, BadZipFile, EOFError on a cut-off member
             raise FileRefused(
                 Problem(

@@ -5,7 +5,12 @@ Run with ``PMO_ENGINE=spark python -m pytest -m spark`` (the metric suite runs t
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,6 +23,7 @@ from pmo_metrics.store.parquet import export_parquet
 
 pytest.importorskip("pyspark")
 pytestmark = pytest.mark.spark
+ROOT = Path(__file__).resolve().parents[2]
 
 APPS = [
     {"application": "Payments", "services": ["Hosting", "Support"], "jira_project": "PAY",
@@ -208,16 +214,9 @@ def test_spark_reads_a_parquet_lake(con, loaded, tmp_path, monkeypatch):
 
 def kpi_json(db, name: str, **env: str) -> list[dict]:
     """``python -m pmo_metrics kpi NAME --format json`` in a real subprocess with ``env``."""
-    import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
         [sys.executable, "-m", "pmo_metrics", "kpi", name, "--db", str(db), "--format", "json"],
-        cwd=root, env={**os.environ, "PYTHONPATH": str(root), **env},
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env},
         capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
