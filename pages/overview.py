@@ -7,6 +7,7 @@ import streamlit as st
 
 from pmo_metrics.charts.generic import plan_actual_bars, step_line
 from pmo_metrics.charts.scorecard import status_heatmap, trend_vs_target
+from pmo_metrics.metrics.portfolio import DIMENSIONS
 from ui import drill
 from ui.components import (
     chart,
@@ -88,7 +89,7 @@ def portfolio() -> None:
     frame = result.frame
     dimensions = [c for c in frame.columns if c.endswith("_status")]
     frame = frame.sort_values("application")
-    labels = {c: c.removesuffix("_status").replace("_", " ") for c in dimensions}
+    labels = {f"{d.column}_status": d.label for d in DIMENSIONS}
     fig = status_heatmap(
         frame,
         chart_title(m.label, "", period),

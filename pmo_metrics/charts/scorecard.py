@@ -232,8 +232,8 @@ def status_heatmap(
     scale = []
     for i, s in enumerate(STATUS_ORDER):
         scale += [[i / n, status_colour(s)], [(i + 1) / n, status_colour(s)]]
-    # horizontal, wrapped column labels read better than rotated ones
-    labels = [str((column_labels or {}).get(c, c)).replace(" ", "<br>") for c in columns]
+    # many narrow columns: slanted labels stay readable where wrapped ones collide
+    labels = [str((column_labels or {}).get(c, c)) for c in columns]
     fig = go.Figure(
         go.Heatmap(
             z=list(map(list, zip(*z, strict=True))) if z else [],
@@ -256,14 +256,14 @@ def status_heatmap(
         showgrid=False,
         linecolor="white",
         ticks="",
-        tickangle=0,
+        tickangle=-35,
         tickfont={"size": 11},
     )
     fig.update_yaxes(showgrid=False, zeroline=False)
-    height = max(220, 130 + 34 * len(frame))
+    height = max(260, 170 + 34 * len(frame))
     fig = layout(fig, title, height=height, legend=False)
     # the column labels sit on top, between the title and the cells
-    fig.update_layout(margin={"t": 110}, title={"y": 0.99, "yanchor": "top"})
+    fig.update_layout(margin={"t": 150}, title={"y": 0.99, "yanchor": "top"})
     return fig
 
 

@@ -203,7 +203,8 @@ def team_velocity(
     stability_cv, closed_sprints.
     """
     rows = []
-    closed = velocity[velocity["closed"]].sort_values(["team", "sprint_order"])
+    # astype: an empty table's object column would be read as column labels, not a mask
+    closed = velocity[velocity["closed"].astype(bool)].sort_values(["team", "sprint_order"])
     for team, group in closed.groupby("team", sort=True):
         recent = group.tail(window)
         spread = group.tail(stability)["completed_points"].to_numpy(float)

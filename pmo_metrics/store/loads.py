@@ -19,6 +19,7 @@ from datetime import date, datetime
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pmo_metrics.readers.base import ImportRejected, ParsedFile, Problem
 from pmo_metrics.store.connection import fetch_row, fetch_scalar
@@ -251,30 +252,54 @@ def _select_list(spec: TableSpec, present: set[str]) -> str:
 def _upsert(
     con: duckdb.DuckDBPyConnection, spec: TableSpec, frame: pd.DataFrame, load_id: int
 ) -> TableCounts:
-    con.register("_incoming", frame)
+    con.register("_incoming", _arrow_of(frame))
     try:
-        return _upsert_from(con, spec, "_incoming", set(frame.columns), load_id)
+        fresh = fetch_scalar(con, f"SELECT count(*) FROM (SELECT 1 FROM {spec.name} LIMIT 1)") == 0
+        return _upsert_from(con, spec, "_incoming", set(frame.columns), load_id, fresh=fresh)
     finally:
         con.unregister("_incoming")
 
 
+def _arrow_of(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """The frame as an Arrow table: DuckDB scans it without converting Python objects (list
+    columns, text) row by row; a frame Arrow cannot type (mixed objects) is registered as is."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return frame
+
+
 def _upsert_from(
-    con: duckdb.DuckDBPyConnection, spec: TableSpec, relation: str, present: set[str], load_id: int
+    con: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    relation: str,
+    present: set[str],
+    load_id: int,
+    *,
+    fresh: bool = False,
 ) -> TableCounts:
-    """Upsert the rows of ``relation`` (a registered frame or a view) into ``spec``'s table."""
+    """Upsert the rows of ``relation`` (a registered frame or a view) into ``spec``'s table.
+
+    ``fresh``: the caller knows no incoming key exists in the table (it is empty, or the
+    snapshot month has no rows yet), so every row is added: one INSERT, no staging or join.
+    """
     keys = ", ".join(f'"{k}"' for k in spec.key)
     on = " AND ".join(f't."{k}" = s."{k}"' for k in spec.key)
     business = ", ".join(f'"{c}"' for c in spec.columns)
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _stage AS
+    staged = f"""
         SELECT *, hash(struct_pack({business}))::VARCHAR AS row_hash FROM (
             SELECT {_select_list(spec, present)},
                    {load_id}::BIGINT AS load_id, source_file::VARCHAR AS source_file,
                    source_sheet::VARCHAR AS source_sheet, source_row::BIGINT AS source_row
             FROM {relation})
         """
-    )
+    cols = ", ".join(f'"{c}"' for c in (*spec.columns, *PROVENANCE))
+    if fresh:
+        added = fetch_scalar(
+            con, f"INSERT INTO {spec.name} ({cols}) SELECT {cols} FROM ({staged})"
+        )
+        return TableCounts(added=added or 0)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage AS {staged}")
     counts = fetch_row(
         con,
         f"""
@@ -294,7 +319,6 @@ def _upsert_from(
         con.execute(f"INSERT INTO {spec.name}{HISTORY_SUFFIX} SELECT *, {load_id} FROM _changed")
         con.execute(f"DELETE FROM {spec.name} WHERE ({keys}) IN (SELECT ({keys}) FROM _changed)")
     if counts[0] or counts[1]:
-        cols = ", ".join(f'"{c}"' for c in (*spec.columns, *PROVENANCE))
         con.execute(
             f"""
             INSERT INTO {spec.name} ({cols})
@@ -321,7 +345,15 @@ def _snapshot(
         """
     )
     present = {"month", *carried, "source_file", "source_sheet", "source_row"}
-    counts = _upsert_from(con, spec, "_snapshot_rows", present, load_id)
+    month_is_new = (
+        fetch_scalar(
+            con,
+            f"SELECT count(*) FROM (SELECT 1 FROM {snapshot} WHERE month = DATE '{period}-01' "
+            "LIMIT 1)",
+        )
+        == 0
+    )
+    counts = _upsert_from(con, spec, "_snapshot_rows", present, load_id, fresh=month_is_new)
     con.execute("DROP VIEW _snapshot_rows")
     return counts
 
