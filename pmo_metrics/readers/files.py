@@ -15,8 +15,10 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -77,21 +79,29 @@ def kind_of_bytes(data: bytes) -> str:
 # ---------------------------------------------------------------------------------------- CSV
 
 
-def text_sheet(data: bytes, file: str, wanted: Callable[[str], bool] | None = None) -> RawSheet:
+def text_sheet(
+    data: bytes,
+    file: str,
+    wanted: Callable[[str], bool] | None = None,
+    path: Path | None = None,
+) -> RawSheet:
     """A CSV/TSV file (any of the supported encodings and delimiters) as one raw sheet.
 
     Only the columns whose header ``wanted`` accepts are converted (a Jira export's long
     Description / Comment columns are tokenised but never copied: less time, far less memory).
+    ``path``: the file ``data`` was read from; a UTF-8 file is then parsed by DuckDB from it.
     """
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     data, encoding = _utf8_payload(data)
+    head = bytes(data[:65536])
     head_text = (
-        data[:65536].decode("utf-8", errors="replace")
+        head.decode("utf-8", errors="replace")
         if encoding == "utf-8"
-        else data[:65536].decode(encoding, errors="replace")
+        else head.decode(encoding, errors="replace")
     )
     if encoding == "utf-8" and "\ufffd" in head_text.split("\n", 1)[0]:
         # A header that is not UTF-8 (`Aplicación` saved by a Spanish Excel): Windows-1252.
-        encoding, head_text = "cp1252", data[:65536].decode("cp1252", errors="replace")
+        encoding, head_text = "cp1252", head.decode("cp1252", errors="replace")
     if not head_text.strip():
         raise FileRefused(
             Problem(file, "a CSV file with a header row and data rows; the file is empty")
@@ -124,8 +134,12 @@ def text_sheet(data: bytes, file: str, wanted: Callable[[str], bool] | None = No
             bad_rows.append(bad_rows[-1])
         return "skip"
 
+    table = None
+    if path is not None and encoding == "utf-8" and not utf16:
+        table = _duckdb_csv(path, delimiter, names, include)
     try:
-        table = _read_csv(data, encoding, delimiter, names, include, invalid)
+        if table is None:
+            table = _read_csv(data, encoding, delimiter, names, include, invalid)
     except pa.ArrowInvalid as exc:
         if "UTF8" not in str(exc) and "utf8" not in str(exc).lower():
             raise FileRefused(Problem(file, f"a readable CSV file ({exc})")) from exc
@@ -200,6 +214,30 @@ def _read_csv(
     return _arrow_csv(data, encoding, delimiter, names, include, invalid)
 
 
+def _duckdb_csv(path: Path, delimiter: str, names: list[str], include: list[str]) -> pa.Table | None:
+    """The wanted columns as text, parsed by DuckDB (about twice pyarrow's speed here), or None
+    when DuckDB refuses the file (not UTF-8, a row with another number of fields, a huge
+    line...): pyarrow then reads it and reports each problem as before. Same results: blank
+    lines skipped, quoted line breaks kept, empty cells as '' (pyarrow's
+    ``strings_can_be_null=False``)."""
+    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    quoted = str(path).replace("'", "''")
+    delim = delimiter.replace("'", "''")
+    selected = ", ".join(f"coalesce({n}, '') AS {n}" for n in (include or names[:1]))
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        return con.sql(
+            f"SELECT {selected} FROM read_csv('{quoted}', header = true, columns = {columns}, "
+            f"delim = '{delim}', quote = '\"', escape = '\"', strict_mode = true, "
+            "auto_detect = false, null_padding = false, encoding = 'utf-8')"
+        ).to_arrow_table()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
 def _arrow_csv(
     data: bytes,
     encoding: str,
@@ -210,7 +248,7 @@ def _arrow_csv(
 ) -> pa.Table:
     # A BufferReader and the default "utf8" keep pyarrow's parser multi-threaded and off the GIL.
     return pacsv.read_csv(
-        pa.BufferReader(data),
+        pa.BufferReader(pa.py_buffer(data)),
         read_options=pacsv.ReadOptions(
             column_names=names,
             skip_rows=1,
@@ -229,10 +267,10 @@ def _arrow_csv(
     )
 
 
-def _utf8_payload(data: bytes) -> tuple[bytes, str]:
+def _utf8_payload(data: bytes) -> tuple[bytes | memoryview, str]:
     """The bytes to parse and their encoding: BOMs removed, UTF-16 turned into UTF-8."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:], "utf-8"
+        return memoryview(data)[3:], "utf-8"  # a view: no copy of a large file
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16").encode("utf-8"), "utf-8"
     return data, "utf-8"

@@ -108,7 +108,7 @@ def read_file(
     except OSError as exc:
         return _refused(name, "", Problem(name, f"a file that can be opened ({exc.strerror})"))
     digest = hashlib.sha256(data).hexdigest()
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(): a copy of the whole file)
         return _refused(
             name,
             digest,
@@ -120,9 +120,10 @@ def read_file(
             ),
         )
     try:
-        sheets = _raw_sheets(data, name, path.suffix.lower(), _wanted(mapping))
+        sheets = _raw_sheets(data, name, path.suffix.lower(), _wanted(mapping), path)
     except FileRefused as refused:
         return _refused(name, digest, refused.problem)
+    del data  # the sheets hold what they need; the file's bytes are not kept while converting
     parsed = ParsedFile(name, digest, source or "unknown")
     parsed.rows_read = sum(len(s) for s in sheets)
     _read_sheets(parsed, sheets, source=source, mapping=mapping, target=target)
@@ -145,7 +146,9 @@ def _wanted(mapping: dict[str, str] | None):
     return wanted
 
 
-def _raw_sheets(data: bytes, name: str, suffix: str, wanted=None) -> list[RawSheet]:
+def _raw_sheets(
+    data: bytes, name: str, suffix: str, wanted=None, path: Path | None = None
+) -> list[RawSheet]:
     kind = kind_of_bytes(data)
     if kind in ("workbook", "ole2"):
         sheets = workbook_sheets(data, name)
@@ -175,7 +178,7 @@ def _raw_sheets(data: bytes, name: str, suffix: str, wanted=None) -> list[RawShe
         raise FileRefused(
             Problem(name, "a CSV or Excel file; this file has binary content that is neither")
         )
-    return [text_sheet(data, name, wanted)]
+    return [text_sheet(data, name, wanted, path)]
 
 
 def _read_sheets(

@@ -295,9 +295,15 @@ def _upsert_from(
         """
     cols = ", ".join(f'"{c}"' for c in (*spec.columns, *PROVENANCE))
     if fresh:
-        added = fetch_scalar(
-            con, f"INSERT INTO {spec.name} ({cols}) SELECT {cols} FROM ({staged})"
-        )
+        # Rows of a table have no order; letting DuckDB write row groups from both threads
+        # makes a million-row insert about a third faster.
+        con.execute("SET preserve_insertion_order = false")
+        try:
+            added = fetch_scalar(
+                con, f"INSERT INTO {spec.name} ({cols}) SELECT {cols} FROM ({staged})"
+            )
+        finally:
+            con.execute("RESET preserve_insertion_order")
         return TableCounts(added=added or 0)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage AS {staged}")
     counts = fetch_row(
