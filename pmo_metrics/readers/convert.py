@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 BLANKS = ("", "?", "-", "n/a", "N/A", "null", "NULL", "None")
+_BLANKS = pa.array(BLANKS, pa.string())
 _MONTHS = {
     **{
         m: i
@@ -83,8 +84,10 @@ def text_series(arr: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
 def blank_mask(s: pd.Series) -> np.ndarray:
     """True where a cell is empty (NaN/None, spaces, or one of BLANKS)."""
     if _is_text(s):
-        stripped = s.str.strip()
-        return (stripped.isna() | stripped.isin(BLANKS)).to_numpy(dtype=bool)
+        # Arrow kernels (what pandas' .str.strip / .isin run, minus a Series per step).
+        stripped = pc.utf8_trim_whitespace(arrow_of(s))
+        blank = pc.or_kleene(pc.is_null(stripped), pc.is_in(stripped, value_set=_BLANKS))
+        return blank.to_numpy(zero_copy_only=False).astype(bool)
     values = s.to_numpy(dtype=object)
     return np.fromiter(
         (
@@ -102,8 +105,11 @@ def as_text(s: pd.Series) -> pd.Series:
     """Cells as stripped text (`str` dtype), NULL where blank; Excel's 12.0 becomes `12`."""
     if not _is_text(s):
         s = pd.Series([_text_of(v) for v in s.to_numpy(dtype=object)], index=s.index, dtype="str")
-    out = s.str.strip()
-    return out.mask(out.isin(BLANKS))
+    stripped = pc.utf8_trim_whitespace(arrow_of(s))
+    blank = pc.is_in(stripped, value_set=_BLANKS)  # NULL is not in the set: stays NULL
+    out = text_series(pc.if_else(blank, pa.scalar(None, pa.string()), stripped), s.index)
+    out.name = s.name
+    return out
 
 
 def as_number(s: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, np.ndarray]:

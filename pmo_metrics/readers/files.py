@@ -214,7 +214,9 @@ def _read_csv(
     return _arrow_csv(data, encoding, delimiter, names, include, invalid)
 
 
-def _duckdb_csv(path: Path, delimiter: str, names: list[str], include: list[str]) -> pa.Table | None:
+def _duckdb_csv(
+    path: Path, delimiter: str, names: list[str], include: list[str]
+) -> pa.Table | None:
     """The wanted columns as text, parsed by DuckDB (about twice pyarrow's speed here), or None
     when DuckDB refuses the file (not UTF-8, a row with another number of fields, a huge
     line...): pyarrow then reads it and reports each problem as before. Same results: blank
@@ -536,6 +538,10 @@ def grid_sheet(name: str, grid: list[list], file: str) -> RawSheet | None:
 
     def column(i: int) -> pd.Series:
         values = columns[i] if i < len(columns) else ()
+        if values and all(type(v) is str or v is None for v in values):
+            # Text only (most columns of an export): an Arrow-backed `str` Series, so that the
+            # converters take their vectorised text path instead of one Python call per cell.
+            return pd.Series(pa.array(values, pa.string()), dtype=_STR_TYPES[pa.string()])
         return pd.Series(
             np.array(values, dtype=object) if values else np.array([None] * len(kept), dtype=object)
         )

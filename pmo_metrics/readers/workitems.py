@@ -152,9 +152,11 @@ def _derive_project_team_sprints(frame: pd.DataFrame) -> None:
         frame["project"] = _fill(frame.get("project"), first)
         last = parts.str[-1].where(count > 1)
         frame["team"] = _fill(frame.get("team"), last)
-    if "item_key" in frame:
+    project = frame.get("project")
+    if "item_key" in frame and (project is None or project.isna().any()):
+        # Only needed where the export gave no project (a regex over a million keys otherwise).
         prefix = extract(frame["item_key"], r"^(?P<p>[A-Za-z][A-Za-z0-9_]*)-\d+$")["p"]
-        frame["project"] = _fill(frame.get("project"), prefix)
+        frame["project"] = _fill(project, prefix)
     if "_iteration_path" in frame and "sprints" not in frame:
         parts = _segments(frame["_iteration_path"])
         sprint = parts.str[-1].where(parts.str.len() > 1)

@@ -20,6 +20,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pmo_metrics.readers.base import ImportRejected, ParsedFile, Problem
 from pmo_metrics.store.connection import fetch_row, fetch_scalar
@@ -192,6 +193,8 @@ def _duplicate_keys(files: Sequence[ParsedFile]) -> list[Problem]:
     for f in files:
         for table, frame in f.tables.items():
             key = list(specs[table].key)
+            if _surely_unique(frame, key):
+                continue
             dup = frame.loc[frame.duplicated(key, keep=False)]
             for _, group in dup.groupby(key, sort=False, dropna=False):
                 rows = ", ".join(str(r) for r in group["source_row"].tolist())
@@ -207,6 +210,15 @@ def _duplicate_keys(files: Sequence[ParsedFile]) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _surely_unique(frame: pd.DataFrame, key: list[str]) -> bool:
+    """True when a one-column text key has no repeat (Arrow's distinct count, ~10x faster than
+    ``duplicated`` on a million rows); False means: look row by row."""
+    if len(key) != 1 or not hasattr(frame[key[0]].array, "_pa_array"):
+        return False
+    values = frame[key[0]].array._pa_array
+    return pc.count_distinct(values, mode="all").as_py() == len(values)
 
 
 def _combine(files: Sequence[ParsedFile]) -> dict[str, pd.DataFrame]:
