@@ -13,9 +13,13 @@ which Ibis backend the Source wraps. Settings (environment variables):
     part files as Spark writes them). When set, Spark reads the metrics' tables from there instead
     of exporting the local store; on a cluster it must be a path every executor can read
     (``hdfs://``, ``s3a://``, a shared mount). ``python -m pmo_metrics export-parquet DIR``
-    publishes the local store to it.
+    publishes the local store to a local or mounted folder. A lake is re-read at most
+    ``LAKE_REFRESH_SECONDS`` (5 minutes) after the previous read.
 ``PMO_SPARK_MEMORY``
     Driver memory for local mode (default ``2g``).
+
+Anything else a cluster needs (executors, their memory, object-store credentials) goes in Spark's
+own ``spark-defaults.conf`` under ``$SPARK_CONF_DIR``, which pyspark reads at start.
 
 Without ``PMO_PARQUET_DIR``, the Spark engine mirrors the local DuckDB store: each table a metric
 asks for is written to Parquet (in a private temporary folder) and read by Spark, and is written
@@ -26,6 +30,7 @@ Spark session (its own temporary views) on it.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -181,7 +186,9 @@ def _start_spark(url: str) -> SparkSession:
         # One small machine: no web UI, few shuffle partitions (the aggregated results are
         # small), the loopback interface only, and quiet logs.
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-        log_config = Path(tempfile.mkdtemp(prefix="pmo-spark-log-")) / "log4j2.properties"
+        log_dir = tempfile.mkdtemp(prefix="pmo-spark-log-")
+        atexit.register(shutil.rmtree, log_dir, True)
+        log_config = Path(log_dir) / "log4j2.properties"
         log_config.write_text(_LOG4J2, encoding="utf-8")
         builder = (
             builder.config("spark.ui.enabled", "false")
