@@ -6,7 +6,7 @@ import io
 
 import streamlit as st
 
-from pmo_metrics.metrics.source import Source
+from pmo_metrics.engine import open_source
 from ui.components import empty_state, page_header
 from ui.context import page_context
 from ui.data import filter_options
@@ -40,7 +40,7 @@ if build_report is not None and st.button(t("report_build"), type="primary", key
     bar = st.progress(0.0, text=t("report_building"))
     buffer = io.BytesIO()
     summary = build_report(
-        Source.from_duckdb(ctx.con.cursor()),
+        open_source(ctx.con.cursor()),
         month,
         buffer,
         progress=lambda fraction, text: bar.progress(min(max(fraction, 0.0), 1.0), text=text),

@@ -16,8 +16,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from pmo_metrics.engine import open_source
 from pmo_metrics.metrics.registry import Metric, MissingData, get
-from pmo_metrics.metrics.source import Filters, Source
+from pmo_metrics.metrics.source import Filters
 from pmo_metrics.store.tables import table_specs
 
 TTL = "1h"
@@ -95,7 +96,7 @@ def metric_table(_con: duckdb.DuckDBPyConnection, version: str, name: str, scope
     if m is None:
         return MetricResult(pd.DataFrame(), f"The metric '{name}' is not available.")
     try:
-        frame = m.run(Source.from_duckdb(_con.cursor()), scope.filters())
+        frame = m.run(open_source(_con.cursor()), scope.filters())
     except MissingData as exc:
         return MetricResult(pd.DataFrame(columns=list(m.columns)), str(exc))
     except Exception as exc:  # one broken metric must not take the page down with a traceback
@@ -196,7 +197,7 @@ def filter_options(_con: duckdb.DuckDBPyConnection, version: str) -> dict[str, l
         ) ORDER BY month
         """
     ).fetchall()
-    source = Source.from_duckdb(_con.cursor())
+    source = open_source(_con.cursor())
     teams = source.execute(source.work_items().select("team").distinct())["team"]
     applications = source.execute(source.work_items().select("application").distinct())
     portfolio = cur.execute("SELECT application FROM applications").fetchall()
