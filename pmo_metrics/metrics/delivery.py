@@ -40,7 +40,7 @@ SCOPE = ("period", "service", "application", "team")
 
 NO_SPRINTS = (
     "no sprints: {what} needs work items with sprints (the Jira export's Sprint columns or the "
-    "Azure DevOps Iteration Path); upload one on the Import page or with "
+    "Azure DevOps Iteration Path); upload one on the Data page or with "
     "`python -m pmo_metrics import FILE`"
 )
 

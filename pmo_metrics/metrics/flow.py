@@ -35,10 +35,10 @@ SCOPE = ("period", "service", "application", "team")
 NO_HISTORY = (
     "no status history: cycle time needs it (Azure DevOps `Activated Date`, or Jira `Status "
     "Category Changed` for items that went straight through); upload such an export on the "
-    "Import page or with `python -m pmo_metrics import FILE`"
+    "Data page or with `python -m pmo_metrics import FILE`"
 )
 NO_ITEMS = (
-    "no work items: {what} needs a Jira or Azure DevOps export; upload one on the Import page "
+    "no work items: {what} needs a Jira or Azure DevOps export; upload one on the Data page "
     "or with `python -m pmo_metrics import FILE`"
 )
 NO_SNAPSHOTS = (

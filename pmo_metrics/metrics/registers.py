@@ -80,11 +80,6 @@ def day_literal(day: date) -> ir.DateScalar:
     return ibis.literal(day, type="date")
 
 
-def next_month(day: date) -> date:
-    """The first day of the month after ``day``'s."""
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
 def previous_month(day: date) -> date:
     """The first day of the month before ``day``'s."""
     return date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 1)

@@ -22,9 +22,9 @@ import pandas as pd
 
 from pmo_metrics.metrics import registry, status
 from pmo_metrics.metrics.common import as_frame
-from pmo_metrics.metrics.registers import as_of_day, next_month, previous_month, require_rows
+from pmo_metrics.metrics.registers import as_of_day, previous_month, require_rows
 from pmo_metrics.metrics.registry import MissingData, metric
-from pmo_metrics.metrics.source import Filters, Source
+from pmo_metrics.metrics.source import Filters, Source, next_month
 
 SCOPE = ("period", "service", "application", "team")
 TREND_MONTHS = 12

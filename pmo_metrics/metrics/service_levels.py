@@ -30,7 +30,7 @@ SCOPE = ("period", "service", "application")
 FAR_FUTURE = pd.Timestamp("9999-01-01")
 NO_TICKETS = (
     "no tickets: {what} needs an ITSM ticket export (ServiceNow incidents or requests); "
-    "upload one on the Import page or with `python -m pmo_metrics import FILE`"
+    "upload one on the Data page or with `python -m pmo_metrics import FILE`"
 )
 NO_SLA = (
     "no SLA data: SLA compliance needs the export's SLA flag (ServiceNow `Made SLA` / "

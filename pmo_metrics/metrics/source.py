@@ -36,7 +36,7 @@ class Filters:
             return cls(**kwargs)
         first, _, last = period.partition(":")
         start = _month_start(first)
-        end = _next_month(_month_start(last or first))
+        end = next_month(_month_start(last or first))
         if end <= start:
             raise ValueError(f"period {period!r}: the last month comes before the first")
         return cls(start=start, end=end, **kwargs)
@@ -55,7 +55,8 @@ def _month_start(text: str) -> date:
         raise ValueError(f"period {text!r}: expected YYYY-MM") from exc
 
 
-def _next_month(day: date) -> date:
+def next_month(day: date) -> date:
+    """The first day of the month after ``day``'s."""
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 

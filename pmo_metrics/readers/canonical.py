@@ -17,23 +17,13 @@ from pmo_metrics.readers import convert, limits
 from pmo_metrics.readers.base import Problem
 from pmo_metrics.readers.columns import SYNONYMS, list_columns, match_headers
 from pmo_metrics.readers.files import RawSheet
+from pmo_metrics.store.allowed import ALLOWED_VALUES, INTEGER_RANGES
 from pmo_metrics.store.tables import table_specs
 
 # Intermediate (underscore) columns that are not plain text.
 INTERMEDIATE_TYPES = {"_updated": "TIMESTAMP", "_has_breached": "BOOLEAN"}
 # Columns a finisher converts itself (e.g. `3 - Moderate` gives priority and priority_label).
 RAW_COLUMNS = {("tickets", "priority")}
-RANGES = {
-    ("risks", "probability"): (1, 5),
-    ("risks", "impact"): (1, 5),
-    ("stakeholders", "power"): (1, 5),
-    ("stakeholders", "interest"): (1, 5),
-    ("stakeholders", "current_engagement"): (1, 5),
-    ("stakeholders", "desired_engagement"): (1, 5),
-    ("tickets", "priority"): (1, 5),
-    ("resolution_targets", "priority"): (1, 5),
-}
-CHOICES = {("indicators", "direction"): ("higher", "lower")}
 EXPECTED = {
     "DOUBLE": "a number (e.g. 5, 2.5 or 2,5)",
     "INTEGER": "a whole number",
@@ -267,7 +257,7 @@ def _check_required(
 def _check_domains(
     frame: pd.DataFrame, rows: np.ndarray, table: str, ctx: Context, headers: dict[str, str]
 ) -> None:
-    for (t, col), (low, high) in RANGES.items():
+    for (t, col), (low, high) in INTEGER_RANGES.items():
         if t == table and col in frame.columns:
             values = frame[col]
             bad = (values.notna() & ((values < low) | (values > high))).to_numpy(dtype=bool)
@@ -275,7 +265,7 @@ def _check_domains(
                 ctx.row_problems(
                     bad, rows, values, f"a value from {low} to {high}", column=headers.get(col, col)
                 )
-    for (t, col), choices in CHOICES.items():
+    for (t, col), choices in ALLOWED_VALUES.items():
         if t == table and col in frame.columns:
             values = frame[col].str.lower().str.strip()
             frame[col] = values

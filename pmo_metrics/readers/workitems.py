@@ -233,7 +233,9 @@ def _warn_unestimated(frame: pd.DataFrame, rows: np.ndarray, ctx: Context, heade
             mask,
             rows,
             key,
-            "an estimate for a Done item (unestimated: it counts in velocity by item count only)",
-            column=headers.get("estimate"),
+            # the key says which item; the expected text says which column to fill
+            f"an estimate in '{headers.get('estimate', 'Story Points')}' for this Done item "
+            "(unestimated: it counts in velocity by item count only)",
+            column=headers.get("item_key"),
             severity="warning",
         )

@@ -255,3 +255,21 @@ def test_read_file_never_raises_on_a_missing_file(tmp_path):
     assert [p.expected for p in parsed.errors] == [
         "a file that can be opened (No such file or directory)"
     ]
+
+
+def test_a_value_outside_the_schema_vocabulary_is_refused(con, write_xlsx, store_state):
+    """The readers check the same fixed values the template offers (store/allowed.py)."""
+    from pmo_metrics.importing import import_paths
+    from pmo_metrics.readers import ImportRejected
+
+    path = write_xlsx(
+        "portfolio.xlsx",
+        {"applications": [["application", "criticality"], ["Nóminas", "very high"]]},
+    )
+    before = store_state()
+    with pytest.raises(ImportRejected) as err:
+        import_paths(con, [path])
+    message = str(err.value)
+    assert "row 2, column 'criticality': value 'very high'" in message
+    assert "expected low or medium or high or critical" in message
+    assert store_state() == before
