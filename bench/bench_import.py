@@ -3,9 +3,13 @@
     python bench/bench_import.py [--rows-csv 1000000] [--rows-xlsx 100000] [--keep DIR]
 
 Targets (issue 2): a 100,000-row ticket .xlsx imports in <= 1.3x python-calamine's read of
-it; a 1,000,000-row Jira CSV imports in <= 2x DuckDB's ``read_csv`` of it (all columns into a
-table), with peak memory < 1.5 GB. Each measurement runs in a fresh subprocess, which reports
-its wall time and its peak RSS (getrusage); the import writes into a fresh DuckDB file.
+it; a 1,000,000-row Jira CSV imports in <= 2x DuckDB's ``read_csv`` of it, with peak memory
+< 1.5 GB. Each measurement runs in a fresh subprocess that first imports the modules it needs
+(untimed on both sides: the dashboard and the CLI import them once, not per file), then times
+its work and reports the wall time and the process's own peak RSS (VmHWM; ``ru_maxrss`` would
+carry the parent's peak across exec). The import writes into a fresh DuckDB file. The CSV is
+compared with two baselines: ``read_csv`` into an in-memory table (reading only) and into a
+table of a fresh DuckDB file (reading and storing, as an import does); both ratios print.
 """
 
 from __future__ import annotations
@@ -24,29 +28,39 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = """
-import json, resource, sys, time
+import json, re, time
+{setup}
 t = time.perf_counter()
 {body}
 seconds = time.perf_counter() - t
-print(json.dumps({{"seconds": seconds,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+with open("/proc/self/status") as status:
+    peak_kb = int(re.search(r"VmHWM:\\s+(\\d+)", status.read()).group(1))
+print(json.dumps({{"seconds": seconds, "peak_mb": peak_kb / 1024}}))
 """
+# label: (untimed set-up, timed body)
 BODIES = {
     "duckdb read_csv": (
-        "import duckdb\ncon = duckdb.connect()\n"
-        "con.execute(\"CREATE TABLE raw AS SELECT * FROM read_csv('{path}', all_varchar=true)\")"
+        "import duckdb",
+        "con = duckdb.connect()\n"
+        "con.execute(\"CREATE TABLE raw AS SELECT * FROM read_csv('{path}', all_varchar=true)\")",
+    ),
+    "duckdb read_csv to file": (
+        "import duckdb",
+        "con = duckdb.connect('{db}')\n"
+        "con.execute(\"CREATE TABLE raw AS SELECT * FROM read_csv('{path}', all_varchar=true)\")\n"
+        "con.close()",
     ),
     "calamine read": (
-        "from python_calamine import CalamineWorkbook\n"
-        "rows = CalamineWorkbook.from_path('{path}').get_sheet_by_index(0).to_python()"
+        "from python_calamine import CalamineWorkbook",
+        "rows = CalamineWorkbook.from_path('{path}').get_sheet_by_index(0).to_python()",
     ),
     "import": (
-        "from pmo_metrics.importing import import_paths\nfrom pmo_metrics.store import connect\n"
-        "con = connect('{db}')\nresult = import_paths(con, ['{path}'])\ncon.close()"
+        "from pmo_metrics.importing import import_paths\nfrom pmo_metrics.store import connect",
+        "con = connect('{db}')\nresult = import_paths(con, ['{path}'])\ncon.close()",
     ),
     "read only": (
-        "from pmo_metrics.readers import read_file\nparsed = read_file('{path}')\n"
-        "assert not parsed.errors, parsed.errors[:3]"
+        "from pmo_metrics.readers import read_file",
+        "parsed = read_file('{path}')\nassert not parsed.errors, parsed.errors[:3]",
     ),
 }
 
@@ -54,9 +68,10 @@ BODIES = {
 def measure(label: str, path: Path, db: Path | None = None) -> dict:
     if db is not None and db.exists():
         db.unlink()
-    body = BODIES[label].format(path=path, db=db)
+    setup, body = BODIES[label]
+    script = CHILD.format(setup=setup, body=body.format(path=path, db=db))
     out = subprocess.run(
-        [sys.executable, "-c", CHILD.format(body=body)],
+        [sys.executable, "-c", script],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -213,10 +228,12 @@ def main() -> None:
                 f"{time.perf_counter() - t:.0f} s"
             )
         base = measure("duckdb read_csv", csv_path)
+        stored = measure("duckdb read_csv to file", csv_path, db)
         read = measure("read only", csv_path)
         ours = measure("import", csv_path, db)
         print(f"  (reader alone: {read['seconds']:.2f} s, peak {read['peak_mb']:.0f} MB)")
         report(f"Jira CSV, {args.rows_csv:,} rows", "DuckDB read_csv", base, ours, 2.0)
+        report("  same", "DuckDB read_csv into a DuckDB file", stored, ours, 2.0)
         verdict = "met" if ours["peak_mb"] < 1536 else "NOT met"
         print(
             f"  peak memory of the import: {ours['peak_mb']:.0f} MB (target < 1536 MB: {verdict})"

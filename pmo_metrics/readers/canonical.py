@@ -7,11 +7,14 @@ plus ``source_sheet`` and ``source_row``; and the Problems found, every one of t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from pmo_metrics.readers import convert, limits
 from pmo_metrics.readers.base import Problem
@@ -24,6 +27,8 @@ from pmo_metrics.store.tables import table_specs
 INTERMEDIATE_TYPES = {"_updated": "TIMESTAMP", "_has_breached": "BOOLEAN"}
 # Columns a finisher converts itself (e.g. `3 - Moderate` gives priority and priority_label).
 RAW_COLUMNS = {("tickets", "priority")}
+# From this many rows a sheet's columns are converted in parallel threads.
+PARALLEL_ROWS = 20_000
 EXPECTED = {
     "DOUBLE": "a number (e.g. 5, 2.5 or 2,5)",
     "INTEGER": "a whole number",
@@ -114,18 +119,30 @@ def build_table(
     raw_values: dict[str, pd.Series] = {}
     lists = list_columns(table)
     types = {**spec.types, **intermediate_types(table)}
-    for col, positions in matched.items():
-        if col not in types:
-            continue
+
+    def column(col: str) -> tuple[pd.Series, list[Problem]]:
+        """One column converted, with its own problems (columns convert in parallel)."""
+        own = replace(ctx, problems=[])
+        positions = matched[col]
         if col in lists:
-            frame[col] = convert.as_list([raw.column(p) for p in positions])
-            continue
+            return convert.as_list([raw.column(p) for p in positions]), own.problems
         values = _coalesce([raw.column(p) for p in positions])
-        _check_cell_size(values, raw.rows, ctx, headers[col])
+        _check_cell_size(values, raw.rows, own, headers[col])
         if (table, col) in RAW_COLUMNS:
+            return values, own.problems
+        return _typed(values, types[col], raw.rows, own, headers[col]), own.problems
+
+    wanted = [col for col in matched if col in types]
+    # Arrow and DuckDB kernels release the GIL: a large file's columns convert on every core.
+    workers = min(len(wanted), os.cpu_count() or 1) if len(raw) >= PARALLEL_ROWS else 1
+    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
+        converted = list(pool.map(column, wanted))
+    for col, (values, problems) in zip(wanted, converted, strict=True):
+        ctx.problems.extend(problems)  # in column order, whatever finished first
+        if (table, col) in RAW_COLUMNS and col not in lists:
             raw_values[col] = values
-            continue
-        frame[col] = _typed(values, types[col], raw.rows, ctx, headers[col])
+        else:
+            frame[col] = values
     finishers: dict[str, Finisher] = {
         "work_items": finish_work_items,
         "tickets": finish_tickets,
@@ -220,6 +237,11 @@ def _typed(values: pd.Series, typ: str, rows: np.ndarray, ctx: Context, header: 
 
 def _check_cell_size(values: pd.Series, rows: np.ndarray, ctx: Context, header: str) -> None:
     if isinstance(values.dtype, pd.StringDtype):
+        arr = convert.arrow_of(values)
+        # Bytes bound characters from above, and a byte length is read off the offsets.
+        longest = pc.max(pc.binary_length(arr)).as_py() if len(arr) else 0
+        if (longest or 0) <= limits.MAX_CELL_CHARS:
+            return
         lengths = values.str.len().fillna(0).to_numpy()
     else:
         lengths = np.fromiter(

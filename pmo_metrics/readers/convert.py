@@ -250,9 +250,17 @@ def replace(values: pd.Series, regex: str, by: str) -> pd.Series:
 
 
 def map_distinct(values: pd.Series, fn) -> pd.Series:
-    """``fn`` applied once per distinct non-null value (fast on a million rows of few values)."""
+    """``fn`` applied once per distinct non-null value (fast on a million rows of few values).
+
+    Text results come back as an Arrow-backed `str` Series (no Python object per row), any
+    other results as an object Series; NULL stays NULL."""
     codes, uniques = pd.factorize(values)
-    mapped = np.array([fn(u) for u in uniques] + [None], dtype=object)
+    results = [fn(u) for u in uniques]
+    if all(r is None or type(r) is str for r in results):
+        nulls_last = np.where(codes < 0, len(results), codes)  # -1 (NULL) picks the None
+        picked = pa.array([*results, None], pa.string()).take(pa.array(nulls_last))
+        return text_series(picked, values.index)
+    mapped = np.array([*results, None], dtype=object)
     return pd.Series(mapped[codes], index=values.index, dtype=object)
 
 

@@ -11,12 +11,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import duckdb
 import numpy as np
@@ -29,7 +26,8 @@ from pmo_metrics.readers.base import Problem
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+(?::([A-Z]+)(\d+))?"')
+# A text file's first bytes: enough to sniff its encoding, delimiter and header.
+HEAD_BYTES = 65536
 
 
 class FileRefused(Exception):
@@ -89,11 +87,16 @@ def text_sheet(
 
     Only the columns whose header ``wanted`` accepts are converted (a Jira export's long
     Description / Comment columns are tokenised but never copied: less time, far less memory).
-    ``path``: the file ``data`` was read from; a UTF-8 file is then parsed by DuckDB from it.
+    ``path``: the file ``data`` was read from; a UTF-8 file is then parsed by DuckDB from it,
+    and ``data`` may be only the file's first :data:`HEAD_BYTES` (the rest is read from ``path``
+    only when DuckDB cannot parse the file: another encoding, a row with too many fields).
     """
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if path is not None and utf16 and len(data) >= HEAD_BYTES:
+        data = path.read_bytes()  # UTF-16 is converted to UTF-8 in memory
+    complete = path is None or utf16 or len(data) < HEAD_BYTES
     data, encoding = _utf8_payload(data)
-    head = bytes(data[:65536])
+    head = bytes(data[:HEAD_BYTES])
     head_text = (
         head.decode("utf-8", errors="replace")
         if encoding == "utf-8"
@@ -137,6 +140,8 @@ def text_sheet(
     table = None
     if path is not None and encoding == "utf-8" and not utf16:
         table = _duckdb_csv(path, delimiter, names, include)
+    if table is None and not complete:
+        data, _ = _utf8_payload(path.read_bytes())
     try:
         if table is None:
             table = _read_csv(data, encoding, delimiter, names, include, invalid)
@@ -256,6 +261,8 @@ def _arrow_csv(
             skip_rows=1,
             encoding="utf8" if encoding == "utf-8" else encoding,
             block_size=16 << 20,
+            # Only a single-threaded parse knows the line number of a refused row.
+            use_threads=invalid is None,
         ),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter, newlines_in_values=True, invalid_row_handler=invalid
@@ -307,256 +314,10 @@ def _blank_rows_arrow(table: pa.Table) -> np.ndarray:
 # ------------------------------------------------------------------------------------- Excel
 
 
-def workbook_sheets(data: bytes, file: str) -> list[RawSheet]:
-    """Every non-empty sheet of an .xlsx/.xls workbook, after the guards."""
-    kind = kind_of_bytes(data)
-    if kind == "ole2":
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            raise FileRefused(
-                Problem(
-                    file,
-                    "a workbook without a password: this workbook is "
-                    "password-protected; save it without a password "
-                    "(File > Info > Protect workbook) and import it "
-                    "again",
-                )
-            )
-    elif kind == "workbook":
-        guard_zip(data, file)
-    else:
-        raise FileRefused(
-            Problem(
-                file,
-                "an Excel workbook (.xlsx); this file is "
-                + _what_it_is(data)
-                + ", renamed; export it again as .xlsx "
-                "or .csv",
-            )
-        )
-    from python_calamine import CalamineWorkbook
+def workbook_sheets(
+    data: bytes, file: str, wanted: Callable[[str], bool] | None = None
+) -> list[RawSheet]:
+    """Every non-empty sheet of an .xlsx/.xls workbook, after the guards (see ``excel``)."""
+    from pmo_metrics.readers import excel
 
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
-        for name in book.sheet_names:
-            sheet = book.get_sheet_by_name(name)
-            height, width = (
-                sheet.end[0] + 1 if sheet.end else 0,
-                (sheet.end[1] + 1 if sheet.end else 0),
-            )
-            if height - 1 > limits.MAX_ROWS or width > limits.MAX_COLUMNS:
-                raise FileRefused(
-                    Problem(
-                        file,
-                        f"at most {limits.MAX_ROWS:,} rows and "
-                        f"{limits.MAX_COLUMNS} columns per sheet; "
-                        f"the sheet has {height:,} x {width}",
-                        sheet=name,
-                    )
-                )
-            sheets.append((name, sheet.to_python(skip_empty_area=False)))
-    except FileRefused:
-        raise
-    except Exception as exc:  # calamine raises its own error types and ZipError / XmlError
-        message = (
-            "password-protected; save it without a password"
-            if "password" in str(exc).lower()
-            else "damaged or incomplete (was it fully downloaded/saved?)"
-        )
-        raise FileRefused(
-            Problem(
-                file,
-                f"a readable Excel workbook; this one is {message} "
-                f"({type(exc).__name__}: {str(exc)[:200]})",
-            )
-        ) from exc
-    return [s for s in (grid_sheet(name, grid, file) for name, grid in sheets) if s is not None]
-
-
-_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
-_ROOT = re.compile(rb"<[A-Za-z_]")
-_MAX_PROLOG = 1 << 20
-
-
-def _prolog(member: IO[bytes]) -> bytes:
-    """The member's bytes up to its root element, comments removed (at most 1 MB read): where a
-    DTD, and so an entity bomb, has to be. Padding before it cannot hide one. The first 8 KB
-    beyond are kept too, for the sheet's <dimension>."""
-    read = b""
-    while len(read) < _MAX_PROLOG:
-        chunk = member.read(65536)
-        read += chunk
-        bare = _COMMENT.sub(b"", read)
-        root = _ROOT.search(bare)
-        if root or not chunk:
-            return bare + member.read(8192) if root else bare
-    return _COMMENT.sub(b"", read)
-
-
-def guard_zip(data: bytes, file: str) -> None:
-    """Refuse a truncated zip, a non-workbook zip, a zip bomb or an XML bomb, before parsing."""
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileRefused(
-            Problem(
-                file,
-                "a complete Excel workbook; this one is damaged or "
-                "truncated (incomplete download or copy); save or "
-                "download it again",
-            )
-        ) from exc
-    names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-        raise FileRefused(
-            Problem(
-                file,
-                "an Excel workbook (.xlsx); this is a zip file of "
-                "another kind (e.g. a Word document or an archive)",
-            )
-        )
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if total > limits.MAX_XLSX_UNCOMPRESSED_BYTES:
-        raise FileRefused(
-            Problem(
-                file,
-                f"a workbook that unpacks to at most "
-                f"{limits.MAX_XLSX_UNCOMPRESSED_BYTES >> 20} MB; this "
-                f"one declares {total >> 20} MB (refused as a possible "
-                "zip bomb)",
-            )
-        )
-    for info in infos:
-        ratio = info.file_size / max(info.compress_size, 1)
-        if (
-            info.file_size > limits.COMPRESSION_RATIO_FLOOR_BYTES
-            and ratio > limits.MAX_COMPRESSION_RATIO
-        ):
-            raise FileRefused(
-                Problem(
-                    file,
-                    f"a workbook compressed at most "
-                    f"{limits.MAX_COMPRESSION_RATIO}:1; '{info.filename}'"
-                    f" is {ratio:,.0f}:1 (refused as a possible zip "
-                    "bomb)",
-                )
-            )
-    if (
-        total > limits.COMPRESSION_RATIO_FLOOR_BYTES
-        and total / packed > limits.MAX_COMPRESSION_RATIO
-    ):
-        raise FileRefused(
-            Problem(
-                file,
-                f"a workbook compressed at most "
-                f"{limits.MAX_COMPRESSION_RATIO}:1; this one is "
-                f"{total / packed:,.0f}:1 (refused as a possible zip "
-                "bomb)",
-            )
-        )
-    for info in infos:
-        if not info.filename.endswith((".xml", ".rels")):
-            continue
-        try:
-            with zf.open(info) as member:
-                head = _prolog(member)
-        except Exception as exc:  # zlib.error, BadZipFile, EOFError on a cut-off member
-            raise FileRefused(
-                Problem(
-                    file,
-                    "a complete Excel workbook; this one is damaged or "
-                    "truncated; save or download it again",
-                )
-            ) from exc
-        if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-            raise FileRefused(
-                Problem(
-                    file,
-                    "a workbook without DTD/entity declarations; "
-                    f"'{info.filename}' declares some (refused: XML "
-                    "bomb risk)",
-                )
-            )
-        dimension = _DIMENSION.search(head)
-        if dimension and dimension.group(2):
-            rows, cols = int(dimension.group(2)), _column_number(dimension.group(1).decode())
-            if rows - 1 > limits.MAX_ROWS or cols > limits.MAX_COLUMNS:
-                raise FileRefused(
-                    Problem(
-                        file,
-                        f"at most {limits.MAX_ROWS:,} rows and "
-                        f"{limits.MAX_COLUMNS} columns per sheet; "
-                        f"'{info.filename}' declares {rows:,} rows x "
-                        f"{cols} columns",
-                    )
-                )
-
-
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _what_it_is(data: bytes) -> str:
-    kind = kind_of_bytes(data)
-    if kind == "pdf":
-        return "a PDF document"
-    if kind == "text":
-        return "a text (CSV) file"
-    if not data:
-        return "empty"
-    return "not a workbook (unknown binary content)"
-
-
-EXAMPLE_PREFIXES = ("e.g.", "e.g", "p. ej.", "p.ej.", "ej.", "ejemplo:")
-
-
-def grid_sheet(name: str, grid: list[list], file: str) -> RawSheet | None:
-    """A sheet's cells as a RawSheet: header = first row with two or more non-empty cells."""
-    header_at = next(
-        (i for i, row in enumerate(grid[:30]) if sum(1 for v in row if v not in ("", None)) >= 2),
-        None,
-    )
-    if header_at is None:
-        if any(v not in ("", None) for row in grid for v in row):
-            header_at = next(
-                i for i, row in enumerate(grid) if any(v not in ("", None) for v in row)
-            )
-        else:
-            return None
-    headers = [_header_text(v) for v in grid[header_at]]
-    body = grid[header_at + 1 :]
-    keep = [i for i, row in enumerate(body) if _is_data_row(row)]
-    rows = np.array(keep, dtype=np.int64) + header_at + 2
-    width = len(headers)
-    kept = [body[i] for i in keep]
-    columns = list(zip(*kept, strict=False)) if kept else [()] * width
-
-    def column(i: int) -> pd.Series:
-        values = columns[i] if i < len(columns) else ()
-        if values and all(type(v) is str or v is None for v in values):
-            # Text only (most columns of an export): an Arrow-backed `str` Series, so that the
-            # converters take their vectorised text path instead of one Python call per cell.
-            return pd.Series(pa.array(values, pa.string()), dtype=_STR_TYPES[pa.string()])
-        return pd.Series(
-            np.array(values, dtype=object) if values else np.array([None] * len(kept), dtype=object)
-        )
-
-    return RawSheet(name, headers, header_at + 1, rows, column)
-
-
-def _header_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip() if value is not None else ""
-
-
-def _is_data_row(row: list) -> bool:
-    first = next((v for v in row if v not in ("", None)), None)
-    if first is None:
-        return False
-    return not (isinstance(first, str) and first.strip().lower().startswith(EXAMPLE_PREFIXES))
+    return excel.workbook_sheets(data, file, wanted)

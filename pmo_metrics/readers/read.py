@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,7 @@ from pmo_metrics.readers.columns import (
 )
 from pmo_metrics.readers.detect import TABLE_OF_SOURCE, source_of_headers, table_of_headers
 from pmo_metrics.readers.files import (
+    HEAD_BYTES,
     FileRefused,
     RawSheet,
     kind_of_bytes,
@@ -104,14 +106,17 @@ def read_file(
                     f"has {size >> 20} MB",
                 ),
             )
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(HEAD_BYTES)
+        large_text = size > len(data) and kind_of_bytes(data) == "text"
+        if size > len(data) and not large_text:
+            data = path.read_bytes()  # a workbook is parsed from memory
     except OSError as exc:
         return _refused(name, "", Problem(name, f"a file that can be opened ({exc.strerror})"))
-    digest = hashlib.sha256(data).hexdigest()
-    if not data or data.isspace():  # (not data.strip(): a copy of the whole file)
+    if not data or (data.isspace() and not large_text):  # (not data.strip(): a copy of it all)
         return _refused(
             name,
-            digest,
+            hashlib.sha256(data).hexdigest(),
             Problem(
                 name,
                 "a file with a header row and data rows; the file is empty (0 bytes)"
@@ -119,15 +124,31 @@ def read_file(
                 else "a file with a header row and data rows; the file is blank",
             ),
         )
-    try:
-        sheets = _raw_sheets(data, name, path.suffix.lower(), _wanted(mapping), path)
-    except FileRefused as refused:
-        return _refused(name, digest, refused.problem)
+    # A large text file is parsed from its path (never held in memory whole) while a thread
+    # takes its digest: hashlib releases the GIL, so both run at once.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(_sha256, path) if large_text else None
+        refused: Problem | None = None
+        try:
+            sheets = _raw_sheets(data, name, path.suffix.lower(), _wanted(mapping), path)
+        except FileRefused as exc:
+            sheets, refused = [], exc.problem
+        digest = hashing.result() if hashing else hashlib.sha256(data).hexdigest()
+    if refused is not None:
+        return _refused(name, digest, refused)
     del data  # the sheets hold what they need; the file's bytes are not kept while converting
     parsed = ParsedFile(name, digest, source or "unknown")
     parsed.rows_read = sum(len(s) for s in sheets)
     _read_sheets(parsed, sheets, source=source, mapping=mapping, target=target)
     return parsed
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _refused(name: str, digest: str, problem: Problem) -> ParsedFile:

@@ -51,6 +51,21 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             f"CREATE TABLE IF NOT EXISTS {name}{HISTORY_SUFFIX} AS "
             f"SELECT *, NULL::BIGINT AS replaced_by_load FROM {name} WITH NO DATA"
         )
+    _hash_as_number(con)
+
+
+def _hash_as_number(con: duckdb.DuckDBPyConnection) -> None:
+    """Stores made before row hashes were kept as numbers (text hashes cost a quarter of a
+    million-row insert) get their ``row_hash`` columns converted, once."""
+    text_hashes = con.execute(
+        "SELECT table_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND column_name = 'row_hash' AND data_type = 'VARCHAR'"
+    ).fetchall()
+    for (table,) in text_hashes:
+        con.execute(
+            f"ALTER TABLE {table} ALTER COLUMN row_hash SET DATA TYPE UBIGINT "
+            "USING TRY_CAST(row_hash AS UBIGINT)"
+        )
 
 
 def fetch_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:

@@ -299,7 +299,7 @@ def _upsert_from(
     on = " AND ".join(f't."{k}" = s."{k}"' for k in spec.key)
     business = ", ".join(f'"{c}"' for c in spec.columns)
     staged = f"""
-        SELECT *, hash(struct_pack({business}))::VARCHAR AS row_hash FROM (
+        SELECT *, hash(struct_pack({business})) AS row_hash FROM (
             SELECT {_select_list(spec, present)},
                    {load_id}::BIGINT AS load_id, source_file::VARCHAR AS source_file,
                    source_sheet::VARCHAR AS source_sheet, source_row::BIGINT AS source_row

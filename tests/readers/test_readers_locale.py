@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from pmo_metrics.importing import import_paths
@@ -179,3 +180,33 @@ def test_thousands_separators_and_decimal_point(write_csv):
     parsed = read_file(write_csv("costs.csv", rows))
     frame = parsed.tables["costs"]
     assert frame["budget"].tolist() == [1234.5, 2.5] and frame["actual"].tolist() == [1000, 12]
+
+
+def _many(n: int, summary: str) -> list[list[str]]:
+    header = ["Issue key", "Summary", "Status", "Project key"]
+    return [header] + [[f"A-{i}", f"{summary} {i}", "Done", "A"] for i in range(1, n + 1)]
+
+
+def test_a_large_file_is_read_past_its_head_in_any_encoding(write_csv):
+    """Beyond the sniffed head (64 KiB) a file is parsed from disk; a Windows-1252 body (the
+    first non-UTF-8 byte far below the header) or UTF-16 is read whole, every row kept."""
+    rows = _many(5000, "Ñandú")
+    assert len(str(rows)) > 2 * 65536
+    for name, kwargs in (("cp.csv", {"encoding": "cp1252"}), ("u16.csv", {"encoding": "utf-16"})):
+        parsed = read_file(write_csv(name, rows, **kwargs))
+        frame = parsed.tables["work_items"]
+        assert not parsed.errors, name
+        assert len(frame) == 5000, name
+        assert frame["summary"].iloc[[0, -1]].tolist() == ["Ñandú 1", "Ñandú 5000"], name
+        assert frame["source_row"].iloc[-1] == 5001, name
+
+
+def test_a_ragged_row_far_below_the_head_is_reported_with_its_row(write_csv):
+    rows = _many(5000, "Story")
+    rows[4321] = [*rows[4321], "one field too many"]
+    parsed = read_file(write_csv("ragged.csv", rows))
+    assert [(p.row, p.value, p.expected) for p in parsed.errors] == [
+        (4322, "5 fields", "4 fields like the header row")
+    ]
+    assert len(parsed.tables["work_items"]) == 4999
+    assert parsed.sha256 == hashlib.sha256(write_csv("ragged.csv", rows).read_bytes()).hexdigest()

@@ -47,6 +47,24 @@ def test_schema_is_idempotent(db_path):
     assert con.execute("SELECT count(*) FROM loads").fetchall() == [(0,)]
 
 
+def test_a_store_with_text_row_hashes_is_converted_and_keeps_upserting(db_path):
+    """Stores written before row hashes became numbers: the first connect converts them."""
+    con = connect(db_path)
+    load_parsed(con, [parsed("a.csv", "a", {"risks": [risk("R1", 1), risk("R2", 2)]})])
+    for name in ("risks", "risks_history"):
+        con.execute(f"ALTER TABLE {name} ALTER COLUMN row_hash SET DATA TYPE VARCHAR")
+    con.close()
+    con = connect(db_path)
+    types = con.execute(
+        "SELECT DISTINCT data_type FROM duckdb_columns() WHERE column_name = 'row_hash'"
+    ).fetchall()
+    assert types == [("UBIGINT",)]
+    again = load_parsed(con, [parsed("b.csv", "b", {"risks": [risk("R1", 1), risk("R2", 5)]})])
+    c = again.counts["risks"]
+    assert (c.added, c.updated, c.unchanged) == (0, 1, 1)
+    assert risks(con) == [("R1", 1, 1), ("R2", 5, 2)]
+
+
 def test_natural_key_updates_never_duplicates(con):
     first = load_parsed(con, [parsed("a.csv", "a", {"risks": [risk("R1", 1), risk("R2", 2)]})])
     second = load_parsed(

@@ -14,5 +14,5 @@ CREATE TABLE IF NOT EXISTS applications (
     itsm_ci       VARCHAR,
     team          VARCHAR,
     is_pmo        BOOLEAN,   -- the PMO's own rollout backlog
-    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash UBIGINT
 );

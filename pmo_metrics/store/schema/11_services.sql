@@ -9,5 +9,5 @@ CREATE TABLE IF NOT EXISTS services (
     profiles       VARCHAR,
     state          VARCHAR,   -- planned | piloting | launched
     launch_date    DATE,
-    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash UBIGINT
 );

@@ -8,5 +8,5 @@ CREATE TABLE IF NOT EXISTS indicators (
     target           DOUBLE NOT NULL,
     direction        VARCHAR NOT NULL,
     amber_threshold  DOUBLE,
-    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash UBIGINT
 );

@@ -5,5 +5,5 @@ CREATE TABLE IF NOT EXISTS resolution_targets (
     service        VARCHAR NOT NULL,
     priority       INTEGER NOT NULL,
     target_hours   DOUBLE NOT NULL,
-    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash UBIGINT
 );

@@ -24,5 +24,5 @@ CREATE TABLE IF NOT EXISTS work_items (
     labels           VARCHAR[],
     assignee         VARCHAR,
     priority         VARCHAR,
-    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash UBIGINT
 );

@@ -8,5 +8,5 @@ CREATE TABLE IF NOT EXISTS sprints (
     end_date          DATE,
     committed_points  DOUBLE,
     goal              VARCHAR,
-    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash UBIGINT
 );

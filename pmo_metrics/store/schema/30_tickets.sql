@@ -18,5 +18,5 @@ CREATE TABLE IF NOT EXISTS tickets (
     reopen_count        INTEGER,
     assignment_group    VARCHAR,
     short_description   VARCHAR,
-    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash UBIGINT
 );

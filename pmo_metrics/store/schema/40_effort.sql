@@ -8,5 +8,5 @@ CREATE TABLE IF NOT EXISTS effort (
     hours        DOUBLE NOT NULL,
     service      VARCHAR NOT NULL,
     application  VARCHAR NOT NULL,
-    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash UBIGINT
 );

@@ -4,5 +4,5 @@ CREATE TABLE IF NOT EXISTS capacity (
     person           VARCHAR NOT NULL,
     month            DATE NOT NULL,   -- first day of the month
     hours_available  DOUBLE NOT NULL,
-    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash UBIGINT
 );

@@ -11,5 +11,5 @@ CREATE TABLE IF NOT EXISTS costs (
     earned_value    DOUBLE,
     pct_complete    DOUBLE,
     bac             DOUBLE,
-    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash UBIGINT
 );

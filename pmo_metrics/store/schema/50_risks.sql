@@ -12,5 +12,5 @@ CREATE TABLE IF NOT EXISTS risks (
     mitigation       VARCHAR,
     mitigation_due   DATE,
     closed           DATE,
-    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash UBIGINT
 );

@@ -12,5 +12,5 @@ CREATE TABLE IF NOT EXISTS improvement_actions (
     benefit_expected   DOUBLE,
     benefit_realised   DOUBLE,
     benefit_unit       VARCHAR,
-    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash UBIGINT
 );

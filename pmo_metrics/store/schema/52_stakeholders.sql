@@ -12,5 +12,5 @@ CREATE TABLE IF NOT EXISTS stakeholders (
     desired_engagement      INTEGER,
     last_contact            DATE,
     contact_frequency_days  INTEGER,
-    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash UBIGINT
 );

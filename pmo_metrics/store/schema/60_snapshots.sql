@@ -10,5 +10,5 @@ CREATE TABLE IF NOT EXISTS work_item_snapshots (
     estimate         DOUBLE,
     is_epic          BOOLEAN,
     is_subtask       BOOLEAN,
-    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash UBIGINT
 );

@@ -7,5 +7,5 @@ CREATE TABLE IF NOT EXISTS ticket_snapshots (
     priority            INTEGER,
     is_open             BOOLEAN,
     opened              TIMESTAMP,
-    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash VARCHAR
+    load_id BIGINT, source_file VARCHAR, source_sheet VARCHAR, source_row BIGINT, row_hash UBIGINT
 );
