@@ -234,6 +234,10 @@ def main() -> None:
         print(f"  (reader alone: {read['seconds']:.2f} s, peak {read['peak_mb']:.0f} MB)")
         report(f"Jira CSV, {args.rows_csv:,} rows", "DuckDB read_csv", base, ours, 2.0)
         report("  same", "DuckDB read_csv into a DuckDB file", stored, ours, 2.0)
+        print(
+            f"  (DuckDB alone, storing what it reads in a file: "
+            f"{stored['seconds'] / base['seconds']:.2f}x its in-memory read_csv)"
+        )
         verdict = "met" if ours["peak_mb"] < 1536 else "NOT met"
         print(
             f"  peak memory of the import: {ours['peak_mb']:.0f} MB (target < 1536 MB: {verdict})"

@@ -91,7 +91,9 @@ class Context:
                 severity=severity,
                 row=int(rows[i]),
                 column=column,
-                value=None if value is None or value is pd.NA or value != value else value,
+                value=None
+                if value is None or value is pd.NA or value != value
+                else convert.excel_value(value),
             )
         if len(where) > cap:
             self.problem(
@@ -243,6 +245,8 @@ def _check_cell_size(values: pd.Series, rows: np.ndarray, ctx: Context, header: 
         if (longest or 0) <= limits.MAX_CELL_CHARS:
             return
         lengths = values.str.len().fillna(0).to_numpy()
+    elif values.dtype != object:  # an Excel column of numbers, dates or yes/no: no text
+        return
     else:
         lengths = np.fromiter(
             (len(v) if isinstance(v, str) else 0 for v in values), dtype=np.int64, count=len(values)

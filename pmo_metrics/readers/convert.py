@@ -88,10 +88,14 @@ def blank_mask(s: pd.Series) -> np.ndarray:
         stripped = pc.utf8_trim_whitespace(arrow_of(s))
         blank = pc.or_kleene(pc.is_null(stripped), pc.is_in(stripped, value_set=_BLANKS))
         return blank.to_numpy(zero_copy_only=False).astype(bool)
+    if _is_typed(s):
+        return s.isna().to_numpy()
     values = s.to_numpy(dtype=object)
     return np.fromiter(
         (
             v is None
+            or v is pd.NaT
+            or v is pd.NA
             or (isinstance(v, float) and v != v)
             or (isinstance(v, str) and v.strip() in BLANKS)
             for v in values
@@ -103,7 +107,9 @@ def blank_mask(s: pd.Series) -> np.ndarray:
 
 def as_text(s: pd.Series) -> pd.Series:
     """Cells as stripped text (`str` dtype), NULL where blank; Excel's 12.0 becomes `12`."""
-    if not _is_text(s):
+    if _is_typed(s):
+        s = _typed_text(s)
+    elif not _is_text(s):
         s = pd.Series([_text_of(v) for v in s.to_numpy(dtype=object)], index=s.index, dtype="str")
     stripped = pc.utf8_trim_whitespace(arrow_of(s))
     blank = pc.is_in(stripped, value_set=_BLANKS)  # NULL is not in the set: stays NULL
@@ -115,6 +121,8 @@ def as_text(s: pd.Series) -> pd.Series:
 def as_number(s: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, np.ndarray]:
     """Numbers from `5.0`, `2,5`, `1.234,5`, `1,234.5`; ``decimal`` breaks the tie for `1,234`."""
     blank = blank_mask(s)
+    if _is_typed(s):
+        return _typed_number(s, blank)
     if not _is_text(s):
         values = s.to_numpy(dtype=object)
         native = np.fromiter(
@@ -184,6 +192,10 @@ _FALSE = {"false", "0", "0.0", "no", "n", "falso", "f"}
 
 def as_boolean(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """true/false, 1/0, yes/no, sí/no (any case)."""
+    if _is_typed(s) and s.dtype == bool:
+        return pd.Series(pd.array(s.to_numpy(), dtype="boolean"), index=s.index), np.zeros(
+            len(s), bool
+        )
     text = as_text(s).str.lower()
     is_true = text.isin(_TRUE).to_numpy()
     is_false = text.isin(_FALSE).to_numpy()
@@ -270,6 +282,9 @@ def as_datetime(s: pd.Series, *, day_first: bool) -> tuple[pd.Series, np.ndarray
     data cannot decide (reported back in the DateOrder)."""
     blank = blank_mask(s)
     order = DateOrder(day_first, False)
+    if _is_typed(s):
+        out, bad = _typed_datetime(s, blank)
+        return out, bad, order
     if not _is_text(s):
         values = s.to_numpy(dtype=object)
         kinds = np.fromiter((_native_kind(v) for v in values), dtype=np.int8, count=len(values))
@@ -491,8 +506,10 @@ def _is_text(s: pd.Series) -> bool:
 
 
 def _text_of(v: object) -> str | None:
-    if v is None or (isinstance(v, float) and v != v):
+    if v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and v != v):
         return None
+    if isinstance(v, pd.Timestamp):
+        v = excel_value(v)
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float) and v.is_integer():
@@ -515,3 +532,53 @@ def _as_datetime(v: object) -> datetime:
     if isinstance(v, datetime):
         return v
     return datetime.combine(v, time())  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------- typed columns (Excel, fastexcel)
+# An Excel column of one cell type arrives typed: float64 (numbers), bool (yes/no), datetime64
+# (dates). Each converter gives exactly what it gives for python-calamine's objects of the same
+# cells (float, bool, date / datetime, '' where empty), without a Python call per cell.
+
+
+def _is_typed(s: pd.Series) -> bool:
+    return isinstance(s.dtype, np.dtype) and s.dtype.kind in "fiubM"
+
+
+def excel_value(v: object) -> object:
+    """A typed cell as python-calamine gives it: a date for a whole day (a datetime otherwise)."""
+    if isinstance(v, pd.Timestamp):
+        return v.date() if v == v.normalize() else v.to_pydatetime()
+    return v
+
+
+def _typed_text(s: pd.Series) -> pd.Series:
+    """`_text_of` of each cell, computed once per distinct value: 12.0 -> `12`, 2.5 -> `2.5`,
+    True -> `true`, a whole-day date -> `2026-01-02`, a datetime -> `2026-01-02 03:04:00`."""
+    if s.dtype == bool:
+        text = np.where(s.to_numpy(), "true", "false").astype(object)
+        return pd.Series(text, index=s.index, dtype="str")
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    texts = np.array([_text_of(v) for v in uniques.tolist()] + [None], dtype=object)
+    return pd.Series(texts[codes], index=s.index, dtype="str")
+
+
+def _typed_number(s: pd.Series, blank: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """Numbers stay; a yes/no or a date is not a number (bad where not blank)."""
+    if s.dtype.kind in "fiu":
+        return pd.Series(s.to_numpy(dtype="float64"), index=s.index), np.zeros(len(s), bool)
+    return pd.Series(np.nan, index=s.index, dtype="float64"), ~blank
+
+
+def _typed_datetime(s: pd.Series, blank: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """Dates stay; a number is an Excel serial date; a yes/no is not a date."""
+    if s.dtype.kind == "M":
+        stamps = s.to_numpy().astype("datetime64[us]")
+        return pd.Series(stamps, index=s.index), np.zeros(len(s), bool)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
+    if s.dtype.kind in "fiu":
+        serial = ~blank
+        if serial.any():
+            days = s.to_numpy(dtype="float64")[serial]
+            out[serial] = _EXCEL_EPOCH + (days * 86400).round().astype("timedelta64[s]")
+        return out, np.zeros(len(s), bool)
+    return out, ~blank

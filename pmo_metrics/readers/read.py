@@ -172,7 +172,7 @@ def _raw_sheets(
 ) -> list[RawSheet]:
     kind = kind_of_bytes(data)
     if kind in ("workbook", "ole2"):
-        sheets = workbook_sheets(data, name)
+        sheets = workbook_sheets(data, name, wanted)
         if not sheets:
             raise FileRefused(
                 Problem(name, "a workbook with a header row and data rows; every sheet is empty")
