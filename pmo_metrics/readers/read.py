@@ -314,7 +314,7 @@ def peek_headers(path: Path, head: bytes | None = None) -> tuple[list[str], list
         if kind in ("workbook", "ole2"):
             if head is not None:
                 data = path.read_bytes()
-            sheets = workbook_sheets(data, path.name)
+            sheets = workbook_sheets(data, path.name, lambda _header: False)  # headers only
             names = [s.name or "" for s in sheets]
             first = next((s for s in sheets if normalise(s.name or "") not in IGNORED_SHEETS), None)
             return (first.headers if first else []), names
