@@ -78,7 +78,7 @@ _SPARK_TYPES = {
     "TIMESTAMP": "TIMESTAMP_NTZ",
 }
 _PROVENANCE_TYPES = dict(
-    zip(PROVENANCE, ("BIGINT", "STRING", "STRING", "BIGINT", "STRING"), strict=True)
+    zip(PROVENANCE, ("BIGINT", "STRING", "STRING", "BIGINT", "DECIMAL(20,0)"), strict=True)
 )
 
 _session_lock = threading.Lock()

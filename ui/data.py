@@ -1,14 +1,27 @@
 """Cached reads for the pages: metric tables, headline numbers, filter options, raw tables.
 
 Every cache is bounded (``max_entries``, ``ttl``) and keyed by the store's data version, so an
-import or an undo shows at once. The connection is passed as ``_con`` (not hashed); each call
-opens its own cursor. A metric that lacks its data comes back as ``MetricResult.missing`` (the
-message from the metric) instead of raising, so that pages render an empty state.
+import or an undo shows at once. The connection is passed as ``_con`` (not hashed). A metric that
+lacks its data comes back as ``MetricResult.missing`` (the message from the metric) instead of
+raising, so that pages render an empty state.
+
+Computing (:func:`compute_metric`, what :func:`metric_table` caches): on DuckDB each computation
+borrows a Source from a small pool (its own cursor, one thread at a time), so that the SQL each
+expression compiles to is remembered across calls; and every metric computed on one data version
+shares its building blocks (:func:`version_memo`), so that e.g. velocity and say/do, or the KPI
+cards and the portfolio health, run their common queries once. The metrics benchmark
+(``bench/bench_metrics.py``) times this very path over :func:`overview_requests`.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -16,12 +29,13 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pmo_metrics.engine import open_source
+from pmo_metrics.engine import engine_name, open_source
 from pmo_metrics.metrics.registry import Metric, MissingData, get
-from pmo_metrics.metrics.source import Filters
+from pmo_metrics.metrics.source import Filters, Memo, Source, sharing
 from pmo_metrics.store.tables import table_specs
 
 TTL = "1h"
+TTL_SECONDS = 3600.0
 log = logging.getLogger(__name__)
 COMPUTE_FAILED = " could not be computed ("  # marks a failure in MetricResult.missing
 
@@ -89,14 +103,74 @@ def metric(name: str) -> Metric | None:
         return None
 
 
-@st.cache_data(max_entries=1024, ttl=TTL, show_spinner=False)
-def metric_table(_con: duckdb.DuckDBPyConnection, version: str, name: str, scope: Scope):
-    """The metric's table for the scope (a copy per call: nothing mutates the cached one)."""
+# --- computing ----------------------------------------------------------------------------------
+
+IDLE_SOURCES = 4  # DuckDB Sources kept per connection between computations
+MEMO_VERSIONS = 2  # data versions whose shared building blocks are kept
+_lock = threading.Lock()
+_idle: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, list[Source]] = (
+    weakref.WeakKeyDictionary()
+)
+_memos: OrderedDict[str, tuple[float, Memo]] = OrderedDict()
+
+
+@contextmanager
+def borrowed_source(con: duckdb.DuckDBPyConnection) -> Iterator[Source]:
+    """A Source over ``con`` for one computation, used by one thread at a time.
+
+    On DuckDB a Source (with its own cursor) is taken back into a small pool after use: it
+    remembers the SQL its expressions compiled to, which is most of the cost of a metric on a
+    warm store. One whose computation failed (other than for missing data) is dropped. Spark
+    Sources are shared by the engine already.
+    """
+    if engine_name() != "duckdb":
+        yield open_source(con.cursor())
+        return
+    with _lock:
+        idle = _idle.get(con)
+        source = idle.pop() if idle else None
+    if source is None:
+        source = open_source(con.cursor())
+    try:
+        yield source
+    except MissingData:
+        _give_back(con, source)
+        raise
+    _give_back(con, source)
+
+
+def _give_back(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    with _lock:
+        idle = _idle.setdefault(con, [])
+        if len(idle) < IDLE_SOURCES:
+            idle.append(source)
+
+
+def version_memo(version: str) -> Memo:
+    """The building blocks shared by every metric computed on data ``version`` (the last
+    ``MEMO_VERSIONS`` versions, each for at most the caches' time to live)."""
+    now = time.monotonic()
+    with _lock:
+        made, memo = _memos.get(version, (0.0, None))
+        if memo is None or now - made > TTL_SECONDS:
+            made, memo = now, Memo()
+        _memos[version] = (made, memo)
+        _memos.move_to_end(version)
+        while len(_memos) > MEMO_VERSIONS:
+            _memos.popitem(last=False)
+        return memo
+
+
+def compute_metric(
+    con: duckdb.DuckDBPyConnection, version: str, name: str, scope: Scope
+) -> MetricResult:
+    """The metric's table for the scope, computed (what :func:`metric_table` caches)."""
     m = metric(name)
     if m is None:
         return MetricResult(pd.DataFrame(), f"The metric '{name}' is not available.")
     try:
-        frame = m.run(open_source(_con.cursor()), scope.filters())
+        with borrowed_source(con) as source, sharing(version_memo(version)):
+            frame = m.run(source, scope.filters())
     except MissingData as exc:
         return MetricResult(pd.DataFrame(columns=list(m.columns)), str(exc))
     except Exception as exc:  # one broken metric must not take the page down with a traceback
@@ -104,6 +178,12 @@ def metric_table(_con: duckdb.DuckDBPyConnection, version: str, name: str, scope
         why = f"{m.label}{COMPUTE_FAILED}{type(exc).__name__}: {exc})"
         return MetricResult(pd.DataFrame(columns=list(m.columns)), why, failed=True)
     return MetricResult(frame)
+
+
+@st.cache_data(max_entries=1024, ttl=TTL, show_spinner=False)
+def metric_table(_con: duckdb.DuckDBPyConnection, version: str, name: str, scope: Scope):
+    """The metric's table for the scope (a copy per call: nothing mutates the cached one)."""
+    return compute_metric(_con, version, name, scope)
 
 
 def metric_value(
@@ -137,6 +217,25 @@ def month_key(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).dt.strftime("%Y-%m")
 
 
+def card_window(m: Metric, scope: Scope) -> Scope | None:
+    """For a metric by month, the trend window a KPI card reads its value and last month's
+    from (one run serves the card, its change and the trend); None for other metrics."""
+    window = trend_window(scope)
+    if "month" in m.columns and "period" in m.dimensions and window is not None:
+        return window
+    return None
+
+
+def card_scopes(m: Metric, scope: Scope) -> list[Scope]:
+    """The scopes a KPI card computes ``m`` over: its trend window, else the scope and (when
+    there is one) the month before its last."""
+    window = card_window(m, scope)
+    if window is not None:
+        return [window]
+    previous = scope.previous_month()
+    return [scope, previous] if previous else [scope]
+
+
 def card_values(
     con: duckdb.DuckDBPyConnection, version: str, name: str, scope: Scope
 ) -> tuple[float | None, float | None]:
@@ -145,8 +244,8 @@ def card_values(
     previous = scope.previous_month()
     if m is None or m.headline is None:
         return None, None
-    window = trend_window(scope)
-    if "month" not in m.columns or "period" not in m.dimensions or window is None:
+    window = card_window(m, scope)
+    if window is None:
         current = metric_value(con, version, name, scope)
         before = metric_value(con, version, name, previous) if previous else None
         return current, before
@@ -180,6 +279,41 @@ def headline_by(name: str, frame: pd.DataFrame, by: str) -> pd.DataFrame:
         return pd.DataFrame({by: [], "value": []})
     rows = [(key, m.headline(part)) for key, part in frame.groupby(by, sort=True)]
     return pd.DataFrame(rows, columns=[by, "value"])
+
+
+# --- what the overview computes -------------------------------------------------------------------
+
+# The headline numbers of each pillar, most important first (pages/overview.py draws them).
+OVERVIEW_PILLARS: dict[str, tuple[str, ...]] = {
+    "pillar_services": ("sla-compliance", "mttr"),
+    "pillar_portfolio": ("cpi", "budget-variance"),
+    "pillar_delivery": ("velocity", "say-do"),
+    "pillar_improvement": ("on-time-rate", "overdue-actions"),
+    "pillar_stakeholders": ("open-high-risks", "overdue-communications"),
+}
+OVERVIEW_TRENDS = ("sla-compliance", "throughput")  # charted over the trend window
+OVERVIEW_LAUNCHES = "services-launched-by-month"  # the third trend, over the window too
+OVERVIEW_SCORECARD = "service-status"
+OVERVIEW_PORTFOLIO = "portfolio-health"
+OVERVIEW_RISKS = "risks"
+OVERVIEW_ROLLOUT = "rollout-deliverables"  # over all time
+
+
+def overview_requests(scope: Scope) -> list[tuple[str, Scope]]:
+    """Every (metric, scope) one render of the overview computes, once each, in drawing order:
+    what ``pages/overview.py`` asks :func:`metric_table` for, and what the benchmark times."""
+    requests: list[tuple[str, Scope]] = []
+    for names in OVERVIEW_PILLARS.values():
+        for name in names:
+            m = metric(name)
+            if m is not None and m.headline is not None:
+                requests += [(name, s) for s in card_scopes(m, scope)]
+    requests += [(OVERVIEW_SCORECARD, scope), (OVERVIEW_PORTFOLIO, scope)]
+    window = trend_window(scope)
+    if window is not None:
+        requests += [(name, window) for name in (*OVERVIEW_TRENDS, OVERVIEW_LAUNCHES)]
+    requests += [(OVERVIEW_RISKS, scope), (OVERVIEW_ROLLOUT, scope.with_period(None))]
+    return list(dict.fromkeys(requests))
 
 
 @st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import ibis.expr.types as ir
 import numpy as np
@@ -117,24 +118,37 @@ def ordered_sprints(pairs: pd.DataFrame, cal: pd.DataFrame, *, as_of: pd.Timesta
     ``pairs``: team, sprint (sprints items were in); ``cal``: the calendar.
     Columns: team, sprint, sprint_order, start_date, end_date, calendar_committed, closed.
     """
+    return judged_closed(sprint_order(pairs, cal), as_of=as_of)
+
+
+def sprint_order(pairs: pd.DataFrame, cal: pd.DataFrame) -> pd.DataFrame:
+    """:func:`ordered_sprints` before judging which sprints are closed (that alone depends on
+    the as-of date). Columns: team, sprint, start_date, end_date, calendar_committed,
+    sprint_order."""
     frame = pd.concat([pairs[["team", "sprint"]], cal[["team", "sprint"]]], ignore_index=True)
     frame = frame.drop_duplicates().merge(cal, on=["team", "sprint"], how="left")
     frame["start_date"] = pd.to_datetime(frame["start_date"])
     frame["end_date"] = pd.to_datetime(frame["end_date"])
     # Calendar order only where the calendar dates every sprint of the team: a partial calendar
     # cannot place the undated sprints, so such a team falls back to natural name order.
-    frame["_by_date"] = frame.groupby("team")["start_date"].transform(lambda s: s.notna().all())
+    frame["_by_date"] = frame["start_date"].notna().groupby(frame["team"]).transform("all")
     frame["_date"] = frame["start_date"].where(frame["_by_date"])
     frame["_natural"] = frame["sprint"].map(natural_key)
     frame = frame.sort_values(["team", "_date", "_natural"], kind="stable")
     frame["sprint_order"] = frame.groupby("team").cumcount() + 1
-    latest = frame.groupby("team")["sprint_order"].transform("max")
-    frame["closed"] = np.where(
-        frame["end_date"].notna(),
-        frame["end_date"] < as_of,
-        frame["sprint_order"] < latest,
-    ).astype(bool)
     return frame.drop(columns=["_by_date", "_date", "_natural"]).reset_index(drop=True)
+
+
+def judged_closed(order: pd.DataFrame, *, as_of: pd.Timestamp) -> pd.DataFrame:
+    """``order`` (:func:`sprint_order`) with ``closed``: a sprint with a calendar end date is
+    closed when it ended before ``as_of``; one without, unless it is its team's latest."""
+    latest = order.groupby("team")["sprint_order"].transform("max")
+    closed = np.where(
+        order["end_date"].notna(),
+        order["end_date"] < as_of,
+        order["sprint_order"] < latest,
+    ).astype(bool)
+    return order.assign(closed=closed)
 
 
 def last_sprints(lists: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
@@ -240,11 +254,99 @@ VELOCITY_STATS_COLUMNS = (
 
 def velocity_table(source: Source, filters: Filters, *, what: str = "velocity") -> pd.DataFrame:
     """The velocity table for a selection (see :func:`sprint_velocity`); raises MissingData
-    when nothing in the store has a sprint."""
-    lists = source.execute(sprint_lists(scoped_work_items(source, filters)))
-    narrowed = bool(filters.application or filters.service)
-    cal = _calendar(source, filters)
-    return _velocity_of(lists, cal, filters, narrowed, lambda: _no_sprints(source, what))
+    when nothing in the store has a sprint. Inside a
+    :func:`~pmo_metrics.metrics.source.sharing` block each selection's :class:`SprintPlan` is
+    built once for every period, and each table once (velocity and say/do read one table)."""
+
+    def plan() -> SprintPlan:
+        lists = selection_lists(source, filters)
+        narrowed = bool(filters.application or filters.service)
+        cal = _calendar(source, filters)
+        return sprint_plan(lists, cal, narrowed, lambda: _no_sprints(source, what))
+
+    def build() -> pd.DataFrame:
+        scope = replace(filters, start=None, end=None)
+        return velocity_in_period(source.remember(("sprint_plan", scope), plan), filters)
+
+    return source.remember(("velocity_table", filters, filters.as_of), build)
+
+
+def selection_lists(
+    source: Source, filters: Filters, *, per_application: bool = False
+) -> pd.DataFrame:
+    """:func:`sprint_lists` of the selection's items, executed (with ``application`` when
+    ``per_application``). One query per selection serves what delivery asks of it:
+
+    - the period plays no part (it picks sprints later), so every period shares the query;
+    - the lists are fetched per application; where no list of a team is split between
+      applications (a team works for one application), they are the selection's lists as
+      they are, so velocity and the portfolio's say/do share the query (else the selection's
+      lists are queried as such: summing per-application points again could differ from the
+      backend's sum in the last digit of a fractional estimate);
+    - an application's lists are its rows of everything's, so one query serves each
+      application's velocity (the PMO rollout) too.
+    """
+    scope = replace(filters, start=None, end=None)
+    if scope.application and not (scope.service or scope.team):
+        every = _lists_per_application(source, Filters())
+        lists = every[every["application"] == scope.application].reset_index(drop=True)
+    else:
+        lists = _lists_per_application(source, scope)
+    if per_application:
+        return lists
+    keys = zip(
+        lists["team"].tolist(), map(tuple, lists["sprints"]), lists["is_done"].tolist(), strict=True
+    )
+    if len(set(keys)) == len(lists):  # every list is one application's
+        return lists.drop(columns="application")
+    return source.remember(
+        ("sprint_lists", scope, "together"),
+        lambda: source.execute(sprint_lists(scoped_work_items(source, scope))),
+    )
+
+
+def _lists_per_application(source: Source, scope: Filters) -> pd.DataFrame:
+    return source.remember(
+        ("sprint_lists", scope),
+        lambda: source.execute(sprint_lists(scoped_work_items(source, scope), ("application",))),
+    )
+
+
+@dataclass(frozen=True)
+class SprintPlan:
+    """What a selection's velocity needs whatever the period: its sprint lists, commitments
+    and every sprint in order (not yet judged closed)."""
+
+    lists: pd.DataFrame
+    commitments: pd.DataFrame
+    order: pd.DataFrame
+    narrowed: bool  # under an application or service filter (no calendar commitment)
+
+
+def sprint_plan(
+    lists: pd.DataFrame, cal: pd.DataFrame, narrowed: bool, no_sprints: Callable[[], None]
+) -> SprintPlan:
+    """The plan from the selection's sprint lists and its teams' calendar (under an
+    application or service filter, only the teams with selected items keep their calendar)."""
+    commitments = sprint_commitments(lists)
+    if narrowed:  # the calendar is per team, not per application
+        cal = cal[cal["team"].isin(list(commitments["team"].unique()))]
+    if commitments.empty and cal.empty:
+        no_sprints()
+    return SprintPlan(lists, commitments, sprint_order(commitments, cal), narrowed)
+
+
+def velocity_in_period(plan: SprintPlan, filters: Filters) -> pd.DataFrame:
+    """The velocity table of the plan's sprints in the filter's period, judged at its end."""
+    order = judged_closed(plan.order, as_of=filters.as_of)
+    order = _sprints_in_period(order, plan.commitments, filters)
+    if order.empty:
+        return as_frame(order, VELOCITY_COLUMNS)
+    completions = last_sprints(plan.lists, order)
+    table = sprint_velocity(
+        plan.commitments, completions, order, calendar_commitment=not plan.narrowed
+    )
+    return as_frame(table, VELOCITY_COLUMNS)
 
 
 def _velocity_of(
@@ -254,20 +356,8 @@ def _velocity_of(
     narrowed: bool,
     no_sprints: Callable[[], None],
 ) -> pd.DataFrame:
-    """The velocity table from the selection's sprint lists and its teams' calendar (under an
-    application or service filter, only the teams with selected items keep their calendar)."""
-    commitments = sprint_commitments(lists)
-    if narrowed:  # the calendar is per team, not per application
-        cal = cal[cal["team"].isin(list(commitments["team"].unique()))]
-    if commitments.empty and cal.empty:
-        no_sprints()
-    order = ordered_sprints(commitments, cal, as_of=filters.as_of)
-    order = _sprints_in_period(order, commitments, filters)
-    if order.empty:
-        return as_frame(order, VELOCITY_COLUMNS)
-    completions = last_sprints(lists, order)
-    table = sprint_velocity(commitments, completions, order, calendar_commitment=not narrowed)
-    return as_frame(table, VELOCITY_COLUMNS)
+    """The velocity table from the selection's sprint lists and its teams' calendar."""
+    return velocity_in_period(sprint_plan(lists, cal, narrowed, no_sprints), filters)
 
 
 def velocity_values_by(
@@ -282,7 +372,7 @@ def velocity_values_by(
     def grouped(source: Source, f: Filters, by: str, keys: list[str]) -> dict | None:
         if by not in ("application", "service"):
             return None
-        lists = source.execute(sprint_lists(scoped_work_items(source, f), ("application",)))
+        lists = selection_lists(source, f, per_application=True)
         if by == "application":
             owners = pd.DataFrame({"key": keys, "application": keys})
         else:
@@ -321,10 +411,14 @@ def _any_sprint(source: Source) -> bool:
 
 def _calendar(source: Source, filters: Filters) -> pd.DataFrame:
     """Calendar rows of the selected team (of every team without a team filter)."""
-    cal = calendar(source.table("sprints"))
-    if filters.team:
-        cal = cal.filter(cal.team == filters.team)
-    return source.execute(cal)
+
+    def build() -> pd.DataFrame:
+        cal = calendar(source.table("sprints"))
+        if filters.team:
+            cal = cal.filter(cal.team == filters.team)
+        return source.execute(cal)
+
+    return source.remember(("sprint_calendar", filters.team), build)
 
 
 def _sprints_in_period(order: pd.DataFrame, commitments: pd.DataFrame, f: Filters) -> pd.DataFrame:

@@ -14,7 +14,9 @@ set it, e.g. "SLA compliance 82.0% < target 95%".
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -118,15 +120,16 @@ def dimension_values(
         return {}
 
 
-def strictest_target(candidates: pd.DataFrame) -> pd.Series | None:
-    """Of several indicators on one metric, the hardest to meet (see the module docstring)."""
-    if candidates.empty:
+def strictest_target(candidates: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """Of several indicators (rows with service, target, direction, amber_threshold) on one
+    metric, the hardest to meet (see the module docstring); None when there are none."""
+    ordered = sorted(candidates, key=lambda row: row["service"])  # stable: ties keep their order
+    if not ordered:
         return None
-    ordered = candidates.sort_values("service", kind="stable")
-    way = str(ordered.iloc[0]["direction"]).strip().lower()
-    same = ordered[ordered["direction"].str.strip().str.lower() == way]
-    pick = same["target"].idxmax() if way == "higher" else same["target"].idxmin()
-    return same.loc[pick]
+    way = str(ordered[0]["direction"]).strip().lower()
+    same = [row for row in ordered if str(row["direction"]).strip().lower() == way]
+    pick = max if way == "higher" else min  # either gives the first of equal targets
+    return pick(same, key=lambda row: row["target"])
 
 
 def _number(value: float, unit: str | None) -> str:
@@ -142,7 +145,7 @@ def _target(value: float, unit: str | None) -> str:
     return f"{value:g}" + ("%" if unit == "%" else _SPELLED_UNITS.get(unit or "", ""))
 
 
-def explain(judged: list[tuple[Dimension, float | None, pd.Series | None, str]]) -> str:
+def explain(judged: list[tuple[Dimension, float | None, Mapping | None, str]]) -> str:
     """Why an application has its health: the dimensions that set the colour."""
     health = status.worst(s for *_, s in judged)
     if health in (status.RED, status.AMBER):
@@ -183,20 +186,18 @@ def portfolio_health(source: Source, filters: Filters) -> pd.DataFrame:
     applications = sorted(set(services_of) | _applications_with_data(source, filters, period))
     if not applications:
         return as_frame(pd.DataFrame(), HEALTH_COLUMNS)
-    indicators = source.execute(source.table("indicators"))
+    indicators = source.execute(source.table("indicators")).to_dict("records")
     rows = {a: {"application": a} for a in applications}
     judged: dict[str, list] = {a: [] for a in applications}
     for dim in DIMENSIONS:
         values = dimension_values(source, dim, applications, period)
-        on_metric = indicators[indicators["metric"] == dim.metric]
-        targets: dict[tuple[str, ...], pd.Series | None] = {}  # apps often share their services
+        on_metric = [row for row in indicators if row["metric"] == dim.metric]
+        targets: dict[tuple[str, ...], Mapping | None] = {}  # apps often share their services
         for a in applications:
             value = values.get(a)
             mine = tuple(services_of.get(a, []))
             if mine not in targets:
-                targets[mine] = None if on_metric.empty else strictest_target(
-                    on_metric[on_metric["service"].isin(mine)]
-                )  # fmt: skip
+                targets[mine] = strictest_target(row for row in on_metric if row["service"] in mine)
             target = targets[mine]
             s = status.GREY if target is None else status.judge(
                 value, target["target"], target["direction"], target["amber_threshold"]
@@ -221,9 +222,7 @@ def _applications_with_data(source: Source, filters: Filters, period: Filters) -
     configuration item), only when no service / team filter narrows to portfolio ones."""
     if filters.service or filters.team:
         return set()
-    names: set[str] = set()
-    for table in (source.work_items(), source.tickets()):
-        names |= set(source.execute(table.select("application").distinct())["application"].dropna())
+    names = set(source.data_applications())
     if filters.application:
         names &= {filters.application}
     return names

@@ -157,11 +157,14 @@ def service_status(card: pd.DataFrame, services: list[str]) -> pd.DataFrame:
     """Per service: its status (worst indicator), how many indicators, how many with data, how
     many on target and on_target_pct = on target / with data x 100. Services without indicators
     are listed grey. Columns: SERVICE_STATUS_COLUMNS."""
+    statuses: dict[str, list[str]] = {}
+    for service, judged_as in zip(card["service"].tolist(), card["status"].tolist(), strict=True):
+        statuses.setdefault(service, []).append(judged_as)
     rows = []
-    for service in sorted(set(services) | set(card["service"])):
-        mine = card[card["service"] == service]["status"]
-        judged = int((mine != status.GREY).sum())
-        on_target = int((mine == status.GREEN).sum())
+    for service in sorted(set(services) | set(statuses)):
+        mine = statuses.get(service, [])
+        judged = sum(1 for s in mine if s != status.GREY)
+        on_target = sum(1 for s in mine if s == status.GREEN)
         worst = status.worst(mine)
         rows.append({
             "service": service, "status": worst, "icon": status.icon(worst),

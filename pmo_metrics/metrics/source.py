@@ -4,14 +4,24 @@ DuckDB is the embedded default; the same expressions run on another backend (Spa
 The portfolio is applied here, once: a work item's application is the portfolio application
 whose Jira project / Azure DevOps project is the item's project, else the project itself; a
 ticket's application is the one whose ITSM configuration item it names, else the item itself.
+
+Metrics computed together (one page render, the scorecard's indicators, the portfolio's
+dimensions) often need the same building block, e.g. the sprint lists behind velocity and say/do,
+or the same table count. Inside ``with sharing():`` each block is computed once per key
+(:meth:`Source.remember`); outside, everything is computed afresh, as before.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import ibis
@@ -60,6 +70,68 @@ def next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
+T = TypeVar("T")
+
+
+class Memo:
+    """Building blocks computed once and shared by the metrics computed over ONE state of ONE
+    store (a page render, a report, a benchmark run): whoever makes a Memo makes a new one
+    when the data changes (the dashboard keys its memo by the store's data version).
+
+    Keys name the block and everything it depends on (e.g. ``("sla_block", filters)``).
+    Bounded (least recently used first out) and safe to share between threads: two threads
+    asking for the same missing key may both compute it; both get equal values. A failed
+    computation (e.g. MissingData) is not remembered. A DataFrame is handed out as a shallow
+    copy: with pandas' copy-on-write, a caller changing its copy never changes the memo's.
+    """
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self.max_entries = max_entries
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value remembered for ``key``, else ``compute()`` remembered."""
+        with self._lock:
+            found = key in self._values
+            if found:
+                self._values.move_to_end(key)
+                value = self._values[key]
+        if not found:
+            value = compute()
+            with self._lock:
+                self._values[key] = value
+                while len(self._values) > self.max_entries:
+                    self._values.popitem(last=False)
+        return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._values
+
+
+_SHARED: ContextVar[Memo | None] = ContextVar("pmo_metrics_shared", default=None)
+
+
+@contextmanager
+def sharing(memo: Memo | None = None) -> Iterator[Memo]:
+    """Within the block (in this thread), metrics share their building blocks through ``memo``
+    (a new one by default). Use it only while the data does not change."""
+    memo = Memo() if memo is None else memo
+    token = _SHARED.set(memo)
+    try:
+        yield memo
+    finally:
+        _SHARED.reset(token)
+
+
+def shared_memo() -> Memo | None:
+    """The memo of the enclosing :func:`sharing` block, if any."""
+    return _SHARED.get()
+
+
 class Source:
     """The canonical tables of one store, as Ibis tables, with the portfolio applied."""
 
@@ -83,8 +155,17 @@ class Source:
     def execute(self, expr: ir.Expr) -> pd.DataFrame:
         return self.backend.execute(expr)
 
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, computed once per ``key`` inside a :func:`sharing` block (the key
+        must name the block and everything its value depends on); afresh outside one."""
+        memo = _SHARED.get()
+        return compute() if memo is None else memo.get(key, compute)
+
     def count(self, name: str) -> int:
-        return int(self.backend.execute(self.table(name).count()))
+        """Rows in the canonical table ``name`` (shared inside a :func:`sharing` block)."""
+        return self.remember(
+            ("count", name), lambda: int(self.backend.execute(self.table(name).count()))
+        )
 
     def work_items(self) -> ir.Table:
         """Work items with ``application`` and ``team`` resolved through the portfolio."""
@@ -134,6 +215,25 @@ class Source:
             *tickets.columns,
             application=ibis.coalesce(joined.portfolio_app, tickets.configuration_item),
         )
+
+    def data_applications(self) -> list[str]:
+        """Every application the work items and tickets name (portfolio applied), sorted.
+
+        The portfolio is applied to the distinct projects / configuration items rather than to
+        every row: the same names, from a scan of two columns instead of a join of all rows.
+        """
+
+        def build() -> list[str]:
+            apps = self.table("applications")
+            items = self.table("work_items").select("project", "team").distinct()
+            tickets = self.table("tickets").select("configuration_item").distinct()
+            names: set[str] = set()
+            for named in (self._by_project(items, apps), self._by_ci(tickets, apps)):
+                found = self.execute(named.select("application").distinct())["application"]
+                names |= set(found.dropna())
+            return sorted(names)
+
+        return list(self.remember(("data_applications",), build))
 
     def applications_of_service(self, service: str) -> ir.Table:
         apps = self.table("applications")
