@@ -342,7 +342,9 @@ def velocity_in_period(plan: SprintPlan, filters: Filters) -> pd.DataFrame:
     order = _sprints_in_period(order, plan.commitments, filters)
     if order.empty:
         return as_frame(order, VELOCITY_COLUMNS)
-    completions = last_sprints(plan.lists, order)
+    # An item's last sprint is its last of ALL its sprints, not of those in the period: an item
+    # carried into next month's sprint completes there, whichever month is viewed.
+    completions = last_sprints(plan.lists, plan.order)
     table = sprint_velocity(
         plan.commitments, completions, order, calendar_commitment=not plan.narrowed
     )
@@ -379,6 +381,9 @@ def velocity_values_by(
             pairs = source.execute(source.service_applications())
             owners = pairs[pairs["service"].isin(keys)].rename(columns={"service": "key"})
         mine = lists.merge(owners, on="application").drop(columns="application")
+        if mine.empty:  # no key has a sprint list in the selection (e.g. another team's)
+            _no_sprints(source, what)
+            return dict.fromkeys(keys)
         mine["plain"] = mine["team"]
         mine["team"] = [f"{k}{_SEP}{t}" for k, t in zip(mine["key"], mine["plain"], strict=True)]
         key_teams = mine[["key", "team", "plain"]].drop_duplicates()

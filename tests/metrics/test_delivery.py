@@ -173,6 +173,32 @@ def test_calendar_orders_judges_closed_and_its_commitment_wins(put, source):
     ]
 
 
+def test_a_sprints_completion_does_not_depend_on_the_period_viewed(put, source):
+    """K was in Sprint 1 (February) and carried over into Sprint 2 (March), where it was done:
+    February's Sprint 1 completes nothing, whether the view is February, March or both."""
+    put(
+        "work_items",
+        [item("K", ["Sprint 1", "Sprint 2"], est=5), item("L", ["Sprint 1"], est=3)],
+    )
+    put(
+        "sprints",
+        [
+            {"team": "P", "sprint": "Sprint 1", "start_date": date(2026, 2, 2),
+             "end_date": date(2026, 2, 13)},
+            {"team": "P", "sprint": "Sprint 2", "start_date": date(2026, 3, 2),
+             "end_date": date(2026, 3, 13)},
+        ],
+    )  # fmt: skip
+    cols = ["sprint", "committed_points", "completed_points", "carry_over_points"]
+    sprint_1 = ("Sprint 1", 8.0, 3.0, 5.0)
+    sprint_2 = ("Sprint 2", 5.0, 5.0, 0.0)
+    velocity = get("velocity")
+    assert rows(velocity.run(source, Filters.from_period("2026-02")), cols) == [sprint_1]
+    assert rows(velocity.run(source, Filters.from_period("2026-03")), cols) == [sprint_2]
+    both = velocity.run(source, Filters.from_period("2026-02:2026-03"))
+    assert rows(both, cols) == [sprint_1, sprint_2]
+
+
 def test_partial_calendar_falls_back_to_natural_order(put, source):
     put("work_items", SPRINT_ITEMS)
     put(

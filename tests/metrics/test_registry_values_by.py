@@ -141,6 +141,8 @@ SELECTIONS = [
     Filters.from_period("2026-02:2026-03"),
     Filters.from_period("2026-03", team="Blue"),
     Filters.from_period("2026-03", service="S2"),  # replaced by each key when by="service"
+    Filters.from_period("2026-03", team="Red"),  # most keys have nothing in this team
+    Filters.from_period("2026-03", team="Nobody"),  # no key has anything
 ]
 
 
