@@ -42,7 +42,7 @@ from pmo_metrics.exports.workbook import (
 )
 from pmo_metrics.metrics import registry, status
 from pmo_metrics.metrics.registry import Metric, MissingData
-from pmo_metrics.metrics.source import Filters, Source
+from pmo_metrics.metrics.source import Filters, Source, sharing
 
 Progress = Callable[[float, str], None]
 TREND_MONTHS = 12
@@ -407,6 +407,17 @@ def build_report(
     computed says ``no data: <why>``; the returned summary lists those sections.
     """
     Filters.from_period(month)  # refuses anything but YYYY-MM, before any work
+    with sharing():  # one state of the store: the sheets share the metrics' building blocks
+        return _write_report(source, month, out, progress, lang)
+
+
+def _write_report(
+    source: Source,
+    month: str,
+    out: Path | str | BinaryIO,
+    progress: Progress | None,
+    lang: str,
+) -> ReportSummary:
     lang = "es" if lang == "es" else "en"
     tell = progress or (lambda fraction, text: None)
     report = Report(source, month, lang)
