@@ -204,6 +204,8 @@ def spi_metric(source: Source, filters: Filters) -> pd.DataFrame:
     dimensions=SCOPE,
     headline=budget_variance_headline,
     groups=("application",),
+    # costs name no service: a service's rows are its applications' (sums split exactly)
+    services_from_applications=True,
 )
 def budget_variance_metric(source: Source, filters: Filters) -> pd.DataFrame:
     return as_frame(source.execute(budget_variance(_costs(source, filters), filters)),

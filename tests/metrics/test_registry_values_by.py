@@ -198,6 +198,7 @@ def test_values_by_equals_value_asked_per_group(loaded):
         ("throughput", "application"), ("open-demand", "service"), ("say-do", "application"),
         ("say-do", "service"), ("velocity", "application"), ("velocity", "service"),
         ("effort", "application"), ("budget-variance", "application"),
+        ("budget-variance", "service"),
         ("open-high-risks", "application"),
     ]:  # fmt: skip
         assert pair in checked, pair
