@@ -85,6 +85,7 @@ def utilisation_headline(frame: pd.DataFrame) -> float | None:
     dimensions=SCOPE,
     headline=total_hours,
     groups=("application",),
+    services_from_applications=True,
 )
 def effort_metric(source: Source, filters: Filters) -> pd.DataFrame:
     return as_frame(source.execute(effort_hours(_effort(source, filters))), EFFORT_COLUMNS)

@@ -51,9 +51,10 @@ class Metric:
     # The headline of one group's rows where it differs from ``headline`` (lead time: the
     # group's own P85 row, not the P85 over the whole selection).
     group_headline: Callable[[pd.DataFrame], float | None] | None = None
-    # True when the service filter selects the rows of the service's applications (work items
-    # carry no service) and the headline of the rows of a SET of applications is the value of
-    # that set (sums, counts): per-service values then follow from the per-application rows.
+    # True when the table has one row per application (and, where the data names one, per
+    # service) and the headline of any set of rows is the value of that set (sums, counts):
+    # per-service values then follow from the rows as the service filter picks them (the
+    # rows naming the service, and the rows naming none whose application belongs to it).
     services_from_applications: bool = False
     # For a ``by`` the table cannot split by: every key's value in one pass, built from the
     # metric's own building blocks; returns None for a ``by`` it does not handle.
@@ -100,9 +101,13 @@ class Metric:
     ) -> dict[str, float | None]:
         pairs = source.execute(source.service_applications())
         apps_of = pairs.groupby("service")["application"].apply(set).to_dict()
+        own = frame["service"] if "service" in frame.columns else None  # effort, risks
         out = {}
         for service in keys:
-            rows = frame[frame["application"].isin(apps_of.get(service, ()))]
+            mine = frame["application"].isin(apps_of.get(service, ()))
+            if own is not None:  # the service filter's rule (registers.scoped)
+                mine = (own == service).fillna(False) | (own.isna() & mine)
+            rows = frame[mine.to_numpy(dtype=bool)]
             out[service] = self.headline(rows) if len(rows) else self.empty_value
         return out
 

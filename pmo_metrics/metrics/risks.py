@@ -216,6 +216,7 @@ def overdue_mitigations_metric(source: Source, filters: Filters) -> pd.DataFrame
     headline=count_rows,
     empty_value=0.0,
     groups=("application",),
+    services_from_applications=True,
 )
 def open_high_risks_metric(source: Source, filters: Filters) -> pd.DataFrame:
     register = _register(source, filters)

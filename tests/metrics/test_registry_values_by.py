@@ -198,7 +198,7 @@ def test_values_by_equals_value_asked_per_group(loaded):
         ("throughput", "application"), ("open-demand", "service"), ("say-do", "application"),
         ("say-do", "service"), ("velocity", "application"), ("velocity", "service"),
         ("effort", "application"), ("budget-variance", "application"),
-        ("budget-variance", "service"),
+        ("budget-variance", "service"), ("effort", "service"), ("open-high-risks", "service"),
         ("open-high-risks", "application"),
     ]:  # fmt: skip
         assert pair in checked, pair
@@ -218,6 +218,14 @@ def test_the_store_gives_each_path_something_to_split(loaded):
     }  # fmt: skip
     assert get("throughput").values_by(loaded, march, "service", ["S1", "S2", "S9"]) == {
         "S1": 4.0, "S2": 4.0, "S9": 0.0,
+    }  # fmt: skip
+    # Rows naming their own service count there only: R2 (application B, in S1 and S2) names
+    # S2; timesheet rows name theirs (S1: 6.5 h on A + 4 h on B; S2: 3 h on B in March).
+    assert get("open-high-risks").values_by(loaded, march, "service", ["S1", "S2", "S9"]) == {
+        "S1": 1.0, "S2": 1.0, "S9": 0.0,
+    }  # fmt: skip
+    assert get("effort").values_by(loaded, march, "service", ["S1", "S2", "S9"]) == {
+        "S1": 10.5, "S2": 3.0, "S9": None,
     }  # fmt: skip
 
 
