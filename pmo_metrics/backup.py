@@ -14,7 +14,6 @@ non-empty target is refused unless ``force``; a failure at any step leaves it un
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -26,6 +25,7 @@ import duckdb
 
 from pmo_metrics import audit
 from pmo_metrics.access import HasRole
+from pmo_metrics.readers.files import file_sha256
 from pmo_metrics.store.connection import StoreBusy, connect, default_db_path, ensure_schema
 
 FORMAT = "pmo-metrics-backup/1"
@@ -111,7 +111,9 @@ def backup(db: str | Path | duckdb.DuckDBPyConnection | None, target: str | Path
             )
             rows, checksum = _checksum(cur, _q(name))
             columns = tuple(r[0] for r in cur.execute(f"DESCRIBE {_q(name)}").fetchall())
-            tables[name] = TableCopy(name, file, rows, checksum, columns, _sha256(partial / file))
+            tables[name] = TableCopy(
+                name, file, rows, checksum, columns, file_sha256(partial / file)
+            )
         manifest = Manifest(
             created_at=datetime.now().isoformat(timespec="seconds"),
             source=source,
@@ -152,7 +154,7 @@ def read_manifest(folder: str | Path) -> Manifest:
         file = folder / t["file"]
         if Path(t["file"]).name != t["file"] or not file.exists():
             raise BackupError(f"the backup misses {t['file']} (table {name})")
-        if _sha256(file) != t["sha256"]:
+        if file_sha256(file) != t["sha256"]:
             raise BackupError(f"{file} does not match the manifest: the backup is damaged")
         tables[name] = TableCopy(
             name, t["file"], int(t["rows"]), t["checksum"], tuple(t["columns"]), t["sha256"]
@@ -284,14 +286,6 @@ def _database_file(con: duckdb.DuckDBPyConnection) -> str:
         "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
     ).fetchall()
     return str(rows[0][0]) if rows and rows[0][0] else ":memory:"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _q(name: str) -> str:

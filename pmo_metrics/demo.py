@@ -7,12 +7,12 @@ oldest first, so that every month gets its month-end snapshot.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from pmo_metrics.readers.files import file_sha256
 from pmo_metrics.sample.generate import SAMPLE_DIR, WORKBOOK_NAME
 from pmo_metrics.store import LoadResult, TableCounts
 from pmo_metrics.store.connection import fetch_scalar
@@ -56,7 +56,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> LoadR
     combined = LoadResult(load_id=None)
     loaded = _loaded_hashes(con)
     for batch in demo_batches(root):
-        fresh = [f for f in batch.files if _sha256(f) not in loaded]
+        fresh = [f for f in batch.files if file_sha256(f) not in loaded]
         combined.skipped_files.extend(f.name for f in batch.files if f not in fresh)
         if not fresh:
             continue
@@ -79,8 +79,6 @@ def _loaded_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def store_is_empty(con: duckdb.DuckDBPyConnection) -> bool:

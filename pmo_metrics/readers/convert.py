@@ -552,14 +552,9 @@ def excel_value(v: object) -> object:
 
 
 def _typed_text(s: pd.Series) -> pd.Series:
-    """`_text_of` of each cell, computed once per distinct value: 12.0 -> `12`, 2.5 -> `2.5`,
-    True -> `true`, a whole-day date -> `2026-01-02`, a datetime -> `2026-01-02 03:04:00`."""
-    if s.dtype == bool:
-        text = np.where(s.to_numpy(), "true", "false").astype(object)
-        return pd.Series(text, index=s.index, dtype="str")
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    texts = np.array([_text_of(v) for v in uniques.tolist()] + [None], dtype=object)
-    return pd.Series(texts[codes], index=s.index, dtype="str")
+    """`_text_of` of each cell, once per distinct value: 12.0 -> `12`, 2.5 -> `2.5`, True ->
+    `true`, a whole-day date -> `2026-01-02`, a datetime -> `2026-01-02 03:04:00`."""
+    return map_distinct(s, _text_of).astype("str")
 
 
 def _typed_number(s: pd.Series, blank: np.ndarray) -> tuple[pd.Series, np.ndarray]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,6 +57,15 @@ class RawSheet:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+
+def file_sha256(path: Path) -> str:
+    """A file's identity: the SHA-256 of its bytes, read in blocks (never held whole)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def kind_of_bytes(data: bytes) -> str:

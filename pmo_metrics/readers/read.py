@@ -26,6 +26,7 @@ from pmo_metrics.readers.files import (
     HEAD_BYTES,
     FileRefused,
     RawSheet,
+    file_sha256,
     kind_of_bytes,
     sniff_delimiter,
     text_sheet,
@@ -127,7 +128,7 @@ def read_file(
     # A large text file is parsed from its path (never held in memory whole) while a thread
     # takes its digest: hashlib releases the GIL, so both run at once.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        hashing = pool.submit(_sha256, path) if large_text else None
+        hashing = pool.submit(file_sha256, path) if large_text else None
         refused: Problem | None = None
         try:
             sheets = _raw_sheets(data, name, path.suffix.lower(), _wanted(mapping), path)
@@ -141,14 +142,6 @@ def read_file(
     parsed.rows_read = sum(len(s) for s in sheets)
     _read_sheets(parsed, sheets, source=source, mapping=mapping, target=target)
     return parsed
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _refused(name: str, digest: str, problem: Problem) -> ParsedFile:
