@@ -11,9 +11,9 @@ from pmo_metrics.charts.flow import (
     net_flow_chart,
     throughput_chart,
 )
-from ui.components import kpi_card, metric_block, page_header
+from ui.components import data_table, kpi_card, metric_block, page_header
 from ui.context import page_context
-from ui.data import metric, metric_table
+from ui.data import metric, metric_table, metric_value
 from ui.i18n import chart_title, period_label, t, with_month_labels
 
 ctx = page_context("flow")
@@ -75,6 +75,15 @@ metric_block(
     "flow_lead_time",
     chart=lambda f: lead_time_scatter(f, title("lead-time"), percentiles=lines),
 )
+contradicted = metric_value(ctx.con, ctx.version, "resolved-before-created", ctx.scope)
+if contradicted:
+    st.caption(t("flow_resolved_before_created", count=f"{contradicted:.0f}"))
+    with st.expander(t("flow_resolved_before_created_list")):
+        data_table(
+            metric_table(ctx.con, ctx.version, "resolved-before-created", ctx.scope).frame,
+            key="flow_contradicted",
+            file_stem="resolved-before-created",
+        )
 
 left, right = st.columns(2)
 with left:

@@ -142,6 +142,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "aging_wip": ("Aging work in progress", "Antigüedad del trabajo en curso"),
     "cfd": ("Cumulative flow", "Flujo acumulado"),
     "net_flow": ("Net flow", "Flujo neto"),
+    # flow: items whose dates contradict each other (resolved-before-created)
+    "flow_resolved_before_created": (
+        "{count} item(s) resolved before they were created were left out of lead time, cycle "
+        "time and aging: their dates contradict each other.",
+        "{count} elemento(s) resuelto(s) antes de su creación se han excluido del tiempo de "
+        "entrega, el tiempo de ciclo y la antigüedad: sus fechas se contradicen.",
+    ),
+    "flow_resolved_before_created_list": (
+        "Items resolved before they were created",
+        "Elementos resueltos antes de su creación",
+    ),
     "choose_team": ("Team", "Equipo"),
     "no_teams": (
         "No teams yet: upload a Jira or Azure DevOps export on the Data page.",

@@ -26,8 +26,9 @@ from pmo_metrics.metrics.source import Filters, Source
 SCOPE = ("period", "service", "application", "team")
 EV_COLUMNS = (
     "application", "month", "pv", "ev", "ac", "bac",
-    "cv", "sv", "cpi", "spi", "eac", "etc", "vac", "tcpi",
+    "cv", "sv", "cpi", "spi", "eac", "etc", "vac", "tcpi", "tcpi_basis",
 )  # fmt: skip
+TCPI_BAC, BUDGET_EXCEEDED, WORK_COMPLETE = "BAC", "budget exceeded", "work complete"
 CPI_COLUMNS = ("application", "month", "value", "ev", "ac")
 SPI_COLUMNS = ("application", "month", "value", "ev", "pv")
 BUDGET_COLUMNS = ("application", "month", "budget", "actual", "variance_pct")
@@ -40,12 +41,12 @@ def _costs(source: Source, filters: Filters) -> ir.Table:
 
 def earned_value(costs: ir.Table, filters: Filters) -> ir.Table:
     """Earned value per application and month: CV = EV - AC, SV = EV - PV, CPI = EV / AC,
-    SPI = EV / PV, EAC = BAC / CPI, ETC = EAC - AC, VAC = BAC - EAC,
-    TCPI = (BAC - EV) / (BAC - AC); a ratio is empty when its denominator is 0 or empty.
+    SPI = EV / PV, EAC = BAC / CPI, ETC = EAC - AC, VAC = BAC - EAC, and TCPI (see
+    :func:`tcpi_with_basis`); a ratio is empty when its denominator is 0 or empty.
 
     Rows: the months with an actual cost or an earned-value input (budget-only future months
     are left out). Columns: application, month, pv, ev, ac, bac, cv, sv, cpi, spi, eac, etc,
-    vac, tcpi.
+    vac, tcpi, tcpi_basis.
     """
     to_date = ibis.window(group_by="application", order_by="month", preceding=None, following=0)
     whole = ibis.window(group_by="application")
@@ -61,6 +62,7 @@ def earned_value(costs: ir.Table, filters: Filters) -> ir.Table:
     c = c.mutate(ev=ibis.coalesce(c.earned_value, c.pct_complete / 100.0 * c.bac_))
     c = c.mutate(cpi=ratio(c.ev, c.ac), spi=ratio(c.ev, c.pv))
     c = c.mutate(eac=ratio(c.bac_, c.cpi))
+    tcpi, basis = tcpi_with_basis(c.bac_, c.ev, c.ac)
     return c.select(
         "application",
         "month",
@@ -75,8 +77,31 @@ def earned_value(costs: ir.Table, filters: Filters) -> ir.Table:
         eac=c.eac,
         etc=c.eac - c.ac,
         vac=c.bac_ - c.eac,
-        tcpi=ratio(c.bac_ - c.ev, c.bac_ - c.ac),
+        tcpi=tcpi,
+        tcpi_basis=basis,
     ).order_by(["application", "month"])
+
+
+def tcpi_with_basis(
+    bac: ir.NumericValue, ev: ir.NumericValue, ac: ir.NumericValue
+) -> tuple[ir.FloatingValue, ir.StringValue]:
+    """TCPI = (BAC - EV) / (BAC - AC), the efficiency the remaining work needs to finish on
+    budget, with its basis: "BAC" where it is defined (budget left, AC < BAC, and work left or
+    none, EV <= BAC). Else it is empty and the basis says why: "work complete" (EV >= BAC,
+    nothing left to earn) or "budget exceeded" (AC >= BAC with work left). No TCPI against EAC
+    replaces it: with EAC = BAC / CPI, (BAC - EV) / (EAC - AC) is the CPI itself."""
+    remaining_work, remaining_budget = bac - ev, bac - ac
+    defined = (remaining_budget > 0) & (remaining_work >= 0)
+    tcpi = ibis.ifelse(
+        defined, remaining_work.cast("float64") / remaining_budget, ibis.null("float64")
+    )
+    basis = ibis.cases(
+        (defined, TCPI_BAC),
+        (remaining_work <= 0, WORK_COMPLETE),
+        (remaining_budget <= 0, BUDGET_EXCEEDED),
+        else_=ibis.null("string"),
+    )
+    return tcpi, basis
 
 
 def budget_variance(costs: ir.Table, filters: Filters) -> ir.Table:
@@ -133,7 +158,10 @@ def budget_variance_headline(frame: pd.DataFrame) -> float | None:
 _EV_DEFINITION = (
     "Earned value per application and month: CV = EV − AC, SV = EV − PV, CPI = EV ÷ AC, "
     "SPI = EV ÷ PV, EAC = BAC ÷ CPI, ETC = EAC − AC, VAC = BAC − EAC, "
-    "TCPI = (BAC − EV) ÷ (BAC − AC); PV, EV and AC are cumulative to the month."
+    "TCPI = (BAC − EV) ÷ (BAC − AC); PV, EV and AC are cumulative to the month. TCPI is "
+    "defined while budget is left (AC < BAC, tcpi_basis 'BAC'); once AC ≥ BAC it is left "
+    "empty and marked 'budget exceeded', and with nothing left to earn (EV ≥ BAC) 'work "
+    "complete' (a TCPI against EAC = BAC ÷ CPI would only repeat the CPI)."
 )
 
 

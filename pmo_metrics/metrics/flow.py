@@ -4,6 +4,9 @@ Every work item but epics counts, sub-tasks included (as in Jira's Control Chart
 Flow Diagram, which show the board's sub-tasks); only estimates leave sub-tasks out, and flow
 counts items, not points. An item's done date is its resolution date (Jira ``Resolved``, ADO
 ``Closed Date``), else the date it entered the Done category (``Status Category Changed``).
+An item done before it was created has dates that contradict each other: it counts in
+throughput and net flow (it did reach Done), but no duration of it is known, so it is left out of
+lead time, cycle time and aging's reference, and listed by ``resolved-before-created``.
 """
 
 from __future__ import annotations
@@ -51,13 +54,19 @@ NO_SNAPSHOTS = (
 
 
 def finished_items(items: ir.Table, f: Filters) -> ir.Table:
-    """Work items (no epics) that reached Done inside the period, with their times.
+    """Work items (no epics) that reached Done inside the period, with their times; both times
+    are empty for an item done before it was created (see the module docstring).
 
     Columns: item_key, application, team, item_type, created, started, done_at,
     lead_time_days, cycle_time_days.
     """
     rows = work(items).mutate(done_at=done_date(items))
     rows = rows.filter(rows.done_at.notnull() & Source.in_period(rows.done_at, f))
+    known = ~done_before_created(rows)
+
+    def timed(days: ir.FloatingValue) -> ir.FloatingValue:
+        return ibis.ifelse(known, days, ibis.null("float64"))
+
     return rows.select(
         "item_key",
         "application",
@@ -66,9 +75,14 @@ def finished_items(items: ir.Table, f: Filters) -> ir.Table:
         "created",
         "started",
         "done_at",
-        lead_time_days=days_between(rows.created, rows.done_at),
-        cycle_time_days=days_between(rows.started, rows.done_at),
+        lead_time_days=timed(days_between(rows.created, rows.done_at)),
+        cycle_time_days=timed(days_between(rows.started, rows.done_at)),
     )
+
+
+def done_before_created(rows: ir.Table) -> ir.BooleanValue:
+    """True where ``done_at`` precedes ``created`` (False when either is unknown)."""
+    return (rows.done_at < rows.created).fill_null(False)
 
 
 def items_per_step(done: ir.Table, step: ir.DateValue, name: str) -> ir.Table:
@@ -208,7 +222,8 @@ TIME_COLUMNS = (
     definition=(
         "Resolved - created, in fractional days, over the work items resolved in the period "
         "(epics excluded); P50 / P85 / P95 with linear interpolation, per application; the "
-        "headline is the P85 over all of them."
+        "headline is the P85 over all of them. An item resolved before it was created "
+        "(contradictory dates) is left out and counted by resolved-before-created."
     ),
     family="flow",
     columns=TIME_COLUMNS,
@@ -243,7 +258,8 @@ LEAD_ITEMS_COLUMNS = (
     direction="lower",
     definition=(
         "Each work item resolved in the period with its lead time (resolved - created, in "
-        "fractional days), for the scatter chart; the headline is the P85."
+        "fractional days), for the scatter chart; the headline is the P85. An item resolved "
+        "before it was created is left out (see resolved-before-created)."
     ),
     family="flow",
     columns=LEAD_ITEMS_COLUMNS,
@@ -267,7 +283,8 @@ def compute_lead_time_items(source: Source, filters: Filters) -> pd.DataFrame:
     definition=(
         "Done - first In Progress, in fractional days, over the items done in the period whose "
         "start is known from status history; P50 / P85 / P95 per application, headline the P85 "
-        "over all. Never replaced by lead time."
+        "over all. Never replaced by lead time. An item resolved before it was created is "
+        "left out: its dates contradict each other (see resolved-before-created)."
     ),
     family="flow",
     columns=TIME_COLUMNS,
@@ -283,6 +300,51 @@ def compute_cycle_time(source: Source, filters: Filters) -> pd.DataFrame:
     _require_history(source)
     done = finished_items(scoped_work_items(source, filters), filters)
     return as_frame(source.execute(time_percentiles(done, "cycle_time_days")), TIME_COLUMNS)
+
+
+CONTRADICTED_COLUMNS = (
+    "item_key",
+    "application",
+    "team",
+    "item_type",
+    "created",
+    "resolved",
+    "lead_time_days",
+)
+
+
+@metric(
+    name="resolved-before-created",
+    label="Items resolved before created",
+    unit="items",
+    direction="lower",
+    definition=(
+        "Work items that reached Done in the period before they were created (resolution, or "
+        "entry into Done, earlier than creation; epics excluded), with their negative lead "
+        "time: contradictory dates, so they count in throughput but are left out of lead "
+        "time, cycle time and aging's reference. The headline is how many."
+    ),
+    family="flow",
+    columns=CONTRADICTED_COLUMNS,
+    needs=("work_items",),
+    dimensions=SCOPE,
+    headline=lambda frame: float(len(frame)),
+    empty_value=0.0,
+)
+@needs_rows("work_items", NO_ITEMS.format(what="lead time"))
+def compute_resolved_before_created(source: Source, filters: Filters) -> pd.DataFrame:
+    done = finished_items(scoped_work_items(source, filters), filters)
+    done = done.filter(done_before_created(done)).order_by(["done_at", "item_key"])
+    rows = done.select(
+        "item_key",
+        "application",
+        "team",
+        "item_type",
+        "created",
+        resolved=done.done_at,
+        lead_time_days=days_between(done.created, done.done_at),
+    )
+    return as_frame(source.execute(rows), CONTRADICTED_COLUMNS)
 
 
 def _require_history(source: Source) -> None:
@@ -363,7 +425,8 @@ AGING_COLUMNS = (
     definition=(
         "For each item In Progress at the as-of date: as-of - start (or created when the start "
         "is unknown), in days, against the P85 cycle time of the items done in the period "
-        "(the P85 lead time where no status history exists)."
+        "(the P85 lead time where no status history exists); an item resolved before it was "
+        "created is left out of that P85 (see resolved-before-created)."
     ),
     family="flow",
     columns=AGING_COLUMNS,

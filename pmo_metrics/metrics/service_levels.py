@@ -44,12 +44,18 @@ NO_REOPEN = (
 
 
 def resolved_in_period(tickets: ir.Table, f: Filters) -> ir.Table:
-    """Tickets resolved inside the period, with ``month`` (of resolution) and
-    ``resolution_hours``."""
+    """Tickets resolved inside the period, with ``month`` (of resolution),
+    ``resolved_before_opened`` and ``resolution_hours``: empty for a ticket resolved before it
+    was opened, whose dates contradict each other (MTTR leaves it out and counts it; the SLA
+    cannot judge it by duration)."""
     rows = tickets.filter(tickets.resolved.notnull() & Source.in_period(tickets.resolved, f))
+    before = (rows.resolved < rows.opened).fill_null(False)
     return rows.mutate(
         month=month_start(rows.resolved),
-        resolution_hours=hours_between(rows.opened, rows.resolved),
+        resolved_before_opened=before,
+        resolution_hours=ibis.ifelse(
+            before, ibis.null("float64"), hours_between(rows.opened, rows.resolved)
+        ),
     )
 
 
@@ -229,7 +235,8 @@ SLA_COLUMNS = ("service", "month", "tickets", "met_sla", "compliance_pct", "reso
         "Tickets resolved in the month that met their SLA / tickets resolved in the month x "
         "100 (ServiceNow's % resolved in time). Met = the export's SLA flag where it has one, "
         "else resolved - opened <= the catalog's resolution target for the service and "
-        "priority; tickets with neither are left out of both and counted as unjudged."
+        "priority; tickets with neither, or without a flag and resolved before they were "
+        "opened, are left out of both and counted as unjudged."
     ),
     family="service_levels",
     columns=SLA_COLUMNS,
@@ -288,7 +295,7 @@ def compute_sla_by_priority(source: Source, filters: Filters) -> pd.DataFrame:
 
 # --- MTTR ----------------------------------------------------------------------------------------
 
-MTTR_COLUMNS = ("service", "month", "tickets", "mttr_hours", "p90_hours")
+MTTR_COLUMNS = ("service", "month", "tickets", "mttr_hours", "p90_hours", "resolved_before_opened")
 
 
 @metric(
@@ -298,7 +305,9 @@ MTTR_COLUMNS = ("service", "month", "tickets", "mttr_hours", "p90_hours")
     direction="lower",
     definition=(
         "Mean hours from opened to resolved over the tickets resolved in the month, with the "
-        "P90 (linear interpolation); the headline is the mean over the whole selection."
+        "P90 (linear interpolation); the headline is the mean over the whole selection. A "
+        "ticket resolved before it was opened (contradictory dates) is left out and counted "
+        "in resolved_before_opened."
     ),
     family="service_levels",
     columns=MTTR_COLUMNS,
@@ -314,11 +323,12 @@ MTTR_COLUMNS = ("service", "month", "tickets", "mttr_hours", "p90_hours")
 @needs_rows("tickets", NO_TICKETS.format(what="MTTR"))
 def compute_mttr(source: Source, filters: Filters) -> pd.DataFrame:
     t = resolved_in_period(scoped_tickets(source, filters), filters)
-    t = t.filter(t.resolution_hours.notnull())
+    t = t.filter(t.resolution_hours.notnull() | t.resolved_before_opened)
     per_month = t.group_by(["service", "month"]).aggregate(
-        tickets=t.count(),
+        tickets=t.resolution_hours.count(),
         mttr_hours=t.resolution_hours.mean(),
         p90_hours=exact_quantile(t.resolution_hours, 0.90),
+        resolved_before_opened=t.resolved_before_opened.sum(),
     )
     frame = source.execute(per_month.order_by(["service", "month"]))
     return as_frame(frame, MTTR_COLUMNS)

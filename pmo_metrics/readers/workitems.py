@@ -16,7 +16,9 @@ Rules, in the order applied:
   progress; for Done items it is the moment they were done, and whether they went through In
   Progress cannot be told, so started stays NULL.
 - assignee: `Name <email>` -> Name.
-- warnings: a Done story/task (not epic, not sub-task) without an estimate (unestimated).
+- warnings: a Done story/task (not epic, not sub-task) without an estimate (unestimated); a
+  Done item resolved (or, without a resolution date, moved to Done) before it was created: the
+  metrics leave it out of lead and cycle time.
 """
 
 from __future__ import annotations
@@ -118,6 +120,7 @@ def finish_work_items(
     if "assignee" in frame:
         frame["assignee"] = replace(frame["assignee"], r"\s*<[^>]*>\s*$", "")
     _warn_unestimated(frame, rows, ctx, headers)
+    _warn_resolved_before_created(frame, rows, ctx, headers)
     return frame.drop(columns=[c for c in frame.columns if c.startswith("_")]), rows
 
 
@@ -236,6 +239,29 @@ def _warn_unestimated(frame: pd.DataFrame, rows: np.ndarray, ctx: Context, heade
             # the key says which item; the expected text says which column to fill
             f"an estimate in '{headers.get('estimate', 'Story Points')}' for this Done item "
             "(unestimated: it counts in velocity by item count only)",
+            column=headers.get("item_key"),
+            severity="warning",
+        )
+
+
+def _warn_resolved_before_created(
+    frame: pd.DataFrame, rows: np.ndarray, ctx: Context, headers: dict
+) -> None:
+    """Name the Done items whose done date (as the flow metrics take it) precedes creation."""
+    if "created" not in frame or "status_category" not in frame:
+        return
+    done_at = frame["resolved"] if "resolved" in frame else pd.Series(pd.NaT, index=frame.index)
+    if "status_changed" in frame:
+        done_at = done_at.fillna(frame["status_changed"])
+    before = (frame["status_category"] == DONE) & (done_at < frame["created"])
+    mask = before.fillna(False).to_numpy(dtype=bool)
+    if mask.any():
+        ctx.row_problems(
+            mask,
+            rows,
+            frame["item_key"] if "item_key" in frame else None,
+            "a resolution date on or after the creation date (resolved before it was created: "
+            "the item is left out of lead time and cycle time)",
             column=headers.get("item_key"),
             severity="warning",
         )

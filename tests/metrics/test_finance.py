@@ -51,25 +51,25 @@ def test_earned_value_formulas(loaded):
     frame = get("earned-value").run(loaded)
     assert list(frame.columns) == [
         "application", "month", "pv", "ev", "ac", "bac",
-        "cv", "sv", "cpi", "spi", "eac", "etc", "vac", "tcpi",
+        "cv", "sv", "cpi", "spi", "eac", "etc", "vac", "tcpi", "tcpi_basis",
     ]  # fmt: skip
     rows = records(frame.drop(columns="month"))
     expected = [
         # A Jan: AC 100, PV 100, EV 80 -> CV -20, SV -20, CPI 0.8, SPI 0.8, EAC 1000/0.8 = 1250,
         # ETC 1250-100 = 1150, VAC 1000-1250 = -250, TCPI (1000-80)/(1000-100) = 920/900
         dict(application="A", pv=100, ev=80, ac=100, bac=1000, cv=-20, sv=-20, cpi=0.8,
-             spi=0.8, eac=1250, etc=1150, vac=-250, tcpi=920 / 900),
+             spi=0.8, eac=1250, etc=1150, vac=-250, tcpi=920 / 900, tcpi_basis="BAC"),
         # A Feb: AC 100+60 = 160, PV 200 (budget to date), EV 200 -> CV 40, SV 0, CPI 1.25,
         # SPI 1, EAC 800, ETC 640, VAC 200, TCPI (1000-200)/(1000-160) = 800/840
         dict(application="A", pv=200, ev=200, ac=160, bac=1000, cv=40, sv=0, cpi=1.25,
-             spi=1, eac=800, etc=640, vac=200, tcpi=800 / 840),
+             spi=1, eac=800, etc=640, vac=200, tcpi=800 / 840, tcpi_basis="BAC"),
         # B Jan: AC 0 -> CPI, EAC, ETC and VAC empty; SPI 0/50 = 0; TCPI 500/500 = 1
         dict(application="B", pv=50, ev=0, ac=0, bac=500, cv=0, sv=-50, cpi=None,
-             spi=0, eac=None, etc=None, vac=None, tcpi=1),
+             spi=0, eac=None, etc=None, vac=None, tcpi=1, tcpi_basis="BAC"),
         # B Feb: AC 50, PV 100, EV 25 -> CPI 0.5, SPI 0.25, EAC 1000, ETC 950, VAC -500,
         # TCPI 475/450
         dict(application="B", pv=100, ev=25, ac=50, bac=500, cv=-25, sv=-75, cpi=0.5,
-             spi=0.25, eac=1000, etc=950, vac=-500, tcpi=475 / 450),
+             spi=0.25, eac=1000, etc=950, vac=-500, tcpi=475 / 450, tcpi_basis="BAC"),
     ]  # fmt: skip
     assert rows == [pytest.approx(e, rel=1e-12) for e in expected]
     assert list(frame["month"]) == [pd.Timestamp(d) for d in (JAN, FEB, JAN, FEB)]
@@ -127,3 +127,40 @@ def test_without_costs_says_which_sheet(source):
     for name in ("earned-value", "cpi", "spi", "budget-variance"):
         with pytest.raises(MissingData, match="costs sheet of the PMO workbook"):
             get(name).run(source)
+
+
+# One application per case, one month each, EV and BAC given: TCPI once the budget is spent.
+TCPI_COSTS = [
+    {"application": app, "month": JAN, "actual": ac, "earned_value": ev, "bac": 100}
+    for app, ac, ev in (("C", 80, 60), ("D", 120, 60), ("E", 100, 60), ("F", 90, 110),
+                        ("G", 90, 100))
+]  # fmt: skip
+
+
+def test_tcpi_is_left_empty_and_marked_once_the_budget_is_spent(put, source):
+    put("costs", TCPI_COSTS)
+    frame = get("earned-value").run(source)
+    rows = records(frame[["application", "cpi", "eac", "etc", "tcpi", "tcpi_basis"]])
+    assert rows == [
+        # C: budget left. TCPI = (BAC - EV) / (BAC - AC) = (100 - 60) / (100 - 80) = 40 / 20 = 2.
+        # CPI 60 / 80 = 0.75, EAC = 100 / 0.75 = 133.33, ETC = 133.33 - 80 = 53.33.
+        dict(application="C", cpi=0.75, eac=pytest.approx(400 / 3), etc=pytest.approx(160 / 3),
+             tcpi=2.0, tcpi_basis="BAC"),
+        # D: AC 120 > BAC 100. The formula gave 40 / -20 = -2 (the defect). Left empty, marked.
+        # (TCPI against EAC instead: CPI 0.5, EAC 100 / 0.5 = 200, (100 - 60) / (200 - 120) =
+        # 40 / 80 = 0.5, which is the CPI again whenever EAC = BAC / CPI: a CPI under another
+        # name, which KPIS.md's rule forbids substituting.)
+        dict(application="D", cpi=0.5, eac=200.0, etc=80.0, tcpi=None,
+             tcpi_basis="budget exceeded"),
+        # E: AC = BAC with 40 still to earn: 40 / 0, nothing left to spend it with.
+        dict(application="E", cpi=0.6, eac=pytest.approx(500 / 3), etc=pytest.approx(200 / 3),
+             tcpi=None, tcpi_basis="budget exceeded"),
+        # F: EV 110 > BAC 100, nothing left to earn. The formula gave -10 / 10 = -1. CPI 110/90,
+        # EAC = 100 / (11/9) = 81.82 < AC: EAC - AC = ETC = -8.18 (<= 0 exactly when EV >= BAC).
+        dict(application="F", cpi=pytest.approx(11 / 9), eac=pytest.approx(900 / 11),
+             etc=pytest.approx(900 / 11 - 90), tcpi=None, tcpi_basis="work complete"),
+        # G: EV = BAC, AC 90 < BAC: (100 - 100) / (100 - 90) = 0, no efficiency needed.
+        dict(application="G", cpi=pytest.approx(10 / 9), eac=90.0, etc=0.0, tcpi=0.0,
+             tcpi_basis="BAC"),
+    ]  # fmt: skip
+    assert "budget exceeded" in get("earned-value").definition

@@ -168,6 +168,7 @@ def test_empty_selection_keeps_the_columns(put, source):
         "wip",
         "aging-wip",
         "net-flow",
+        "resolved-before-created",
     ):
         frame = get(name).run(source, Filters(application="nothing"))
         assert frame.empty and list(frame.columns) == list(get(name).columns), name
@@ -178,3 +179,59 @@ def test_empty_selection_keeps_the_columns(put, source):
 def test_no_work_items_says_what_it_needs(source):
     with pytest.raises(MissingData, match="no work items: throughput needs a Jira or Azure"):
         get("throughput").run(source)
+
+
+# Dates that contradict each other: N1 resolved 3 days before it was created; N2 (no resolution
+# date) entered Done half a day before it was created. Both reached Done in March.
+CONTRADICTED = [
+    item("F1", "Done", "2026-03-02 09:00", "2026-03-04 21:00", started=T("2026-03-03 09:00")),
+    item("F2", "Done", "2026-03-01 00:00", "2026-03-11 00:00"),  # 10 days
+    item("N1", "Done", "2026-03-10 00:00", "2026-03-07 00:00", started=T("2026-03-06 00:00")),
+    item("N2", "Done", "2026-03-20 12:00", status_changed=T("2026-03-20 00:00")),
+    item("O1", "In Progress", "2026-03-25 00:00"),  # open: 7 days old on April 1
+    item("Q1", "Done", "2026-03-01 00:00", "2026-03-02 00:00", project="Q"),  # 1 day
+]
+
+
+def test_items_resolved_before_created_leave_time_metrics_and_are_counted(put, source):
+    put("work_items", CONTRADICTED)
+    frame = get("lead-time").run(source, MARCH)
+    # P without N1 (-3 days) and N2 (-0.5 days): [2.5, 10] -> P50 6.25; P85 at rank 0.85:
+    # 2.5 + 0.85 x 7.5 = 8.875; P95 2.5 + 0.95 x 7.5 = 9.625. (With them, [-3, -0.5, 2.5, 10]
+    # gave a P50 of 1.0.) Over all, [1, 2.5, 10] -> P85 at rank 1.7: 2.5 + 0.7 x 7.5 = 7.75.
+    assert records(frame, ["application", "items", "p50_days", "p85_days", "p95_days"]) == [
+        ("P", 2, 6.25, pytest.approx(8.875), pytest.approx(9.625)),
+        ("Q", 1, 1.0, 1.0, 1.0),
+    ]
+    assert get("lead-time").value(source, MARCH) == pytest.approx(7.75)
+    assert get("lead-time").values_by(source, MARCH, "application", ["P", "Q"]) == {
+        "P": pytest.approx(8.875),
+        "Q": 1.0,
+    }
+    scatter = get("lead-time-items").run(source, MARCH)
+    assert list(scatter["item_key"]) == ["Q1", "F1", "F2"]
+    # Cycle time: N1's 1 day (started Mar 6, resolved Mar 7) rests on a creation date after its
+    # resolution: left out too, so only F1's 1.5 days (Mar 3 09:00 to Mar 4 21:00) counts.
+    cycle = get("cycle-time").run(source, MARCH)
+    assert records(cycle, ["application", "items", "p50_days", "p85_days"]) == [("P", 1, 1.5, 1.5)]
+    # Aging: O1 is 7 days old against the P85 cycle time of F1 alone, 1.5 days (with N1 it was
+    # 1.0 + 0.85 x 0.5 = 1.425).
+    aging = get("aging-wip").run(source, MARCH)
+    assert records(aging, ["item_key", "age_days", "p85_reference_days", "reference"]) == [
+        ("O1", 7.0, 1.5, "P85 cycle time")
+    ]
+    # Throughput counts items, not durations: N1 and N2 did reach Done in March.
+    assert get("throughput").value(source, MARCH) == 5.0
+    # ... and they are reported: key, dates and the negative lead time, by done date.
+    left_out = get("resolved-before-created").run(source, MARCH)
+    assert records(
+        left_out, ["item_key", "application", "created", "resolved", "lead_time_days"]
+    ) == [
+        ("N1", "P", T("2026-03-10"), T("2026-03-07"), -3.0),
+        ("N2", "P", T("2026-03-20 12:00"), T("2026-03-20"), -0.5),
+    ]
+    assert get("resolved-before-created").value(source, MARCH) == 2.0
+    assert get("resolved-before-created").value(source, Filters(application="Q")) == 0.0
+    assert get("resolved-before-created").value(source, Filters.from_period("2026-02")) == 0.0
+    for name in ("lead-time", "lead-time-items", "cycle-time", "aging-wip"):
+        assert "resolved before it was created" in get(name).definition, name
