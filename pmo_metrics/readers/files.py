@@ -12,6 +12,9 @@ import codecs
 import csv
 import hashlib
 import io
+import os
+import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +60,47 @@ class RawSheet:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+
+def private_copy(path: Path, folder: Path, file: str) -> Path:
+    """The file's bytes copied once into ``folder`` (a directory of the caller's own), to be
+    hashed and parsed from there: both then see the same bytes even if the file is rewritten
+    meanwhile, and the copy's name is no pattern (DuckDB's ``read_csv`` expands `?`, `*`, `[`).
+
+    A file modified while it is copied (its size or times change) is refused: the copy could
+    hold part of each version.
+    """
+    copy = folder / "import"
+    with path.open("rb") as source, copy.open("xb") as target:
+        before = os.fstat(source.fileno())
+        _copy_bytes(source, target)
+        after = os.fstat(source.fileno())
+    if _version(before) != _version(after):
+        raise FileRefused(
+            Problem(
+                file,
+                "a file that does not change while it is imported; it was modified during the "
+                "import: import it again once it is saved",
+            )
+        )
+    return copy
+
+
+def _version(stat: os.stat_result) -> tuple[int, int, int]:
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
+def _copy_bytes(source: io.BufferedReader, target: io.BufferedWriter) -> None:
+    """In the kernel when it can (no pass through Python; a reflink on btrfs / XFS)."""
+    try:
+        while os.copy_file_range(source.fileno(), target.fileno(), 1 << 30):
+            pass
+        return
+    except (AttributeError, OSError):  # not Linux, or across file systems on an old kernel
+        source.seek(0)
+        target.seek(0)
+        target.truncate()
+    shutil.copyfileobj(source, target, 1 << 20)
 
 
 def file_sha256(path: Path) -> str:
@@ -113,7 +157,8 @@ def text_sheet(
         else head.decode(encoding, errors="replace")
     )
     if encoding == "utf-8" and "\ufffd" in head_text.split("\n", 1)[0]:
-        # A header that is not UTF-8 (`Aplicación` saved by a Spanish Excel): Windows-1252.
+        # A header that is not UTF-8 (`Aplicación` saved by a Spanish Excel): Windows-1252, if
+        # the whole file agrees (see text_encoding).
         encoding, head_text = "cp1252", head.decode("cp1252", errors="replace")
     if not head_text.strip():
         raise FileRefused(
@@ -152,20 +197,9 @@ def text_sheet(
         table = _duckdb_csv(path, delimiter, names, include)
     if table is None and not complete:
         data, _ = _utf8_payload(path.read_bytes())
-    try:
-        if table is None:
-            table = _read_csv(data, encoding, delimiter, names, include, invalid)
-    except pa.ArrowInvalid as exc:
-        if "UTF8" not in str(exc) and "utf8" not in str(exc).lower():
-            raise FileRefused(Problem(file, f"a readable CSV file ({exc})")) from exc
-        table = None
-    if table is None:  # not UTF-8 after all: Windows-1252, else Latin-1 (which never fails)
-        for fallback in ("cp1252", "latin-1"):
-            try:
-                table = _read_csv(data, fallback, delimiter, names, include, invalid)
-                break
-            except (pa.ArrowInvalid, UnicodeDecodeError):
-                continue
+    if table is None:
+        encoding = text_encoding(data, file)
+        table = _read_decoded(data, encoding, file, delimiter, names, include, invalid)
     header = [h.lstrip("\ufeff").strip() for h in header]
     if table.num_rows < 1:
         raise FileRefused(
@@ -211,6 +245,80 @@ _STR_TYPES = {
 }
 
 
+# One well-formed multi-byte UTF-8 character (RFC 3629: no overlong form, no surrogate).
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+
+def text_encoding(data: bytes | memoryview, file: str) -> str:
+    """The encoding of a whole text file: `utf-8` when all of it is UTF-8; `cp1252` when no
+    multi-byte UTF-8 character appears anywhere (a Spanish Excel's "CSV" save); a file that has
+    both is refused at its first non-UTF-8 byte, since decoding it either way would garble a
+    part of it ("AplicaciÃ³n")."""
+    bad = _first_non_utf8(data)
+    if bad is None:
+        return "utf-8"
+    if _UTF8_MULTIBYTE.search(data) is None:
+        return "cp1252"
+    raise FileRefused(_not_utf8(data, bad, file))
+
+
+def _first_non_utf8(data: bytes | memoryview) -> int | None:
+    """Offset of the first byte that is not UTF-8, decoding by blocks (never the file at once)."""
+    view = memoryview(data)
+    start = 0
+    while start < len(view):
+        block = view[start : start + (16 << 20)]
+        try:
+            _, used = codecs.utf_8_decode(block, "strict", start + len(block) >= len(view))
+        except UnicodeDecodeError as exc:
+            return start + exc.start
+        start += used
+    return None
+
+
+def _not_utf8(data: bytes | memoryview, offset: int, file: str) -> Problem:
+    """Where the stray byte is, as a text editor shows it: line, character, the text around."""
+    view = memoryview(data)
+    before = bytes(view[:offset])
+    line_start = before.rfind(b"\n") + 1
+    line_end = bytes(view[offset : offset + 200]).find(b"\n")
+    line_end = offset + (line_end if line_end >= 0 else 200)
+    line = before.count(b"\n") + 1
+    character = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+    start, end = max(line_start, offset - 60), min(line_end, offset + 60)
+    while start < offset and view[start] & 0xC0 == 0x80:  # not in the middle of a character
+        start += 1
+    excerpt = bytes(view[start:end])
+    return Problem(
+        file,
+        f"UTF-8 text like the rest of the file; byte 0x{view[offset]:02X} at line "
+        f"{line}, character {character} is not UTF-8 (correct it, or save "
+        "the whole file again as CSV UTF-8)",
+        value=excerpt.decode("utf-8", errors="backslashreplace").rstrip("\r"),
+    )
+
+
+def _read_decoded(
+    data: bytes | memoryview,
+    encoding: str,
+    file: str,
+    delimiter: str,
+    names: list[str],
+    include: list[str],
+    invalid: Callable,
+) -> pa.Table:
+    try:
+        return _read_csv(data, encoding, delimiter, names, include, invalid)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        if encoding == "cp1252":  # one of the 5 bytes it leaves undefined: Latin-1 reads all
+            return _read_decoded(data, "latin-1", file, delimiter, names, include, invalid)
+        raise FileRefused(Problem(file, f"a readable CSV file ({exc})")) from exc
+
+
 def _read_csv(
     data: bytes,
     encoding: str,
@@ -238,7 +346,8 @@ def _duckdb_csv(
     lines skipped, quoted line breaks kept, empty cells as '' (pyarrow's
     ``strings_can_be_null=False``)."""
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
-    quoted = str(path).replace("'", "''")
+    # DuckDB reads `?`, `*` and `[` in a path as a glob; `[c]` matches c itself.
+    quoted = re.sub(r"([*?\[])", r"[\1]", str(path)).replace("'", "''")
     delim = delimiter.replace("'", "''")
     selected = ", ".join(f"coalesce({n}, '') AS {n}" for n in (include or names[:1]))
     con = duckdb.connect()

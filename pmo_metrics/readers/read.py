@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import re
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from pmo_metrics.readers.files import (
     RawSheet,
     file_sha256,
     kind_of_bytes,
+    private_copy,
     sniff_delimiter,
     text_sheet,
     workbook_sheets,
@@ -94,26 +96,47 @@ def read_file(
     """
     path = Path(path)
     name = display_name or path.name
-    try:
-        size = path.stat().st_size
-        if size > limits.MAX_UPLOAD_BYTES:
-            return _refused(
-                name,
-                "",
-                Problem(
+    # Hashed and parsed from a private copy: the same bytes for both, and the named file only.
+    with tempfile.TemporaryDirectory(prefix="pmo-import-") as private:
+        try:
+            size = path.stat().st_size
+            if size > limits.MAX_UPLOAD_BYTES:
+                return _refused(
                     name,
-                    f"a file of at most "
-                    f"{limits.MAX_UPLOAD_BYTES >> 20} MB; this one "
-                    f"has {size >> 20} MB",
-                ),
-            )
-        with path.open("rb") as handle:
-            data = handle.read(HEAD_BYTES)
-        large_text = size > len(data) and kind_of_bytes(data) == "text"
-        if size > len(data) and not large_text:
-            data = path.read_bytes()  # a workbook is parsed from memory
-    except OSError as exc:
-        return _refused(name, "", Problem(name, f"a file that can be opened ({exc.strerror})"))
+                    "",
+                    Problem(
+                        name,
+                        f"a file of at most "
+                        f"{limits.MAX_UPLOAD_BYTES >> 20} MB; this one "
+                        f"has {size >> 20} MB",
+                    ),
+                )
+            copy = private_copy(path, Path(private), name)
+        except FileRefused as exc:
+            return _refused(name, "", exc.problem)
+        except OSError as exc:
+            return _refused(name, "", Problem(name, f"a file that can be opened ({exc.strerror})"))
+        return _read_copy(
+            copy, name, path.suffix.lower(), source=source, mapping=mapping, target=target
+        )
+
+
+def _read_copy(
+    copy: Path,
+    name: str,
+    suffix: str,
+    *,
+    source: str | None,
+    mapping: dict[str, str] | None,
+    target: str | None,
+) -> ParsedFile:
+    """``read_file`` of the private copy of a file named ``name`` (its suffix: ``suffix``)."""
+    size = copy.stat().st_size
+    with copy.open("rb") as handle:
+        data = handle.read(HEAD_BYTES)
+    large_text = size > len(data) and kind_of_bytes(data) == "text"
+    if size > len(data) and not large_text:
+        data = copy.read_bytes()  # a workbook is parsed from memory
     if not data or (data.isspace() and not large_text):  # (not data.strip(): a copy of it all)
         return _refused(
             name,
@@ -125,13 +148,13 @@ def read_file(
                 else "a file with a header row and data rows; the file is blank",
             ),
         )
-    # A large text file is parsed from its path (never held in memory whole) while a thread
+    # A large text file is parsed from the copy (never held in memory whole) while a thread
     # takes its digest: hashlib releases the GIL, so both run at once.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        hashing = pool.submit(file_sha256, path) if large_text else None
+        hashing = pool.submit(file_sha256, copy) if large_text else None
         refused: Problem | None = None
         try:
-            sheets = _raw_sheets(data, name, path.suffix.lower(), _wanted(mapping), path)
+            sheets = _raw_sheets(data, name, suffix, _wanted(mapping), copy)
         except FileRefused as exc:
             sheets, refused = [], exc.problem
         digest = hashing.result() if hashing else hashlib.sha256(data).hexdigest()
