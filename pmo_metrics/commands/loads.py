@@ -1,4 +1,4 @@
-"""``loads`` and ``undo``: the load history and its reversal."""
+"""``loads``, ``undo`` and ``redo``: the load history, a load's reversal and its return."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 
 from pmo_metrics import audit
 from pmo_metrics.access import cli_actor
-from pmo_metrics.store import connect, list_loads, undo_load
+from pmo_metrics.store import connect, list_loads, redo_load, undo_load
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,6 +17,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("load_id", type=int)
     p.add_argument("--db")
     p.set_defaults(func=run_undo)
+    p = sub.add_parser("redo", help="make an undone load active again, as if never undone")
+    p.add_argument("load_id", type=int)
+    p.add_argument("--db")
+    p.set_defaults(func=run_redo)
 
 
 def run_loads(args: argparse.Namespace) -> int:
@@ -36,4 +40,16 @@ def run_undo(args: argparse.Namespace) -> int:
     audit.record(con, cli_actor(), "undo", f"load {args.load_id}")
     detail = ", ".join(f"{t}: {n} rows removed" for t, n in removed.items()) or "no rows"
     print(f"load {args.load_id} undone ({detail}); what it replaced is restored")
+    return 0
+
+
+def run_redo(args: argparse.Namespace) -> int:
+    con = connect(args.db)
+    try:
+        redo_load(con, args.load_id)
+    except ValueError as exc:
+        print(f"error: {exc}")
+        return 1
+    audit.record(con, cli_actor(), "redo", f"load {args.load_id}")
+    print(f"load {args.load_id} redone: its rows are back where they are the newest")
     return 0

@@ -1,10 +1,18 @@
-"""All-or-nothing loads keyed by natural keys, with the history that makes undo possible.
+"""All-or-nothing loads keyed by natural keys: a file is the state of its rows at its period.
 
-A load upserts canonical rows: a new key is added; a known key whose content changed is updated
-(its previous version goes to ``<table>_history`` tagged with the load that replaced it); an
-identical row is left alone. Everything happens in one transaction, so a failure anywhere
-leaves every table exactly as it was. Undo reverses one load: its rows go, what it replaced
-comes back (unless a later load has replaced it again, in which case the later version stays).
+Every load has a period (YYYY-MM). Every row a load carries is kept as a *version* of its key:
+the version of the newest period wins (and, within one period, the later load), and it is the
+row of the canonical table; every other version of an active load waits in ``<table>_history``.
+So an older file (a backfill, months loaded out of order) fills that month's history without
+replacing newer state, and the same period loaded again replaces that period's state of the
+rows it carries. Undo and redo only change which loads are active; the winners are chosen again
+by the same rule (:func:`_settle`), so any order of undos and redos ends where loading the
+active files from scratch would. Undone loads keep their versions in history for a redo.
+
+The month-end snapshots of work items and tickets are derived by one rule too: the state of a
+row at month M is its newest version from an active load of period M or earlier; a month has a
+snapshot when an active load of that period carries the table (:func:`_snapshot`).
+Everything happens in one transaction, so a failure anywhere leaves every table as it was.
 """
 
 from __future__ import annotations
@@ -51,6 +59,16 @@ class TableCounts:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    older: int = 0  # versions older than the state already loaded: kept as their month's history
+
+    def describe(self) -> str:
+        text = f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+        if self.older:
+            text += (
+                f", {self.older} older than the state already loaded "
+                "(kept as their month's history)"
+            )
+        return text
 
 
 @dataclass
@@ -67,13 +85,17 @@ class LoadResult:
         for name in self.skipped_files:
             lines.append(f"  {name}: identical to a file already loaded; nothing changed")
         for table, c in self.counts.items():
-            lines.append(
-                f"  {table}: {c.added} added, {c.updated} updated, {c.unchanged} unchanged"
-            )
+            lines.append(f"  {table}: {c.describe()}")
         if self.warnings:
             lines.append(f"  {len(self.warnings)} warning(s):")
             lines.extend(f"    {w}" for w in self.warnings)
         return "\n".join(lines)
+
+
+def versioned_specs() -> list[TableSpec]:
+    """The tables files load (every canonical table but the derived snapshots)."""
+    derived = set(SNAPSHOT_TABLES.values())
+    return [spec for spec in table_specs().values() if spec.name not in derived]
 
 
 @serialised
@@ -94,7 +116,8 @@ def load_parsed(
     result.skipped_files = [f.file_name for f in files if f not in fresh]
     if not fresh:
         return result
-    batches = _combine(fresh)
+    batches, conflicts = _combine(con, fresh)
+    result.warnings.extend(conflicts)
     period = period or _infer_period(batches)
     if not _PERIOD.fullmatch(period):
         raise ValueError(f"period {period!r}: expected YYYY-MM")
@@ -106,10 +129,10 @@ def load_parsed(
             [load_id, datetime.now(), user, period],
         )
         for table, frame in batches.items():
-            result.counts[table] = _upsert(con, table_specs()[table], frame, load_id)
+            result.counts[table] = _upsert(con, table_specs()[table], frame, load_id, period)
         for source, snapshot in SNAPSHOT_TABLES.items():
             if source in batches:
-                result.counts[snapshot] = _snapshot(con, source, snapshot, period, load_id)
+                result.counts[snapshot] = _snapshot(con, source, snapshot, load_id)
         for f in fresh:
             con.execute(
                 "INSERT INTO load_files VALUES (?, ?, ?, ?, ?, ?)",
@@ -137,28 +160,67 @@ def load_parsed(
 
 @serialised
 def undo_load(con: duckdb.DuckDBPyConnection, load_id: int) -> dict[str, int]:
-    """Reverse a load; returns rows removed per table. Raises ValueError for an unknown load."""
-    row = fetch_row(con, "SELECT status FROM loads WHERE load_id = ?", [load_id])
-    if row is None:
-        raise ValueError(f"there is no load {load_id}")
-    if row[0] != "loaded":
+    """Reverse a load; returns, per table, how many of its rows left the current state (a row
+    another active load carries comes back in that load's version). Raises ValueError for an
+    unknown or already undone load."""
+    if _status(con, load_id) != "loaded":
         raise ValueError(f"load {load_id} is already undone")
     removed: dict[str, int] = {}
     con.execute("BEGIN TRANSACTION")
     try:
-        for spec in table_specs().values():
-            n = _undo_table(con, spec, load_id)
-            if n:
-                removed[spec.name] = n
         con.execute(
             "UPDATE loads SET status = 'undone', undone_at = ? WHERE load_id = ?",
             [datetime.now(), load_id],
         )
+        for spec in versioned_specs():
+            n = _undo_table(con, spec, load_id)
+            if n:
+                removed[spec.name] = n
+        _resnapshot(con, load_id)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     return removed
+
+
+@serialised
+def redo_load(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
+    """Make an undone load active again, exactly as if it had never been undone."""
+    if _status(con, load_id) != "undone":
+        raise ValueError(f"load {load_id} is not undone")
+    again = con.execute(
+        "SELECT f.file_name, l.load_id FROM load_files f JOIN loads l USING (load_id) "
+        "WHERE l.status = 'loaded' AND f.sha256 IN "
+        "(SELECT sha256 FROM load_files WHERE load_id = ?)",
+        [load_id],
+    ).fetchall()
+    if again:
+        name, later = again[0]
+        raise ValueError(
+            f"load {load_id} cannot be redone: its file {name} was loaded again as load "
+            f"{later}; undo load {later} first"
+        )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "UPDATE loads SET status = 'loaded', undone_at = NULL WHERE load_id = ?", [load_id]
+        )
+        for spec in versioned_specs():
+            history = f"{spec.name}{HISTORY_SUFFIX}"
+            _settle(con, spec, f"SELECT {_keys(spec)} FROM {history} WHERE load_id = {load_id}")
+        _resnapshot(con, load_id)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _status(con: duckdb.DuckDBPyConnection, load_id: int) -> str:
+    row = fetch_row(con, "SELECT status FROM loads WHERE load_id = ?", [load_id])
+    if row is None:
+        raise ValueError(f"there is no load {load_id}")
+    return row[0]
 
 
 def list_loads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -221,22 +283,73 @@ def _surely_unique(frame: pd.DataFrame, key: list[str]) -> bool:
     return pc.count_distinct(values, mode="all").as_py() == len(values)
 
 
-def _combine(files: Sequence[ParsedFile]) -> dict[str, pd.DataFrame]:
+def _combine(
+    con: duckdb.DuckDBPyConnection, files: Sequence[ParsedFile]
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """One frame per table; where files overlap (an xlsx and a csv of the same tickets), the
-    last file wins."""
+    last file wins, and a key whose rows differ between the files is named in a warning."""
     specs = table_specs()
     parts: dict[str, list[pd.DataFrame]] = {}
     for f in files:
         for table, frame in f.tables.items():
             if len(frame):
                 parts.setdefault(table, []).append(frame.assign(source_file=f.file_name))
-    combined = {}
+    combined, warnings = {}, []
     for table, frames in parts.items():
-        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        if len(frames) > 1:
-            frame = frame.drop_duplicates(list(specs[table].key), keep="last")
-        combined[table] = frame
-    return combined
+        if len(frames) == 1:
+            combined[table] = frames[0]
+            continue
+        frame = pd.concat(frames, ignore_index=True)
+        warnings.extend(_conflicts(con, specs[table], frame))
+        combined[table] = frame.drop_duplicates(list(specs[table].key), keep="last")
+    return combined, warnings
+
+
+def _conflicts(
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, frame: pd.DataFrame, shown: int = 20
+) -> list[Problem]:
+    """Keys carried by several files of one batch with different content (compared as the
+    store types them, so an .xlsx and a .csv of the same rows agree)."""
+    key = ", ".join(f'"{k}"' for k in spec.key)
+    business = ", ".join(f'"{c}"' for c in spec.columns)
+    con.register("_batch", _arrow_of(frame))
+    try:
+        rows = con.execute(
+            f"""
+            SELECT {key}, list(DISTINCT source_file ORDER BY source_file) AS files,
+                   any_value(source_row) AS source_row, count(*) OVER () AS conflicts
+            FROM (SELECT {_select_list(spec, set(frame.columns))}, source_file, source_row
+                  FROM _batch)
+            GROUP BY {key}
+            HAVING count(DISTINCT hash(struct_pack({business}))) > 1
+            ORDER BY {key} LIMIT {shown}
+            """
+        ).fetchall()
+    finally:
+        con.unregister("_batch")
+    width = len(spec.key)
+    problems = [
+        Problem(
+            file=" / ".join(r[width]),
+            column=", ".join(spec.key),
+            value=" / ".join(str(v) for v in r[:width]),
+            severity="warning",
+            expected=(
+                f"the same {spec.name} row in every file of the batch; they differ, and the "
+                f"last file ({frame['source_file'].iloc[-1]}) was loaded"
+            ),
+        )
+        for r in rows
+    ]
+    if rows and rows[0][width + 2] > shown:
+        problems.append(
+            Problem(
+                file=", ".join(sorted(frame["source_file"].unique())),
+                severity="warning",
+                expected=f"{rows[0][width + 2] - shown} more {spec.name} keys differ likewise",
+            )
+        )
+    return problems
 
 
 def _infer_period(batches: dict[str, pd.DataFrame]) -> str:
@@ -261,13 +374,21 @@ def _select_list(spec: TableSpec, present: set[str]) -> str:
     return ", ".join(cols)
 
 
+def _keys(spec: TableSpec, alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f'{prefix}"{k}"' for k in spec.key)
+
+
+def _same_key(spec: TableSpec, left: str, right: str) -> str:
+    return " AND ".join(f'{left}."{k}" = {right}."{k}"' for k in spec.key)
+
+
 def _upsert(
-    con: duckdb.DuckDBPyConnection, spec: TableSpec, frame: pd.DataFrame, load_id: int
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, frame: pd.DataFrame, load_id: int, period: str
 ) -> TableCounts:
     con.register("_incoming", _arrow_of(frame))
     try:
-        fresh = fetch_scalar(con, f"SELECT count(*) FROM (SELECT 1 FROM {spec.name} LIMIT 1)") == 0
-        return _upsert_from(con, spec, "_incoming", set(frame.columns), load_id, fresh=fresh)
+        return _upsert_from(con, spec, "_incoming", set(frame.columns), load_id, period)
     finally:
         con.unregister("_incoming")
 
@@ -281,22 +402,20 @@ def _arrow_of(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
         return frame
 
 
+def _columns(spec: TableSpec) -> str:
+    return ", ".join(f'"{c}"' for c in (*spec.columns, *PROVENANCE))
+
+
 def _upsert_from(
     con: duckdb.DuckDBPyConnection,
     spec: TableSpec,
     relation: str,
     present: set[str],
     load_id: int,
-    *,
-    fresh: bool = False,
+    period: str,
 ) -> TableCounts:
-    """Upsert the rows of ``relation`` (a registered frame or a view) into ``spec``'s table.
-
-    ``fresh``: the caller knows no incoming key exists in the table (it is empty, or the
-    snapshot month has no rows yet), so every row is added: one INSERT, no staging or join.
-    """
-    keys = ", ".join(f'"{k}"' for k in spec.key)
-    on = " AND ".join(f't."{k}" = s."{k}"' for k in spec.key)
+    """Add the rows of ``relation`` (a registered frame) as this load's versions of their keys,
+    then let each key's newest version win (:func:`_settle`)."""
     business = ", ".join(f'"{c}"' for c in spec.columns)
     staged = f"""
         SELECT *, hash(struct_pack({business})) AS row_hash FROM (
@@ -305,10 +424,10 @@ def _upsert_from(
                    source_sheet::VARCHAR AS source_sheet, source_row::BIGINT AS source_row
             FROM {relation})
         """
-    cols = ", ".join(f'"{c}"' for c in (*spec.columns, *PROVENANCE))
-    if fresh:
-        # Rows of a table have no order; letting DuckDB write row groups from both threads
-        # makes a million-row insert about a third faster.
+    cols = _columns(spec)
+    if fetch_scalar(con, f"SELECT count(*) FROM (SELECT 1 FROM {spec.name} LIMIT 1)") == 0:
+        # Nothing loaded yet: every row wins. Rows of a table have no order; letting DuckDB
+        # write row groups from both threads makes a million-row insert about a third faster.
         con.execute("SET preserve_insertion_order = false")
         try:
             added = fetch_scalar(
@@ -318,82 +437,190 @@ def _upsert_from(
             con.execute("RESET preserve_insertion_order")
         return TableCounts(added=added or 0)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage AS {staged}")
+    newer = f"l.period <= '{period}'"  # this load outranks the current version
     counts = fetch_row(
         con,
         f"""
         SELECT count(*) FILTER (WHERE t.row_hash IS NULL),
-               count(*) FILTER (WHERE t.row_hash IS NOT NULL AND t.row_hash <> s.row_hash),
-               count(*) FILTER (WHERE t.row_hash = s.row_hash)
-        FROM _stage s LEFT JOIN {spec.name} t ON {on}
+               count(*) FILTER (WHERE {newer} AND t.row_hash <> s.row_hash),
+               count(*) FILTER (WHERE {newer} AND t.row_hash = s.row_hash),
+               count(*) FILTER (WHERE l.period > '{period}')
+        FROM _stage s LEFT JOIN {spec.name} t ON {_same_key(spec, "t", "s")}
+        LEFT JOIN loads l ON l.load_id = t.load_id
         """,
     )
-    if counts[1]:
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE _changed AS
-            SELECT t.* FROM {spec.name} t JOIN _stage s ON {on} WHERE t.row_hash <> s.row_hash
-            """
-        )
-        con.execute(f"INSERT INTO {spec.name}{HISTORY_SUFFIX} SELECT *, {load_id} FROM _changed")
-        con.execute(f"DELETE FROM {spec.name} WHERE ({keys}) IN (SELECT ({keys}) FROM _changed)")
-    if counts[0] or counts[1]:
-        con.execute(
-            f"""
-            INSERT INTO {spec.name} ({cols})
-            SELECT {cols} FROM _stage s WHERE NOT EXISTS (SELECT 1 FROM {spec.name} t WHERE {on})
-            """
-        )
-    con.execute("DROP TABLE IF EXISTS _stage; DROP TABLE IF EXISTS _changed")
-    return TableCounts(added=counts[0], updated=counts[1], unchanged=counts[2])
+    history = f"{spec.name}{HISTORY_SUFFIX}"
+    con.execute(f"INSERT INTO {history} ({cols}) SELECT {cols} FROM _stage")
+    _settle(con, spec, f"SELECT {_keys(spec)} FROM _stage")
+    con.execute("DROP TABLE IF EXISTS _stage")
+    return TableCounts(*counts)
 
 
-def _snapshot(
-    con: duckdb.DuckDBPyConnection, source: str, snapshot: str, period: str, load_id: int
-) -> TableCounts:
-    """Record the month-end state of every row of ``source`` for ``period`` (first of month)."""
-    spec = table_specs()[snapshot]
-    carried = [c for c in spec.columns if c != "month"]
+def _settle(con: duckdb.DuckDBPyConnection, spec: TableSpec, keys_query: str) -> None:
+    """For each key ``keys_query`` returns, make the canonical row the key's winning version:
+    of the versions of active loads, the newest period's, and within a period the later
+    load's; every other version stays in history. The one rule of loads, undo and redo."""
+    history = f"{spec.name}{HISTORY_SUFFIX}"
+    cols = _columns(spec)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _keys AS SELECT DISTINCT * FROM ({keys_query})")
+    con.execute(
+        f"INSERT INTO {history} ({cols}) SELECT {cols} FROM {spec.name} t "
+        f"SEMI JOIN _keys k ON {_same_key(spec, 't', 'k')}"
+    )
+    con.execute(f"DELETE FROM {spec.name} t USING _keys k WHERE {_same_key(spec, 't', 'k')}")
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP VIEW _snapshot_rows AS
-        SELECT DATE '{period}-01' AS month, {", ".join(carried)},
-               '(month-end snapshot)' AS source_file, '{source}' AS source_sheet,
-               row_number() OVER () AS source_row
-        FROM {source}
+        CREATE OR REPLACE TEMP TABLE _winners AS
+        SELECT h.* FROM {history} h JOIN loads l ON l.load_id = h.load_id
+        SEMI JOIN _keys k ON {_same_key(spec, "h", "k")}
+        WHERE l.status = 'loaded'
+        QUALIFY row_number() OVER (
+            PARTITION BY {_keys(spec, "h")} ORDER BY l.period DESC, h.load_id DESC) = 1
         """
     )
-    present = {"month", *carried, "source_file", "source_sheet", "source_row"}
-    month_is_new = (
-        fetch_scalar(
-            con,
-            f"SELECT count(*) FROM (SELECT 1 FROM {snapshot} WHERE month = DATE '{period}-01' "
-            "LIMIT 1)",
-        )
-        == 0
+    con.execute(
+        f"DELETE FROM {history} h USING _winners w "
+        f"WHERE {_same_key(spec, 'h', 'w')} AND h.load_id = w.load_id"
     )
-    counts = _upsert_from(con, spec, "_snapshot_rows", present, load_id, fresh=month_is_new)
-    con.execute("DROP VIEW _snapshot_rows")
-    return counts
+    con.execute(f"INSERT INTO {spec.name} ({cols}) SELECT {cols} FROM _winners")
+    con.execute("DROP TABLE _keys; DROP TABLE _winners")
 
 
 def _undo_table(con: duckdb.DuckDBPyConnection, spec: TableSpec, load_id: int) -> int:
-    history = f"{spec.name}{HISTORY_SUFFIX}"
-    same_key = " AND ".join(f'h."{k}" = later."{k}"' for k in spec.key)
-    removed = fetch_scalar(con, f"DELETE FROM {spec.name} WHERE load_id = ?", [load_id])
-    # A version this load replaced that a later load replaced again: hand it to that later load.
+    """Settle the keys whose current row is the (now undone) load's; returns how many."""
+    removed = fetch_scalar(con, f"SELECT count(*) FROM {spec.name} WHERE load_id = ?", [load_id])
+    if removed:
+        _settle(con, spec, f"SELECT {_keys(spec)} FROM {spec.name} WHERE load_id = {load_id}")
+    return removed
+
+
+def _resnapshot(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
+    """After an undo or a redo: the snapshots of the rows the load carries, taken again."""
+    for source, snapshot in SNAPSHOT_TABLES.items():
+        carried = fetch_scalar(
+            con,
+            f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE load_id = {load_id} UNION ALL "
+            f"SELECT 1 FROM {source}{HISTORY_SUFFIX} WHERE load_id = {load_id} LIMIT 1)",
+        )
+        if carried:
+            _snapshot(con, source, snapshot, load_id)
+
+
+def _snapshot(
+    con: duckdb.DuckDBPyConnection, source: str, snapshot: str, load_id: int
+) -> TableCounts:
+    """Take again the month-end snapshots the load's rows are in: from the load's period on,
+    each row it carries at its newest version of that month or before; the load's month in
+    full if it had no snapshot yet; a month no active load backs any more is dropped."""
+    spec = table_specs()[snapshot]
+    period = fetch_scalar(con, "SELECT period FROM loads WHERE load_id = ?", [load_id])
+    history = f"{source}{HISTORY_SUFFIX}"
+    months = [
+        r[0]
+        for r in con.execute(
+            f"""
+            SELECT DISTINCT period FROM loads WHERE status = 'loaded' AND load_id IN
+            (SELECT DISTINCT load_id FROM {source} UNION SELECT DISTINCT load_id FROM {history})
+            ORDER BY 1
+            """
+        ).fetchall()
+    ]
+    con.execute(
+        f"DELETE FROM {snapshot} WHERE strftime(month, '%Y-%m') NOT IN "
+        f"(SELECT unnest(?::VARCHAR[]))",
+        [months],
+    )
+    later = [m for m in months if m >= period]
+    if not later:
+        return TableCounts()
+    key = spec.key[-1]  # (month, <source key>)
+    new_month = period in later and not fetch_scalar(
+        con,
+        f"SELECT count(*) FROM (SELECT 1 FROM {snapshot} WHERE month = DATE '{period}-01' LIMIT 1)",
+    )
+    if new_month and _only_current(con, source, history, snapshot):
+        return TableCounts(added=_snapshot_current(con, source, spec, period))
+    carried = (
+        f"SELECT {key} FROM {source} WHERE load_id = {load_id} "
+        f"UNION SELECT {key} FROM {history} WHERE load_id = {load_id}"
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _carried AS {carried}")
+    carried_cols = ", ".join(c for c in spec.columns if c != "month")
+    business = ", ".join(f'"{c}"' for c in spec.columns)
+    # (month, version) pairs: every later month for the keys the load carries, and its own
+    # month for every key when that month is new; the newest version of each pair wins.
     con.execute(
         f"""
-        UPDATE {history} AS h SET replaced_by_load = later.replaced_by_load
-        FROM {history} AS later
-        WHERE h.replaced_by_load = ? AND later.load_id = ? AND {same_key}
+        CREATE OR REPLACE TEMP TABLE _snap AS
+        WITH versions AS (
+            SELECT {carried_cols}, load_id, source_file FROM {source}
+            UNION ALL SELECT {carried_cols}, load_id, source_file FROM {history}),
+        pairs AS (
+            SELECT m.period AS snapshot_period, v.*
+            FROM (SELECT unnest(?::VARCHAR[]) AS period) m,
+                 (SELECT * FROM versions SEMI JOIN _carried USING ({key})) v
+            UNION ALL
+            SELECT '{period}', v.* FROM versions v WHERE {new_month}),
+        newest AS (
+            SELECT p.* FROM pairs p JOIN loads l ON l.load_id = p.load_id
+            WHERE l.status = 'loaded' AND l.period <= p.snapshot_period
+            QUALIFY row_number() OVER (
+                PARTITION BY p.snapshot_period, p.{key} ORDER BY l.period DESC, p.load_id DESC
+            ) = 1)
+        SELECT *, hash(struct_pack({business})) AS row_hash FROM (
+            SELECT CAST(snapshot_period || '-01' AS DATE) AS month, {carried_cols},
+                   load_id, source_file, '{source}' AS source_sheet,
+                   row_number() OVER () AS source_row
+            FROM newest)
         """,
-        [load_id, load_id],
+        [later],
     )
-    con.execute(f"DELETE FROM {history} WHERE load_id = ?", [load_id])
-    cols = ", ".join(f'"{c}"' for c in (*spec.columns, *PROVENANCE))
-    con.execute(
-        f"INSERT INTO {spec.name} ({cols}) SELECT {cols} FROM {history} WHERE replaced_by_load = ?",
-        [load_id],
+    in_scope = (
+        f"s.month >= DATE '{period}-01' AND (s.{key} IN (SELECT {key} FROM _carried)"
+        f"{' OR s.month = DATE ' + repr(period + '-01') if new_month else ''})"
     )
-    con.execute(f"DELETE FROM {history} WHERE replaced_by_load = ?", [load_id])
-    return removed
+    counts = fetch_row(
+        con,
+        f"""
+        SELECT count(*) FILTER (WHERE s.row_hash IS NULL),
+               count(*) FILTER (WHERE s.row_hash <> n.row_hash),
+               count(*) FILTER (WHERE s.row_hash = n.row_hash)
+        FROM _snap n LEFT JOIN {snapshot} s ON s.month = n.month AND s.{key} = n.{key}
+        """,
+    )
+    con.execute(f"DELETE FROM {snapshot} s WHERE {in_scope}")
+    cols = _columns(spec)
+    con.execute(f"INSERT INTO {snapshot} ({cols}) SELECT {cols} FROM _snap")
+    con.execute("DROP TABLE _snap; DROP TABLE _carried")
+    return TableCounts(*counts)
+
+
+def _only_current(con: duckdb.DuckDBPyConnection, source: str, history: str, snapshot: str) -> bool:
+    """True for the first load of a table: no snapshot and no other version anywhere."""
+    return not fetch_scalar(
+        con,
+        f"SELECT count(*) FROM (SELECT 1 FROM {snapshot} UNION ALL SELECT 1 FROM {history} "
+        "LIMIT 1)",
+    )
+
+
+def _snapshot_current(
+    con: duckdb.DuckDBPyConnection, source: str, spec: TableSpec, period: str
+) -> int:
+    """The first snapshot of a table, straight from its rows (one INSERT, no window)."""
+    carried = [c for c in spec.columns if c != "month"]
+    business = ", ".join(f'"{c}"' for c in spec.columns)
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        return fetch_scalar(
+            con,
+            f"""
+            INSERT INTO {spec.name} ({_columns(spec)})
+            SELECT *, hash(struct_pack({business})) FROM (
+                SELECT DATE '{period}-01' AS month, {", ".join(carried)}, load_id, source_file,
+                       '{source}' AS source_sheet, row_number() OVER () AS source_row
+                FROM {source})
+            """,
+        )
+    finally:
+        con.execute("RESET preserve_insertion_order")

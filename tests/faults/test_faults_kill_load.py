@@ -14,7 +14,8 @@ import sys
 
 import pytest
 
-from pmo_metrics.store import connect, table_specs
+from pmo_metrics.store import connect
+from pmo_metrics.store.loads import versioned_specs
 
 from .conftest import fingerprint, pmo, pmo_popen, write_tickets
 
@@ -84,7 +85,7 @@ def test_undo_killed_inside_its_transaction(tmp_path, loaded_store):
     second = write_tickets(tmp_path / "april.csv", 500, 1000, "second")
     assert pmo("import", str(second), "--db", str(loaded_store)).returncode == 0
     before = fingerprint(loaded_store)
-    tables = len(table_specs())
+    tables = len(versioned_specs())  # the tables files load; snapshots are derived after
     kill_at(
         ["undo", "2", "--db", str(loaded_store)],
         f"pmo_metrics.store.loads:_undo_table:{tables}",  # every table undone, not committed
