@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from pmo_metrics.charts.delivery import burnup_fan, say_do_chart, velocity_chart
+from pmo_metrics.metrics.delivery import (
+    FORECAST_COLUMNS,
+    FORECAST_WINDOW,
+    forecast_table,
+    undated_sprints,
+)
+from pmo_metrics.metrics.registry import MissingData
+from pmo_metrics.metrics.source import Filters, sharing
 from ui.components import (
     data_table,
     empty_state,
@@ -15,9 +26,84 @@ from ui.components import (
     subject_select,
 )
 from ui.context import page_context
-from ui.data import filter_options, metric, metric_table
+from ui.data import (
+    COMPUTE_FAILED,
+    TTL,
+    MetricResult,
+    Scope,
+    borrowed_source,
+    filter_options,
+    metric,
+    metric_table,
+    version_memo,
+)
 from ui.filters import TEAM
-from ui.i18n import chart_title, date_label, number, period_label, t
+from ui.i18n import chart_title, date_label, lang, number, period_label, t
+
+# This page's own strings (English, Spanish): they belong in ui/i18n.STRINGS.
+TEXT = {
+    "sample_window": ("Closed sprints sampled", "Sprints cerrados muestreados"),
+    "sample_window_help": (
+        "The forecast draws each sprint's completed points from the team's last N sprints "
+        "closed by the end of the period.",
+        "La previsión toma los puntos completados de cada sprint de los últimos N sprints del "
+        "equipo cerrados al final del periodo.",
+    ),
+    "basis": (
+        "Backlog as of {day} ({source}): {points} pts in {items} items. Sampled: the last "
+        "{found} closed sprint(s) ({samples} pts).",
+        "Backlog a {day} ({source}): {points} pts en {items} elementos. Muestra: los últimos "
+        "{found} sprint(s) cerrado(s) ({samples} pts).",
+    ),
+    "snapshot": ("the month-end snapshot", "la foto de fin de mes"),
+    "items": ("from the items' dates", "según las fechas de los elementos"),
+    "few_sprints": (
+        "Only {found} closed sprint(s) by {day} to sample, of the {asked} asked: the forecast "
+        "is less reliable.",
+        "Solo {found} sprint(s) cerrado(s) a {day} para muestrear, de los {asked} pedidos: la "
+        "previsión es menos fiable.",
+    ),
+    "undated": (
+        "Sprints without dates (no calendar entry, nothing completed in them), left out of "
+        "every period's figures: {names}.",
+        "Sprints sin fechas (sin entrada en el calendario ni nada completado en ellos), fuera "
+        "de las cifras de todo periodo: {names}.",
+    ),
+}
+log = logging.getLogger(__name__)
+
+
+def say(key: str, **values: object) -> str:
+    en, es = TEXT[key]
+    return (es if lang() == "es" else en).format(**values)
+
+
+# Cached like ui.data.metric_table, with the forecast's sample size as a parameter (the
+# registered metric samples FORECAST_WINDOW sprints): it belongs in ui/data.py.
+@st.cache_data(max_entries=256, ttl=TTL, show_spinner=False)
+def forecast_result(
+    _con: duckdb.DuckDBPyConnection, version: str, scope: Scope, sample_window: int
+) -> MetricResult:
+    try:
+        with borrowed_source(_con) as source, sharing(version_memo(version)):
+            frame = forecast_table(source, scope.filters(), sample_window=sample_window)
+    except MissingData as exc:
+        return MetricResult(pd.DataFrame(columns=list(FORECAST_COLUMNS)), str(exc))
+    except Exception as exc:  # the page keeps rendering, as for every metric
+        log.exception("forecast failed for %s", scope)
+        why = f"{metric('forecast').label}{COMPUTE_FAILED}{type(exc).__name__}: {exc})"
+        return MetricResult(pd.DataFrame(columns=list(FORECAST_COLUMNS)), why, failed=True)
+    return MetricResult(frame)
+
+
+@st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)
+def undated_names(_con: duckdb.DuckDBPyConnection, version: str, team: str) -> list[str]:
+    try:
+        with borrowed_source(_con) as source, sharing(version_memo(version)):
+            return undated_sprints(source, Filters(team=team))["sprint"].tolist()
+    except MissingData:
+        return []
+
 
 ctx = page_context("delivery")
 page_header(ctx, "page_delivery")
@@ -62,9 +148,21 @@ else:
     data_table(
         frame, key="delivery_velocity", file_stem=f"velocity-{team}", help=help_text("velocity")
     )
+undated = undated_names(ctx.con, ctx.version, team)
+if undated:
+    st.caption(say("undated", names=", ".join(undated)))
 
 st.subheader(t("burnup"), help=help_text("forecast"))
-forecast = metric_table(ctx.con, ctx.version, "forecast", scope)
+sample_window = st.number_input(
+    say("sample_window"),
+    min_value=1,
+    max_value=26,
+    value=FORECAST_WINDOW,
+    step=1,
+    key="delivery_forecast_sprints",
+    help=say("sample_window_help"),
+)
+forecast = forecast_result(ctx.con, ctx.version, scope, int(sample_window))
 if forecast.empty or velocity.empty:
     empty_state(forecast.missing or velocity.missing)
 else:
@@ -80,6 +178,21 @@ else:
         remaining = float(row["remaining_points"] or 0)
         progress["scope_points"] = progress["done_points"].iloc[-1] + remaining
     st.caption(t("forecast_caption"))
+    day = date_label(row["backlog_as_of"])
+    st.caption(
+        say(
+            "basis",
+            day=day,
+            source=say(row["backlog_from"]),
+            points=number(row["remaining_points"], 0),
+            items=number(row["remaining_items"], 0),
+            found=int(row["sample_sprints"]),
+            samples=row["sample_points"] or "-",
+        )
+    )
+    if isinstance(row["note"], str):  # fewer closed sprints than asked
+        found, asked = int(row["sample_sprints"]), int(row["sample_window"])
+        st.info(say("few_sprints", found=found, day=day, asked=asked), icon=":material/info:")
     cols = st.columns(3)
     for col, level in zip(cols, ("p50", "p85", "p95"), strict=True):
         col.metric(

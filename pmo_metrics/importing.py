@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pmo_metrics.checks import after_load
 from pmo_metrics.readers import read_file
 from pmo_metrics.readers.base import ImportRejected, ParsedFile
 from pmo_metrics.readers.columns import suggest_mapping
@@ -77,6 +78,8 @@ def import_paths(
     if progress:
         progress(len(paths) / (len(paths) + 1), "loading into the database")
     result = load_parsed(con, parsed, period=period, user=user)
+    if result.load_id is not None:
+        result.warnings.extend(after_load(con, parsed))
     if progress:
         progress(1.0, "done")
     return result

@@ -5,11 +5,10 @@ never, and sub-tasks never carry points (their parent does). The heavy part (eve
 sprint it was in) is aggregated by the backend through Ibis; what is left is one row per team
 sprint, ordered, judged closed and turned into velocity / forecast in pandas and numpy.
 
-Sprint order: by the calendar's start date where the calendar dates every sprint of the team,
-else natural name order (``Sprint 9`` before ``Sprint 10``).
-An item's **last** sprint is the last of its sprints in that order (not the export's column
-order). Closed: a sprint with a calendar end date is closed when it ended before the as-of date;
-a sprint without one is closed unless it is the latest of its team.
+Where sprints sit in time (order, dates, closed, in a period) is one rule for every metric,
+in :mod:`pmo_metrics.metrics.sprint_dates`: by the calendar, else from their items, else
+undated. An item's **last** sprint is the last of its sprints in that order (not the export's
+column order).
 """
 
 from __future__ import annotations
@@ -17,7 +16,9 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 
+import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
@@ -25,15 +26,28 @@ import pandas as pd
 from pmo_metrics.metrics.common import (
     DONE,
     as_frame,
+    done_date,
     estimable_work,
-    natural_key,
     scoped_work_items,
+    timestamp,
 )
 from pmo_metrics.metrics.registry import MissingData, metric
 from pmo_metrics.metrics.source import Filters, Source
+from pmo_metrics.metrics.sprint_dates import (
+    CALENDAR,
+    DATES_RULE,
+    UNDATED,
+    dated_calendar,
+    in_period,
+    judged_closed,
+    last_sprint,
+    sprint_names,
+    sprint_order,
+)
 
 VELOCITY_WINDOW = 3  # last N closed sprints in the velocity (Jira's average line)
 STABILITY_WINDOW = 6  # last N closed sprints in the stability CV
+FORECAST_WINDOW = 6  # last N closed sprints the forecast samples, unless asked otherwise
 FORECAST_TRIALS = 10_000
 FORECAST_SEED = 20_260_401
 DEFAULT_SPRINT_DAYS = 14
@@ -51,6 +65,7 @@ VELOCITY_COLUMNS = (
     "sprint_order",
     "start_date",
     "end_date",
+    "sprint_dates",
     "closed",
     "committed_points",
     "completed_points",
@@ -71,21 +86,23 @@ def sprint_lists(items: ir.Table, by: tuple[str, ...] = ()) -> ir.Table:
     are few distinct lists: an item moves through a handful of consecutive sprints).
 
     Columns: ``by`` (e.g. application, to split the selection later), team, sprints, is_done,
-    items, points (estimates, NULL as 0), unestimated_items.
+    items, points (estimates, NULL as 0), unestimated_items, first_start (the first start,
+    else creation, of the items) and last_done (their last completion), which date sprints
+    the calendar does not (:mod:`~pmo_metrics.metrics.sprint_dates`).
     """
     work = estimable_work(items)
-    rows = work.filter(work.sprints.length() > 0).mutate(is_done=work.status_category == DONE)
+    rows = work.filter(work.sprints.length() > 0).mutate(
+        is_done=work.status_category == DONE,
+        _start=ibis.coalesce(work.started, work.created),
+        _done=done_date(work),
+    )
     return rows.group_by([*by, "team", "sprints", "is_done"]).aggregate(
         items=rows.count(),
         points=rows.estimate.sum().fill_null(0.0),
         unestimated_items=rows.estimate.isnull().sum(),
+        first_start=rows._start.min(),
+        last_done=rows._done.max(),
     )
-
-
-def _sprint_names(sprints: object) -> list[str]:
-    """The distinct, non-blank sprint names of one list, in export order."""
-    names = [] if sprints is None else [str(s) for s in sprints if s is not None]
-    return list(dict.fromkeys(n for n in names if n.strip()))
 
 
 def sprint_commitments(lists: pd.DataFrame) -> pd.DataFrame:
@@ -96,7 +113,7 @@ def sprint_commitments(lists: pd.DataFrame) -> pd.DataFrame:
     columns = ["team", "sprint", "committed_items", "estimated_points"]
     if lists.empty:
         return pd.DataFrame(columns=columns)
-    rows = lists.assign(sprint=[_sprint_names(s) for s in lists["sprints"]]).explode("sprint")
+    rows = lists.assign(sprint=[sprint_names(s) for s in lists["sprints"]]).explode("sprint")
     rows = rows.dropna(subset=["sprint"])
     sums = rows.groupby(["team", "sprint"], as_index=False)[["items", "points"]].sum()
     return sums.rename(columns={"items": "committed_items", "points": "estimated_points"})[columns]
@@ -116,39 +133,10 @@ def ordered_sprints(pairs: pd.DataFrame, cal: pd.DataFrame, *, as_of: pd.Timesta
     """Every sprint of each team, numbered in natural / calendar order and judged closed.
 
     ``pairs``: team, sprint (sprints items were in); ``cal``: the calendar.
-    Columns: team, sprint, sprint_order, start_date, end_date, calendar_committed, closed.
+    Columns: team, sprint, sprint_order, start_date, end_date, calendar_committed,
+    sprint_dates, closed.
     """
     return judged_closed(sprint_order(pairs, cal), as_of=as_of)
-
-
-def sprint_order(pairs: pd.DataFrame, cal: pd.DataFrame) -> pd.DataFrame:
-    """:func:`ordered_sprints` before judging which sprints are closed (that alone depends on
-    the as-of date). Columns: team, sprint, start_date, end_date, calendar_committed,
-    sprint_order."""
-    frame = pd.concat([pairs[["team", "sprint"]], cal[["team", "sprint"]]], ignore_index=True)
-    frame = frame.drop_duplicates().merge(cal, on=["team", "sprint"], how="left")
-    frame["start_date"] = pd.to_datetime(frame["start_date"])
-    frame["end_date"] = pd.to_datetime(frame["end_date"])
-    # Calendar order only where the calendar dates every sprint of the team: a partial calendar
-    # cannot place the undated sprints, so such a team falls back to natural name order.
-    frame["_by_date"] = frame["start_date"].notna().groupby(frame["team"]).transform("all")
-    frame["_date"] = frame["start_date"].where(frame["_by_date"])
-    frame["_natural"] = frame["sprint"].map(natural_key)
-    frame = frame.sort_values(["team", "_date", "_natural"], kind="stable")
-    frame["sprint_order"] = frame.groupby("team").cumcount() + 1
-    return frame.drop(columns=["_by_date", "_date", "_natural"]).reset_index(drop=True)
-
-
-def judged_closed(order: pd.DataFrame, *, as_of: pd.Timestamp) -> pd.DataFrame:
-    """``order`` (:func:`sprint_order`) with ``closed``: a sprint with a calendar end date is
-    closed when it ended before ``as_of``; one without, unless it is its team's latest."""
-    latest = order.groupby("team")["sprint_order"].transform("max")
-    closed = np.where(
-        order["end_date"].notna(),
-        order["end_date"] < as_of,
-        order["sprint_order"] < latest,
-    ).astype(bool)
-    return order.assign(closed=closed)
 
 
 def last_sprints(lists: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
@@ -162,13 +150,8 @@ def last_sprints(lists: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
     if done.empty:
         return pd.DataFrame(columns=columns)
     rank = {(t, s): o for t, s, o in order[["team", "sprint", "sprint_order"]].itertuples(False)}
-
-    def last(team: str, sprints: object) -> str | None:
-        names = _sprint_names(sprints)
-        return max(names, key=lambda s: rank.get((team, s), 0)) if names else None
-
     frame = done.assign(
-        sprint=[last(t, s) for t, s in zip(done["team"], done["sprints"], strict=True)]
+        sprint=[last_sprint(t, s, rank) for t, s in zip(done["team"], done["sprints"], strict=True)]
     ).rename(columns={"items": "completed_items", "points": "completed_points"})
     sums = columns[2:]
     frame = frame.dropna(subset=["sprint"])
@@ -339,7 +322,10 @@ def sprint_plan(
 def velocity_in_period(plan: SprintPlan, filters: Filters) -> pd.DataFrame:
     """The velocity table of the plan's sprints in the filter's period, judged at its end."""
     order = judged_closed(plan.order, as_of=filters.as_of)
-    order = _sprints_in_period(order, plan.commitments, filters)
+    has_items = order.set_index(["team", "sprint"]).index.isin(
+        plan.commitments.set_index(["team", "sprint"]).index
+    )
+    order = in_period(order, has_items, filters)
     if order.empty:
         return as_frame(order, VELOCITY_COLUMNS)
     # An item's last sprint is its last of ALL its sprints, not of those in the period: an item
@@ -415,30 +401,28 @@ def _any_sprint(source: Source) -> bool:
 
 
 def _calendar(source: Source, filters: Filters) -> pd.DataFrame:
-    """Calendar rows of the selected team (of every team without a team filter)."""
+    """The dated calendar (:func:`~pmo_metrics.metrics.sprint_dates.dated_calendar`) of the
+    selected team, of every team without a team filter: the stored calendar, and the dates of
+    the sprints it does not date taken from all the team's items, whatever else is selected."""
 
     def build() -> pd.DataFrame:
         cal = calendar(source.table("sprints"))
         if filters.team:
             cal = cal.filter(cal.team == filters.team)
-        return source.execute(cal)
+        lists = _lists_per_application(source, Filters(team=filters.team))
+        return dated_calendar(source.execute(cal), lists)
 
     return source.remember(("sprint_calendar", filters.team), build)
 
 
-def _sprints_in_period(order: pd.DataFrame, commitments: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    """Sprints whose calendar end date falls in the period; undated sprints are kept (their
-    dates are unknown). Calendar sprints without items that have not started are dropped."""
-    keep = pd.Series(True, index=order.index)
-    has_items = order.set_index(["team", "sprint"]).index.isin(
-        commitments.set_index(["team", "sprint"]).index
-    )
-    keep &= has_items | (order["start_date"] < f.as_of)
-    if f.start:
-        keep &= order["end_date"].isna() | (order["end_date"] >= pd.Timestamp(f.start))
-    if f.end:
-        keep &= order["end_date"].isna() | (order["end_date"] < pd.Timestamp(f.end))
-    return order[keep].reset_index(drop=True)
+def undated_sprints(source: Source, filters: Filters | None = None) -> pd.DataFrame:
+    """The sprints nothing dates (no calendar dates, no item completed in them), of the selected
+    team or of every team: they are in no period's figures. The check named at import.
+    Columns: team, sprint (in sprint order)."""
+    cal = _calendar(source, filters or Filters())
+    order = sprint_order(cal[["team", "sprint"]], cal)
+    undated = order[order["sprint_dates"] == UNDATED]
+    return undated[["team", "sprint"]].reset_index(drop=True)
 
 
 # --- headline numbers ----------------------------------------------------------------------------
@@ -470,8 +454,10 @@ def say_do_headline(frame: pd.DataFrame) -> float | None:
         "where given) and completed points (estimates of Done items whose last sprint it is). "
         "Epics and sub-task estimates never count. Velocity = mean completed points of the "
         "last 3 closed sprints (Jira's average line), summed over the selected teams. Sprints "
-        "sort by calendar start date, else by name (Sprint 2 before Sprint 10); closed = ended "
-        "before the as-of date, or without a calendar, every sprint but the team's latest."
+        "sort by calendar start date, else by name (Sprint 2 before Sprint 10); a period shows "
+        "the sprints that ended in it; closed = ended before the end of the period, and an "
+        "undated sprint or one dated by its items is open while it is the team's latest. "
+        f"{DATES_RULE}"
     ),
     family="delivery",
     columns=VELOCITY_COLUMNS,
@@ -502,7 +488,8 @@ SAY_DO_COLUMNS = (
     direction="higher",
     definition=(
         "Completed points / committed points per sprint, empty when nothing was committed; "
-        "for a selection, the sum completed / the sum committed over its closed sprints."
+        "for a selection, the sum completed / the sum committed over its closed sprints that "
+        f"ended in the period. {DATES_RULE}"
     ),
     family="delivery",
     columns=SAY_DO_COLUMNS,
@@ -523,7 +510,8 @@ def compute_say_do(source: Source, filters: Filters) -> pd.DataFrame:
     definition=(
         "Per team: mean and median completed points over the last 3 closed sprints, mean "
         "Done items (velocity by item count, for unestimated work), and stability = sample "
-        "standard deviation / mean of completed points over the last 6 closed sprints."
+        "standard deviation / mean of completed points over the last 6 closed sprints "
+        f"(those that ended in the period). {DATES_RULE}"
     ),
     family="delivery",
     columns=VELOCITY_STATS_COLUMNS,
@@ -545,7 +533,8 @@ UNESTIMATED_COLUMNS = ("team", "sprint", "sprint_order", "done_items", "unestima
     direction="lower",
     definition=(
         "Done items (no epics, no sub-tasks) completed in each sprint that carry no estimate: "
-        "they add nothing to velocity in points; velocity by item count covers them."
+        "they add nothing to velocity in points; velocity by item count covers them. "
+        f"{DATES_RULE}"
     ),
     family="delivery",
     columns=UNESTIMATED_COLUMNS,
@@ -562,11 +551,15 @@ def compute_unestimated(source: Source, filters: Filters) -> pd.DataFrame:
 
 FORECAST_COLUMNS = (
     "team",
+    "backlog_as_of",
+    "backlog_from",
     "remaining_points",
     "remaining_items",
     "unestimated_remaining",
+    "sample_window",
     "sample_sprints",
     "sample_points",
+    "note",
     "sprint_days",
     "from_date",
     "p50_sprints",
@@ -576,18 +569,85 @@ FORECAST_COLUMNS = (
     "p85_date",
     "p95_date",
 )
+SNAPSHOT, ITEM_DATES = "snapshot", "items"  # the values of ``backlog_from``
 
 
-def remaining_backlog(items: ir.Table) -> ir.Table:
-    """Not-Done estimable items per team. Columns: team, remaining_points, remaining_items,
-    unestimated_remaining."""
+def remaining_backlog(items: ir.Table, as_of: pd.Timestamp | None = None) -> ir.Table:
+    """Estimable items open at ``as_of``, per team: created before it (or when unknown) and not
+    Done by then, i.e. not Done today or Done at or after ``as_of`` (a Done item without a
+    completion date counts as done). Without ``as_of``: the items not Done today.
+
+    Columns: team, remaining_points, remaining_items, unestimated_remaining.
+    """
     work = estimable_work(items)
-    open_ = work.filter(work.status_category != DONE)
+    is_open = work.status_category != DONE
+    if as_of is not None:
+        moment = timestamp(as_of)
+        created = work.created.isnull() | (work.created < moment)
+        is_open = created & (is_open | (done_date(work) >= moment))
+    open_ = work.filter(is_open)
     return open_.group_by("team").aggregate(
         remaining_points=open_.estimate.sum().fill_null(0.0),
         remaining_items=open_.count(),
         unestimated_remaining=open_.estimate.isnull().sum(),
     )
+
+
+def snapshot_backlog(snapshots: ir.Table) -> ir.Table:
+    """The open estimable items of a month-end snapshot, per team that has rows in it (0 for a
+    team whose items were all Done). Columns as :func:`remaining_backlog`."""
+    rows = snapshots.filter(
+        ~snapshots.is_epic.fill_null(False) & ~snapshots.is_subtask.fill_null(False)
+    )
+    rows = rows.mutate(_open=rows.status_category.fill_null("") != DONE)
+    return rows.group_by("team").aggregate(
+        remaining_points=rows.estimate.sum(where=rows._open).fill_null(0.0),
+        remaining_items=rows._open.sum(),
+        unestimated_remaining=(rows._open & rows.estimate.isnull()).sum(),
+    )
+
+
+def backlog_at(source: Source, filters: Filters) -> pd.DataFrame:
+    """Each team's remaining backlog at the end of the period (today without one).
+
+    For a month that is over, a team's month-end snapshot of the period's last month, where the
+    team has one: it is what the team's files said at the time (estimates then, items since
+    deleted or moved), and no later load changes it. Otherwise (the month is not over, or no
+    file of the team was loaded by then) the items' own dates, with today's estimates:
+    :func:`remaining_backlog` at the as-of date. Teams with nothing open are left out.
+
+    Columns: team, remaining_points, remaining_items, unestimated_remaining, backlog_from
+    (snapshot or items).
+    """
+
+    def build() -> pd.DataFrame:
+        expr = remaining_backlog(scoped_work_items(source, filters), filters.as_of)
+        dated = source.execute(expr).assign(backlog_from=ITEM_DATES)
+        month = _past_month(filters)
+        if month is None:
+            return dated
+        snaps = source.filter_scope(source.work_item_snapshots(), filters)
+        recorded = source.execute(snapshot_backlog(snaps.filter(snaps.month == ibis.date(month))))
+        if recorded.empty:
+            return dated
+        dated = dated[~dated["team"].isin(recorded["team"])]
+        recorded = recorded[recorded["remaining_items"] > 0].assign(backlog_from=SNAPSHOT)
+        return pd.concat([recorded, dated], ignore_index=True) if len(dated) else recorded
+
+    frame = source.remember(("forecast_backlog", filters), build)
+    return frame.sort_values("team").reset_index(drop=True)
+
+
+def _past_month(f: Filters) -> date | None:
+    """The period's last month, when it is over (the month of its month-end snapshot)."""
+    if not f.end or pd.Timestamp(f.end) > pd.Timestamp.now():
+        return None
+    return (pd.Timestamp(f.end) - pd.DateOffset(months=1)).date()
+
+
+def _last_day(as_of: pd.Timestamp) -> pd.Timestamp:
+    """The day states are judged on: as_of is exclusive (the first moment after the period)."""
+    return (pd.Timestamp(as_of) - pd.Timedelta(seconds=1)).normalize()
 
 
 def sprints_needed(
@@ -620,7 +680,10 @@ def sprints_needed(
 
 def sprint_days(order: pd.DataFrame) -> float:
     """A team's sprint length in days: the median gap between consecutive calendar start dates,
-    else the median calendar duration (start to end inclusive), else 14 days."""
+    else the median calendar duration (start to end inclusive), else 14 days. Dates taken from
+    items are no sprint length (a carried-over item pulls a start back by weeks)."""
+    if "sprint_dates" in order.columns:
+        order = order[order["sprint_dates"] == CALENDAR]
     dated = order.dropna(subset=["start_date"]).sort_values("start_date")
     starts = pd.to_datetime(dated["start_date"])
     gaps = starts.diff().dt.days.dropna()
@@ -639,27 +702,29 @@ def team_forecast(
     velocity: pd.DataFrame,
     *,
     as_of: pd.Timestamp,
-    window: int = VELOCITY_WINDOW,
+    sample_window: int = FORECAST_WINDOW,
 ) -> dict:
     """The forecast of one team from its velocity table (every sprint of the team, in order).
 
-    Samples: completed points of the last ``window`` closed sprints; dates counted from the end
-    of the last closed sprint (else the as-of date), each sprint needed adding the sprint length,
-    a fractional percentile rounded up to whole sprints.
+    Samples: completed points of the last ``sample_window`` closed sprints (a note says when
+    fewer exist); dates counted from the end of the last closed sprint (else the as-of date),
+    each sprint needed adding the sprint length, a fractional percentile rounded up to whole
+    sprints. Seeded per team: the same inputs give the same result.
     """
-    closed = velocity[velocity["closed"]].sort_values("sprint_order")
-    samples = closed.tail(window)["completed_points"].to_numpy(float)
+    closed = velocity[velocity["closed"].astype(bool)].sort_values("sprint_order")
+    samples = closed.tail(sample_window)["completed_points"].to_numpy(float)
     seed = zlib.crc32(f"{FORECAST_SEED}:{team}".encode())
     needed = sprints_needed(remaining, samples, seed=seed)
     length = sprint_days(velocity)
     last_end = closed["end_date"].dropna()
-    # as_of is exclusive (the first moment after the period): its last day is the day before.
-    today = (pd.Timestamp(as_of) - pd.Timedelta(seconds=1)).normalize()
+    today = _last_day(as_of)
     start = pd.Timestamp(last_end.iloc[-1]) if len(last_end) else today
     row = {
         "team": team,
+        "sample_window": sample_window,
         "sample_sprints": int(samples.size),
         "sample_points": ", ".join(f"{v:g}" for v in samples),
+        "note": sample_note(int(samples.size), sample_window, today),
         "sprint_days": length,
         "from_date": start.date(),
     }
@@ -674,27 +739,24 @@ def team_forecast(
     return row
 
 
-@metric(
-    name="forecast",
-    label="Forecast to finish the backlog",
-    unit="sprints",
-    direction="lower",
-    definition=(
-        "Monte Carlo over 10,000 trials (seeded): each sprint's completed points drawn with "
-        "replacement from the team's last 3 closed sprints until the remaining backlog "
-        "(estimates of not-Done items, no epics, no sub-tasks) is done; P50 / P85 / P95 of the "
-        "sprints needed and the dates they imply from the end of the last closed sprint "
-        "(sprint length from the calendar, else 14 days)."
-    ),
-    family="delivery",
-    columns=FORECAST_COLUMNS,
-    needs=("work_items", "sprints"),
-    dimensions=("service", "application", "team"),
-    headline=lambda frame: (
-        None if frame["p85_sprints"].isna().all() else float(frame["p85_sprints"].max())
-    ),
-)
-def compute_forecast(source: Source, filters: Filters) -> pd.DataFrame:
+def sample_note(found: int, asked: int, day: pd.Timestamp) -> str | None:
+    """What the forecast says when fewer closed sprints than asked exist by ``day``."""
+    if found >= asked:
+        return None
+    when = f"{day.day} {day:%b %Y}"
+    if found == 0:
+        return f"no closed sprint by {when} to sample ({asked} asked)"
+    sprints = "sprint" if found == 1 else "sprints"
+    return f"only {found} closed {sprints} by {when} to sample ({asked} asked)"
+
+
+def forecast_table(
+    source: Source, filters: Filters, *, sample_window: int = FORECAST_WINDOW
+) -> pd.DataFrame:
+    """The forecast per team as of the end of the period: the backlog then (:func:`backlog_at`)
+    against the last ``sample_window`` sprints closed by then. Columns: ``FORECAST_COLUMNS``."""
+    if sample_window < 1:
+        raise ValueError(f"the forecast samples at least 1 sprint, not {sample_window}")
     # The history is every sprint up to the as-of date, whatever the period's first month.
     history = Filters(
         end=filters.end,
@@ -703,17 +765,50 @@ def compute_forecast(source: Source, filters: Filters) -> pd.DataFrame:
         team=filters.team,
     )
     velocity = velocity_table(source, history, what="the forecast")
-    backlog = source.execute(remaining_backlog(scoped_work_items(source, filters)))
+    backlog = backlog_at(source, filters)
     rows = []
-    for record in backlog.sort_values("team").itertuples(index=False):
+    for record in backlog.itertuples(index=False):
         team_sprints = velocity[velocity["team"] == record.team]
         row = team_forecast(
-            record.team, float(record.remaining_points), team_sprints, as_of=history.as_of
+            record.team,
+            float(record.remaining_points),
+            team_sprints,
+            as_of=history.as_of,
+            sample_window=sample_window,
         )
         row.update(
+            backlog_as_of=_last_day(history.as_of).date(),
+            backlog_from=record.backlog_from,
             remaining_points=float(record.remaining_points),
             remaining_items=int(record.remaining_items),
             unestimated_remaining=int(record.unestimated_remaining),
         )
         rows.append(row)
     return as_frame(pd.DataFrame(rows), FORECAST_COLUMNS)
+
+
+@metric(
+    name="forecast",
+    label="Forecast to finish the backlog",
+    unit="sprints",
+    direction="lower",
+    definition=(
+        "Monte Carlo over 10,000 trials (seeded): each sprint's completed points drawn with "
+        f"replacement from the team's last {FORECAST_WINDOW} sprints closed by the end of the "
+        "period (fewer when fewer exist, as the result notes) until the backlog as of that day "
+        "is done: estimates of the items open then (no epics, no sub-tasks), from the month-end "
+        "snapshot of a past month where the team has one, else from the items created before "
+        "the end and not done by then. P50 / P85 / P95 of the sprints needed and the dates "
+        "they imply from the end of the last closed sprint (sprint length from the calendar, "
+        f"else 14 days). {DATES_RULE}"
+    ),
+    family="delivery",
+    columns=FORECAST_COLUMNS,
+    needs=("work_items", "sprints"),
+    dimensions=("period", "service", "application", "team"),
+    headline=lambda frame: (
+        None if frame["p85_sprints"].isna().all() else float(frame["p85_sprints"].max())
+    ),
+)
+def compute_forecast(source: Source, filters: Filters) -> pd.DataFrame:
+    return forecast_table(source, filters)

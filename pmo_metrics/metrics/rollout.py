@@ -21,6 +21,7 @@ from pmo_metrics.metrics.delivery import velocity_table
 from pmo_metrics.metrics.registers import SHEET_HINT, as_of_day, day_literal, require_rows
 from pmo_metrics.metrics.registry import MissingData, metric
 from pmo_metrics.metrics.source import Filters, Source
+from pmo_metrics.metrics.sprint_dates import DATES_RULE
 
 DELIVERABLE_COLUMNS = (
     "application", "team", "sprint", "sprint_order", "start_date", "end_date", "closed",
@@ -111,7 +112,8 @@ def _services(source: Source, filters: Filters) -> pd.DataFrame:
     direction="higher",
     definition="The PMO's own project (applications marked as the PMO's): deliverables planned "
     "per iteration (those that were in it) and done (Done deliverables whose last iteration it "
-    "is); headline: deliverables done.",
+    "is), for the iterations that ended in the period; headline: deliverables done. "
+    f"Iterations are sprints: {DATES_RULE}",
     family="rollout",
     columns=DELIVERABLE_COLUMNS,
     needs=("applications", "work_items", "sprints"),

@@ -63,6 +63,7 @@ SPRINT_ITEMS = [
 
 
 JAN_5 = date(2026, 1, 5)  # a Monday; sprints run Monday to Friday of the next week
+FEB_2 = pd.Timestamp("2026-02-02 09:00")
 
 
 def rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
@@ -301,11 +302,11 @@ def test_sprints_needed_is_exact_where_the_draws_cannot_matter():
 def test_forecast_dates_from_the_calendar(put, source):
     # Three closed sprints completing 8 each; 20 points remain -> 3 sprints on every trial.
     items = [item(f"D{n}", [f"Sprint {n}"], est=8) for n in (1, 2, 3)]
-    items += [
-        item("R1", ["Sprint 4"], est=13, cat="In Progress"),
-        item("R2", [], est=7, cat="To Do"),
-        item("R3", [], cat="To Do"),
-        item("R4", [], est=50, kind="Epic", cat="To Do"),
+    items += [  # the backlog, created before the end of February (the period viewed)
+        item("R1", ["Sprint 4"], est=13, cat="In Progress", created=FEB_2),
+        item("R2", [], est=7, cat="To Do", created=FEB_2),
+        item("R3", [], cat="To Do", created=FEB_2),
+        item("R4", [], est=50, kind="Epic", cat="To Do", created=FEB_2),
     ]
     put("work_items", items)
     put(
@@ -321,18 +322,21 @@ def test_forecast_dates_from_the_calendar(put, source):
         ],
     )
     frame = get("forecast").run(source, Filters.from_period("2026-02"))  # as of 2026-03-01
-    # Sprint 4 (Feb 16 - Feb 27) is closed too as of March 1, completing 0: samples 8, 8, 0.
+    # Sprint 4 (Feb 16 - Feb 27) is closed too as of March 1, completing 0: the four closed
+    # sprints are sampled, 8, 8, 8, 0 (fewer than the 6 asked, which the note says).
     record = frame.iloc[0].to_dict()
     assert record["remaining_points"] == 20.0 and record["remaining_items"] == 3
-    assert record["unestimated_remaining"] == 1 and record["sample_points"] == "8, 8, 0"
+    assert record["unestimated_remaining"] == 1 and record["sample_points"] == "8, 8, 8, 0"
+    assert record["sample_sprints"] == 4 and record["sample_window"] == 6
+    assert record["note"] == "only 4 closed sprints by 28 Feb 2026 to sample (6 asked)"
     assert record["sprint_days"] == 14.0 and record["from_date"] == date(2026, 2, 27)
 
 
 def test_forecast_equal_samples(put, source):
     items = [item(f"D{n}", [f"Sprint {n}"], est=8) for n in (1, 2, 3)]
     items += [
-        item("R1", ["Sprint 4"], est=13, cat="In Progress"),
-        item("R2", [], est=7, cat="To Do"),
+        item("R1", ["Sprint 4"], est=13, cat="In Progress", created=FEB_2),
+        item("R2", [], est=7, cat="To Do", created=FEB_2),
     ]
     put("work_items", items)
     put(
@@ -359,3 +363,100 @@ def test_forecast_equal_samples(put, source):
 def test_sprint_length_without_calendar_is_14_days():
     frame = pd.DataFrame({"start_date": [pd.NaT], "end_date": [pd.NaT]})
     assert sprint_days(frame) == 14.0
+
+
+# --- the forecast of a past month (issue 11, defect 7) -------------------------------------------
+
+MARCH = Filters.from_period("2026-03")  # as of 2026-04-01
+
+
+def eight_sprints() -> list[dict]:
+    """Sprint n runs two weeks from JAN_5 + 14 (n - 1): Sprint 6 ends March 27, Sprint 7 on
+    April 10, Sprint 8 on April 24."""
+    return [
+        {
+            "team": "P",
+            "sprint": f"Sprint {n}",
+            "start_date": JAN_5 + timedelta(14 * (n - 1)),
+            "end_date": JAN_5 + timedelta(11 + 14 * (n - 1)),
+        }
+        for n in range(1, 9)
+    ]
+
+
+def done_in(n: int, resolved: date, est: float) -> dict:
+    return item(
+        f"D{n}", [f"Sprint {n}"], est=est, created=pd.Timestamp("2026-01-02"),
+        resolved=pd.Timestamp(resolved),
+    )  # fmt: skip
+
+
+# Sprints 1-6 each complete n points on their last day; D7 (Sprint 7) was done on April 9.
+# The backlog at the end of March (created before April 1, not done by then):
+#   D7 7 (done in April), B1 5, B2 3 (done on April 20), B5 (unestimated) -> 15 points, 4 items;
+#   not B3 (created April 15), not B4 (done March 20), not the epic B6.
+# Today's backlog would be B1 5 + B3 8 + B5 -> 13 points, 3 items.
+PAST_BACKLOG = [
+    *(done_in(n, JAN_5 + timedelta(11 + 14 * (n - 1)), est=n) for n in range(1, 7)),
+    done_in(7, date(2026, 4, 9), est=7),
+    item("B1", [], est=5, cat="To Do", created=pd.Timestamp("2026-02-01")),
+    item("B2", [], est=3, created=pd.Timestamp("2026-02-01"), resolved=pd.Timestamp("2026-04-20")),
+    item("B3", [], est=8, cat="To Do", created=pd.Timestamp("2026-04-15")),
+    item("B4", [], est=2, created=pd.Timestamp("2026-02-01"), resolved=pd.Timestamp("2026-03-20")),
+    item("B5", [], cat="To Do", created=pd.Timestamp("2026-03-10")),
+    item("B6", [], est=50, kind="Epic", cat="To Do", created=pd.Timestamp("2026-01-01")),
+]  # fmt: skip
+
+
+def test_forecast_of_a_past_month_uses_its_backlog_and_six_closed_sprints(put, source):
+    put("work_items", PAST_BACKLOG)  # one load, of April (its newest date): no March snapshot
+    put("sprints", eight_sprints())
+    frame = get("forecast").run(source, MARCH)
+    record = frame.iloc[0].to_dict()
+    assert (record["remaining_points"], record["remaining_items"]) == (15.0, 4)
+    assert record["unestimated_remaining"] == 1
+    assert (record["backlog_as_of"], record["backlog_from"]) == (date(2026, 3, 31), "items")
+    # Sprints 1-6 ended by March 31 (Sprint 7 ends April 10): the last six closed.
+    assert record["sample_points"] == "1, 2, 3, 4, 5, 6"
+    assert (record["sample_sprints"], record["sample_window"], record["note"]) == (6, 6, None)
+    assert record["from_date"] == date(2026, 3, 27)
+    # 15 points at 1-6 per sprint: at least 3 sprints (6 + 6 + 6), at most 15 (1 each).
+    p50, p85, p95 = (record[f"p{q}_sprints"] for q in (50, 85, 95))
+    assert 3 <= p50 <= p85 <= p95 <= 15 and p50 < p95
+    assert get("forecast").run(source, MARCH).equals(frame)  # seeded: a rerun gives the same
+
+
+def test_forecast_sample_window_is_a_parameter(put, source):
+    from pmo_metrics.metrics.delivery import forecast_table
+
+    put("work_items", PAST_BACKLOG)
+    put("sprints", eight_sprints())
+    three = forecast_table(source, MARCH, sample_window=3).iloc[0]
+    assert (three["sample_points"], three["sample_window"], three["note"]) == ("4, 5, 6", 3, None)
+    eight = forecast_table(source, MARCH, sample_window=8).iloc[0]
+    assert (eight["sample_points"], eight["sample_sprints"]) == ("1, 2, 3, 4, 5, 6", 6)
+    assert eight["note"] == "only 6 closed sprints by 31 Mar 2026 to sample (8 asked)"
+    assert get("forecast").run(source, MARCH).iloc[0]["sample_window"] == 6  # the default
+
+
+def test_forecast_backlog_from_the_month_end_snapshot(put, source):
+    """Where the month has a month-end snapshot, the backlog is what it recorded: B1 was
+    estimated 5 in the March file, 13 in April's (today's estimate)."""
+    march = [i for i in PAST_BACKLOG if i["item_key"] != "B3"]
+    march = [
+        dict(i, status="To Do", status_category="To Do", resolved=None)
+        if i["item_key"] in ("D7", "B2") else i
+        for i in march
+    ]  # fmt: skip
+    put("work_items", march, period="2026-03")
+    april = [dict(i, estimate=13.0) if i["item_key"] == "B1" else i for i in PAST_BACKLOG]
+    put("work_items", april, period="2026-04")
+    put("sprints", eight_sprints())
+    record = get("forecast").run(source, MARCH).iloc[0]
+    # March's snapshot: D7 7, B1 5, B2 3, B5 unestimated -> 15 points, 4 items (the items'
+    # dates with today's estimates would say 7 + 13 + 3 = 23).
+    assert (record["remaining_points"], record["remaining_items"]) == (15.0, 4)
+    assert record["backlog_from"] == "snapshot"
+    # April's snapshot: D7 and B2 done; B1 13, B3 8 and B5 (unestimated) open -> 21 points.
+    april_end = get("forecast").run(source, Filters.from_period("2026-04")).iloc[0]
+    assert (april_end["remaining_points"], april_end["remaining_items"]) == (21.0, 3)

@@ -81,5 +81,6 @@ def test_remaining_backlog(scrum):
     frame = get("forecast").run(scrum)
     record = frame.iloc[0]
     assert (record["remaining_points"], record["remaining_items"]) == (121.0, 19)
-    assert record["unestimated_remaining"] == 2 and record["sample_points"] == "45, 0, 0"
+    # Samples: the last 6 closed sprints, 0..5 (Sprint 6 is open).
+    assert record["unestimated_remaining"] == 2 and record["sample_points"] == "5, 0, 49, 45, 0, 0"
     assert pd.notna(record["p85_date"])
