@@ -174,8 +174,8 @@ def test_backup_from_the_app_during_an_import_is_a_consistent_snapshot(
     inside, release = threading.Event(), threading.Event()
     upsert = loads._upsert
 
-    def held(con, spec, frame, load_id):
-        counts = upsert(con, spec, frame, load_id)
+    def held(con, spec, frame, *rest):
+        counts = upsert(con, spec, frame, *rest)
         inside.set()
         assert release.wait(300)
         return counts

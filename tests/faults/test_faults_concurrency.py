@@ -93,8 +93,8 @@ def test_twenty_readers_during_an_import_see_before_or_after(
         inside, release = threading.Event(), threading.Event()
         upsert = loads._upsert
 
-        def held_upsert(con, spec, frame, load_id):
-            counts = upsert(con, spec, frame, load_id)
+        def held_upsert(con, spec, frame, *rest):
+            counts = upsert(con, spec, frame, *rest)
             if spec.name == "tickets":
                 inside.set()
                 assert release.wait(300)
