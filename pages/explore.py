@@ -9,12 +9,12 @@ import streamlit as st
 from pmo_metrics.access import PermissionDenied, require
 from pmo_metrics.charts.generic import CHART_KINDS, explore_chart
 from pmo_metrics.metrics.registry import all_metrics
+from pmo_metrics.pivot import AGGREGATES
+from pmo_metrics.pivot import pivot as pivot_frame
 from ui.components import chart, data_table, empty_state, help_text, page_header
 from ui.context import page_context
 from ui.data import canonical_tables, metric_table, table
 from ui.i18n import t
-
-AGGREGATES = ("sum", "mean", "median", "count", "min", "max")
 
 ctx = page_context("explore")
 page_header(ctx, "page_explore", "explore_caption")
@@ -45,14 +45,7 @@ def pivot(frame: pd.DataFrame) -> None:
     if not rows:
         data_table(frame, key="explore_data", file_stem=name)
         return
-    if value is None:
-        how, value = "count", rows[0]
-    result = frame.pivot_table(
-        index=rows, columns=across, values=value, aggfunc=how, dropna=False, observed=True
-    ).reset_index()
-    result.columns = [
-        " / ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in result.columns
-    ]
+    result = pivot_frame(frame, rows, across=across, value=value, how=how)
     data_table(result, key="explore_pivot", file_stem=f"{name}-pivot")
 
 
