@@ -300,8 +300,11 @@ def _combine(
             combined[table] = frames[0]
             continue
         frame = pd.concat(frames, ignore_index=True)
-        warnings.extend(_conflicts(con, specs[table], frame))
-        combined[table] = frame.drop_duplicates(list(specs[table].key), keep="last")
+        repeated = frame.duplicated(list(specs[table].key), keep="last")
+        if repeated.any():  # files of different projects share no key: nothing to compare
+            warnings.extend(_conflicts(con, specs[table], frame))
+            frame = frame.loc[~repeated]
+        combined[table] = frame
     return combined, warnings
 
 
