@@ -14,7 +14,7 @@ from ui.components import (
     kpi_row,
     metric_block,
     page_header,
-    status_column,
+    readable_statuses,
     status_text,
     subject_select,
 )
@@ -51,7 +51,7 @@ else:
     st.markdown(f"### {application} · {status_text(row.get('status'))}")
     if "reason" in row and row["reason"]:
         st.caption(t("health_reason", reason=row["reason"]))
-    st.dataframe(status_column(health.frame), hide_index=True, key="applications_health")
+    st.dataframe(readable_statuses(health.frame), hide_index=True, key="applications_health")
 
 st.subheader(t("delivery_flow"))
 kpi_row(here, ("throughput", "lead-time", "say-do", "wip"))

@@ -103,7 +103,12 @@ def portfolio() -> None:
         columns=["status", *dimensions],
         column_labels={"status": t("health"), **labels},
     )
-    chart(fig, key="overview_heatmap")
+    chart(
+        drill.selectable_cells(fig),
+        key="overview_heatmap",
+        on_select=drill.on_point_select("overview_heatmap", APPLICATION),
+        selection_mode="points",
+    )
     drill.select(
         t("drill_application"),
         list(frame["application"]),
@@ -193,7 +198,6 @@ with left:
     scorecard()
 with right:
     portfolio()
-drill.follow()
 trends()
 left, right = st.columns(2)
 with left:

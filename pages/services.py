@@ -83,7 +83,6 @@ else:
         on_select=drill.on_row_select("services_apps_table", APPLICATION, apps["application"]),
         selection_mode="single-row",
     )
-    drill.follow()
 
 # Tickets: SLA by priority, MTTR, backlog.
 st.subheader(t("tickets"))

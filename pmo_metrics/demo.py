@@ -79,6 +79,26 @@ def _loaded_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
+def sample_hashes(root: Path | None = None) -> frozenset[str]:
+    """The SHA-256 of every file of the sample (what ``load_files.sha256`` records)."""
+    return frozenset(file_sha256(f) for batch in demo_batches(root) for f in batch.files)
+
+
+def store_holds_only_sample(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> bool:
+    """True while the store holds the sample and nothing else: some load is active, and every
+    active load was read from sample files only. Importing any other file, or saving an edit
+    made in the dashboard, ends it (until that load is undone)."""
+    rows = con.execute(
+        "SELECT f.sha256 FROM loads l LEFT JOIN load_files f USING (load_id) "
+        "WHERE l.status = 'loaded'"
+    ).fetchall()
+    if not rows:
+        return False
+    try:
+        sample = sample_hashes(root)
+    except FileNotFoundError:  # no sample shipped: nothing loaded can be it
+        return False
+    return all(sha256 in sample for (sha256,) in rows)  # a load without files is not the sample
 
 
 def store_is_empty(con: duckdb.DuckDBPyConnection) -> bool:

@@ -16,7 +16,7 @@ from pmo_metrics.metrics.status import GREY, STATUSES, badge
 from ui.context import PageContext
 from ui.data import COMPUTE_FAILED, card_values, metric, metric_table
 from ui.filters import clear_filters, describe, is_filtered
-from ui.i18n import delta_text, lang, month_label, quantity, t
+from ui.i18n import lang, quantity, status_word, t, versus
 
 # Few's "fits one screen": card labels may wrap instead of being cut, values a little smaller.
 CSS = """
@@ -24,7 +24,8 @@ CSS = """
 [data-testid="stMetricLabel"] p {white-space: normal; overflow: visible; line-height: 1.2;}
 [data-testid="stMetricLabel"] > div {overflow: visible;}
 [data-testid="stMetricValue"] {font-size: 1.75rem;}
-[data-testid="stMetricDelta"] div {white-space: normal;}
+[data-testid="stMetricDelta"] div {white-space: normal; overflow: visible;}
+[data-testid="stMetricDelta"] p {white-space: normal;}
 h1 {padding-top: 0;}
 </style>
 """
@@ -52,11 +53,31 @@ def status_text(status: str | None) -> str:
     return badge(status if status in STATUSES else GREY, lang())
 
 
+def is_health(values: pd.Series) -> bool:
+    """A health column: every value it has is green / amber / red / grey."""
+    present = values.dropna()
+    return not present.empty and bool(present.isin(STATUSES).all())
+
+
 def status_column(frame: pd.DataFrame, column: str = "status") -> pd.DataFrame:
-    """``frame`` with its status column written as icon and word, for tables."""
+    """``frame`` with its status column written as icon and word for a health, in words of the
+    language for any other status (a risk ``open``, an action ``in progress``)."""
     if column not in frame.columns:
         return frame
-    return frame.assign(**{column: frame[column].map(status_text)})
+    values = frame[column]
+    shown = values.map(status_text) if is_health(values) else values.map(status_word)
+    return frame.assign(**{column: shown})
+
+
+def readable_statuses(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every status column (``status``, ``*_status``) readable: health columns
+    as icon and word (their ``icon`` / ``word`` helper columns dropped), others translated."""
+    columns = [c for c in frame.columns if c == "status" or str(c).endswith("_status")]
+    if "status" in columns and is_health(frame["status"]):
+        frame = frame.drop(columns=["icon", "word"], errors="ignore")
+    for column in columns:
+        frame = status_column(frame, column)
+    return frame
 
 
 def help_text(name: str) -> str:
@@ -75,23 +96,20 @@ def kpi_card(
     label: str | None = None,
     container=None,
 ) -> float | None:
-    """One number with its context: unit, change vs the previous month (coloured by the
-    metric's direction), status as icon and word, and the definition as help."""
+    """One number with its context: unit, change against the previous period of the same
+    length (coloured by the metric's direction; or that there is none to compare with), status
+    as icon and word, and the definition as help."""
     m = metric(name)
     box = container or st
     if m is None:
         box.metric(label or name, t("no_data"), border=True)
         return None
-    value, previous = card_values(ctx.con, ctx.version, name, ctx.scope)
-    prev_scope = ctx.scope.previous_month()
-    delta = None
+    comparison = card_values(ctx.con, ctx.version, name, ctx.scope)
+    value = comparison.value if comparison else None
+    delta = versus(comparison, m.unit)
     colour = {"higher": "normal", "lower": "inverse"}.get(m.direction, "off")
-    if value is not None and previous is not None:
-        delta = delta_text(value - previous, m.unit)
-        if delta:
-            delta = f"{delta} {t('vs_prev', month=month_label(prev_scope.last_month))}"
-        if value == previous:  # no change is neither good nor bad
-            colour = "off"
+    if comparison is None or not comparison.change or (delta or "").startswith("±"):
+        colour = "off"  # no change (or none that shows) is neither good nor bad
     box.metric(
         label or m.label,
         quantity(value, m.unit) if value is not None else t("no_data"),
@@ -151,9 +169,7 @@ def data_table(
     **dataframe_args,
 ):
     """A table with CSV and Excel downloads (formula-injection safe)."""
-    shown = frame
-    if "status" in frame.columns:  # the status column says it with icon and word
-        shown = status_column(frame.drop(columns=["icon", "word"], errors="ignore"))
+    shown = readable_statuses(frame)
     event = st.dataframe(
         shown, hide_index=True, key=f"{key}_table", height=height, **dataframe_args
     )
@@ -194,8 +210,8 @@ def kpi_row(ctx: PageContext, names: tuple[str, ...] | list[str]) -> None:
             kpi_card(ctx, name)
 
 
-def chart(fig: go.Figure, key: str) -> None:
-    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+def chart(fig: go.Figure, key: str, **plotly_args) -> None:
+    st.plotly_chart(fig, key=key, config={"displaylogo": False}, **plotly_args)
 
 
 def subject_select(

@@ -13,9 +13,10 @@ import duckdb
 import streamlit as st
 
 from pmo_metrics.access import can, can_see
+from ui import drill
 from ui.auth import User, gate
 from ui.connection import connection, data_version, demo_loaded
-from ui.data import Scope, trend_window
+from ui.data import Scope, holds_only_sample, trend_window
 from ui.filters import default_months, language_switch, sidebar_filters
 from ui.i18n import t
 
@@ -47,12 +48,13 @@ def build_context() -> PageContext:
     """Language switch, login gate, sidebar filters: drawn once per run."""
     language_switch()  # first, so that the login form and banners are in the chosen language
     user = gate()
-    if demo_loaded() and not st.session_state.get("_demo_announced"):
-        st.session_state["_demo_announced"] = True
-        st.toast(t("demo_loaded"), icon=":material/dataset:")
-        st.info(t("demo_loaded"), icon=":material/dataset:")
+    demo_loaded()  # an empty store is given the sample (once per process)
     con = connection()
     version = data_version(con)
+    if holds_only_sample(con, version) and not st.session_state.get("_demo_announced"):
+        st.session_state["_demo_announced"] = True  # once per session
+        st.toast(t("demo_loaded"), icon=":material/dataset:")
+        st.info(t("demo_loaded"), icon=":material/dataset:")
     scope = sidebar_filters(con, version)
     return PageContext(user, con, version, scope, default_months(con, version))
 
@@ -67,8 +69,10 @@ def forget_context() -> None:
 
 
 def page_context(page: str) -> PageContext:
-    """The context of this run, refusing the page to a role that may not see it."""
+    """The context of this run, refusing the page to a role that may not see it. A pending
+    drill-down switches to its page first, before this one computes anything."""
     ctx = st.session_state.get(_KEY) or build_context()
+    drill.follow()
     if not can_see(ctx.user.role, page):
         st.error(t("not_allowed"))
         st.stop()

@@ -29,9 +29,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from pmo_metrics.demo import store_holds_only_sample
 from pmo_metrics.engine import engine_name, open_source
 from pmo_metrics.metrics.registry import Metric, MissingData, get
 from pmo_metrics.metrics.source import Filters, Memo, Source, sharing
+from pmo_metrics.periods import Comparison, Period, compare, compare_by_month, months_back
 from pmo_metrics.store.tables import table_specs
 
 TTL = "1h"
@@ -67,21 +69,15 @@ class Scope(NamedTuple):
     def with_period(self, period: str | None) -> Scope:
         return self._replace(period=period)
 
-    def previous_month(self) -> Scope | None:
-        """The month before the last month of the period, alone (for "vs last month")."""
-        if not self.last_month:
-            return None
-        return self.with_period(shift_month(self.last_month, -1))
+    def months(self) -> Period | None:
+        """The period as months (None for all time)."""
+        return Period.parse(self.period) if self.period else None
 
-
-def shift_month(month: str, by: int) -> str:
-    stamp = pd.Period(month, freq="M") + by
-    return f"{stamp.year:04d}-{stamp.month:02d}"
-
-
-def months_back(last: str, count: int) -> list[str]:
-    """``count`` months ending with ``last``, oldest first."""
-    return [shift_month(last, -i) for i in range(count - 1, -1, -1)]
+    def previous_period(self) -> Scope | None:
+        """The same scope over the previous period of the same length (what a card's change
+        is against): Sep 2026 for Oct 2026, Nov 2025-Apr 2026 for May-Oct 2026."""
+        period = self.months()
+        return self.with_period(str(period.previous())) if period else None
 
 
 @dataclass(frozen=True)
@@ -203,8 +199,7 @@ TREND_MONTHS = 12
 
 def trend_window(scope: Scope) -> Scope | None:
     """The 12 months ending with the period's last month (longer if the period is): the
-    window trends are drawn over and month-grained KPI cards are read from, so one cached
-    run serves the card, its change against last month and the trend."""
+    window trends are drawn over."""
     if not scope.last_month:
         return None
     first = months_back(scope.last_month, TREND_MONTHS)[0]
@@ -212,55 +207,54 @@ def trend_window(scope: Scope) -> Scope | None:
     return scope.with_period(f"{first}:{scope.last_month}")
 
 
-def month_key(values: pd.Series) -> pd.Series:
-    """``YYYY-MM`` of a month column (dates or text)."""
-    return pd.to_datetime(values).dt.strftime("%Y-%m")
-
-
 def card_window(m: Metric, scope: Scope) -> Scope | None:
-    """For a metric by month, the trend window a KPI card reads its value and last month's
-    from (one run serves the card, its change and the trend); None for other metrics."""
+    """For a metric by month, the window a KPI card reads its value and the previous period's
+    from: the trend window, reaching back to the previous period's first month when that is
+    further (a period longer than 6 months), so that one run serves the card, its change and
+    the trend. None for other metrics."""
     window = trend_window(scope)
-    if "month" in m.columns and "period" in m.dimensions and window is not None:
-        return window
-    return None
+    if "month" not in m.columns or "period" not in m.dimensions or window is None:
+        return None
+    period = scope.months()
+    first = min(window.first_month, period.previous().first)
+    return scope.with_period(f"{first}:{scope.last_month}")
 
 
 def card_scopes(m: Metric, scope: Scope) -> list[Scope]:
-    """The scopes a KPI card computes ``m`` over: its trend window, else the scope and (when
-    there is one) the month before its last."""
+    """The scopes a KPI card computes ``m`` over: its window, else the scope and (when there
+    is one) the previous period of the same length."""
     window = card_window(m, scope)
     if window is not None:
         return [window]
-    previous = scope.previous_month()
+    previous = scope.previous_period()
     return [scope, previous] if previous else [scope]
 
 
 def card_values(
     con: duckdb.DuckDBPyConnection, version: str, name: str, scope: Scope
-) -> tuple[float | None, float | None]:
-    """The headline for the scope and for the month before its last month."""
+) -> Comparison | None:
+    """The headline for the scope against the headline for the previous period of the same
+    length (see :mod:`pmo_metrics.periods`); None for a metric without a headline."""
     m = metric(name)
-    previous = scope.previous_month()
     if m is None or m.headline is None:
-        return None, None
+        return None
+    period = scope.months()
+    if period is None:  # all time: no period before it
+        return Comparison(metric_value(con, version, name, scope), None, None)
+    with_data = filter_options(con, version)["months"]
     window = card_window(m, scope)
-    if window is None:
-        current = metric_value(con, version, name, scope)
-        before = metric_value(con, version, name, previous) if previous else None
-        return current, before
-    result = metric_table(con, version, name, window)
-    if result.missing:
-        return None, None
-    months = month_key(result.frame["month"]) if len(result.frame) else pd.Series([], dtype=str)
-
-    def headline(mask: pd.Series) -> float | None:
-        rows = result.frame[mask.to_numpy()] if len(mask) else result.frame
-        value = m.empty_value if rows.empty else m.headline(rows)
-        return None if value is None or pd.isna(value) else float(value)
-
-    current = headline((months >= scope.first_month) & (months <= scope.last_month))
-    return current, headline(months == previous.last_month)
+    if window is not None:
+        result = metric_table(con, version, name, window)
+        if result.missing:
+            return Comparison(None, None, period.previous())
+        return compare_by_month(result.frame, m.headline, m.empty_value, period, with_data)
+    previous = scope.previous_period()
+    before = (
+        metric_value(con, version, name, previous)
+        if any(month in with_data for month in period.previous().months)
+        else None  # nothing loaded for it: not worth computing
+    )
+    return compare(metric_value(con, version, name, scope), before, period, with_data)
 
 
 def metric_series(
@@ -344,6 +338,12 @@ def filter_options(_con: duckdb.DuckDBPyConnection, version: str) -> dict[str, l
         ),
         "teams": sorted(set(teams.dropna())),
     }
+
+
+@st.cache_data(max_entries=16, ttl=TTL, show_spinner=False)
+def holds_only_sample(_con: duckdb.DuckDBPyConnection, version: str) -> bool:
+    """Whether the store holds the sample data and nothing else (the "sample data" banner)."""
+    return store_holds_only_sample(_con.cursor())
 
 
 @st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)

@@ -15,6 +15,7 @@ from ui.i18n import LANGUAGES, period_label, t
 
 PERIOD, SERVICE, APPLICATION, TEAM, LANG = "period", "service", "application", "team", "lang"
 _CHOICES = (SERVICE, APPLICATION, TEAM)
+BOUND = frozenset({PERIOD, SERVICE, APPLICATION, TEAM, LANG})  # widgets bound to the URL
 
 
 def language_switch() -> str:

@@ -11,6 +11,8 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
+from pmo_metrics.periods import Comparison
+
 LANGUAGES = {"en": "English", "es": "Español"}
 DEFAULT_LANG = "en"
 
@@ -46,9 +48,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "antes de compartir este panel.",
     ),
     "demo_loaded": (
-        "The database was empty: the sample data has been loaded so that you can look around.",
-        "La base de datos estaba vacía: se han cargado los datos de ejemplo para que pueda "
-        "explorar.",
+        "Sample data: the database holds the sample only, to look around. Import your own "
+        "exports on the Data page.",
+        "Datos de ejemplo: la base de datos solo contiene la muestra, para explorar. Importe sus "
+        "propias exportaciones en la página Datos.",
     ),
     "signed_in_as": ("Signed in as {name} ({role})", "Sesión de {name} ({role})"),
     "no_months": (
@@ -77,7 +80,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Nothing for this selection: widen the months or clear the filters.",
         "Nada para esta selección: amplíe los meses o quite los filtros.",
     ),
-    "vs_prev": ("vs {month}", "vs {month}"),
+    "vs_prev": ("vs {period}", "vs {period}"),
+    "no_previous": (
+        "no data for {period} to compare with",
+        "sin datos de {period} para comparar",
+    ),
     "download_csv": ("CSV", "CSV"),
     "download_xlsx": ("Excel", "Excel"),
     "target": ("Target", "Objetivo"),
@@ -86,8 +93,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "go_to": ("Open", "Abrir"),
     # overview
     "overview_caption": (
-        "The state of every service and application, against last month.",
-        "El estado de cada servicio y aplicación, frente al mes anterior.",
+        "The state of every service and application; each change is against the previous "
+        "period of the same length.",
+        "El estado de cada servicio y aplicación; cada cambio, frente al periodo anterior de la "
+        "misma duración.",
     ),
     "pillar_services": ("Services", "Servicios"),
     "pillar_portfolio": ("Portfolio", "Cartera"),
@@ -282,11 +291,35 @@ def lang() -> str:
     return value if value in LANGUAGES else DEFAULT_LANG
 
 
-def t(key: str, **values: object) -> str:
-    """The UI string ``key`` in the current language, with ``values`` filled in."""
+def t(key: str, *, language: str | None = None, **values: object) -> str:
+    """The UI string ``key`` in the current language (or ``language``), ``values`` filled in."""
     en, es = STRINGS[key]
-    text = es if lang() == "es" else en
+    text = es if (language or lang()) == "es" else en
     return text.format(**values) if values else text
+
+
+# The words of statuses that are not health (risks, actions, loads, workflow), by language.
+STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "open": ("open", "abierto"),
+    "in progress": ("in progress", "en curso"),
+    "closed": ("closed", "cerrado"),
+    "cancelled": ("cancelled", "cancelado"),
+    "loaded": ("loaded", "cargada"),
+    "undone": ("undone", "deshecha"),
+    "to do": ("to do", "por hacer"),
+    "done": ("done", "hecho"),
+}
+
+
+def status_word(value: object, language: str | None = None) -> object:
+    """A status that is not a health colour, in the language (``in progress`` / ``en curso``);
+    a value without a translation is shown as it is."""
+    if not isinstance(value, str):
+        return value
+    words = STATUS_WORDS.get(value.strip().lower())
+    if words is None:
+        return value
+    return words[1] if (language or lang()) == "es" else words[0]
 
 
 def month_label(month: date | datetime | pd.Timestamp | str, language: str | None = None) -> str:
@@ -370,14 +403,30 @@ def quantity(value: float | int | None, unit: str, language: str | None = None) 
 
 
 def delta_text(delta: float | None, unit: str, language: str | None = None) -> str | None:
-    """A change with its sign: ``+2.1 pts`` for percentages (points), ``-3 items`` otherwise."""
+    """A change with its sign: ``+2.1 pp`` for percentages (points), ``-3 items`` otherwise;
+    ``±0.00`` for a change too small to show (never ``-0.00``)."""
     if delta is None or pd.isna(delta):
         return None
+    decimals = 1 if unit == "%" else _DECIMALS.get(unit, 0 if float(delta).is_integer() else 1)
+    if round(abs(delta), decimals) == 0:
+        delta = 0.0
     # ASCII signs: st.metric reads a leading "-" as a fall (arrow and colour)
     sign = "+" if delta > 0 else ("-" if delta < 0 else "±")
     if unit == "%":
         return f"{sign}{number(abs(delta), 1, language)} pp"
     return f"{sign}{quantity(abs(delta), unit, language)}"
+
+
+def versus(comparison: Comparison | None, unit: str, language: str | None = None) -> str | None:
+    """What a KPI card says of its change: ``+36 vs Nov 2025 – Apr 2026``; that there is nothing
+    to compare with when the previous period has no figure; None without a value."""
+    if comparison is None or comparison.value is None or comparison.against is None:
+        return None
+    against = period_label(comparison.against.first, comparison.against.last, language)
+    if comparison.change is None:
+        return t("no_previous", language=language, period=against)
+    change = delta_text(comparison.change, unit, language)
+    return f"{change} {t('vs_prev', language=language, period=against)}"
 
 
 def chart_title(label: str, unit: str, period: str) -> str:

@@ -48,12 +48,21 @@ def empty_db(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    """``app(db, "pages/overview.py", lang="es", **query)``: the script run once on ``db``."""
+    """``app(db, "pages/overview.py", lang="es", **query)``: the script run once on ``db`` (as a
+    fresh session); ``demo_on_empty=True`` lets the dashboard fill an empty store with the
+    sample, as it does outside tests."""
 
-    def run(db: Path, script: str = "dashboard.py", **query: str | list[str]) -> AppTest:
+    def run(
+        db: Path,
+        script: str = "dashboard.py",
+        *,
+        demo_on_empty: bool = False,
+        **query: str | list[str],
+    ) -> AppTest:
         monkeypatch.setenv("PMO_DB", str(db))
         monkeypatch.setenv("PMO_DEMO", "1")  # explicit demo mode: no login form
-        monkeypatch.setenv("PMO_DEMO_ON_EMPTY", "0")  # an empty store stays empty
+        # an empty store stays empty, unless the test is about filling it with the sample
+        monkeypatch.setenv("PMO_DEMO_ON_EMPTY", "1" if demo_on_empty else "0")
         at = AppTest.from_file(str(ROOT / script), default_timeout=TIMEOUT_S)
         for key, value in query.items():
             at.query_params[key] = value

@@ -1,0 +1,53 @@
+"""KPI cards compare a period with the previous period of the same length, and say when there
+is nothing to compare with (issue 11, defect 5)."""
+
+from __future__ import annotations
+
+SIX_MONTHS = ["2026-05", "2026-10"]  # May-Oct 2026, against Nov 2025-Apr 2026
+
+
+def change(now: float, before: float, decimals: int, unit: str = "") -> str:
+    sign = "+" if now > before else ("-" if now < before else "±")
+    return f"{sign}{abs(now - before):,.{decimals}f}{unit}"
+
+
+def test_a_six_month_range_is_compared_with_the_six_months_before(
+    app, sample_db, expected, card
+) -> None:
+    at = app(sample_db, "pages/flow.py", period=SIX_MONTHS)
+    assert not at.exception, [e.message for e in at.exception]
+    now = expected("throughput", "2026-05:2026-10")
+    before = expected("throughput", "2025-11:2026-04")
+    throughput = card(at, "Throughput")
+    assert throughput.value == f"{now:,.0f}"
+    assert throughput.delta == f"{change(now, before, 0)} vs Nov 2025 – Apr 2026"
+
+
+def test_overview_cards_over_a_range_by_month_and_by_sprint(app, sample_db, expected, card) -> None:
+    at = app(sample_db, "pages/overview.py", period=SIX_MONTHS)
+    sla_now = expected("sla-compliance", "2026-05:2026-10")
+    sla_before = expected("sla-compliance", "2025-11:2026-04")
+    assert card(at, "SLA compliance").value == f"{sla_now:.1f}%"
+    assert card(at, "SLA compliance").delta == (
+        f"{change(sla_now, sla_before, 1, ' pp')} vs Nov 2025 – Apr 2026"
+    )
+    velocity_now = expected("velocity", "2026-05:2026-10")
+    velocity_before = expected("velocity", "2025-11:2026-04")
+    assert card(at, "Sprint velocity").delta == (
+        f"{change(velocity_now, velocity_before, 1, ' pts')} vs Nov 2025 – Apr 2026"
+    )
+
+
+def test_the_comparison_is_named_in_spanish(app, sample_db, card) -> None:
+    at = app(sample_db, "pages/flow.py", period=SIX_MONTHS, lang="es")
+    assert card(at, "Throughput").delta.endswith(" vs nov 2025 – abr 2026")
+
+
+def test_a_period_with_nothing_loaded_before_it_shows_no_change(app, sample_db, card) -> None:
+    # the sample's first month with data is Sep 2025 (items created then)
+    at = app(sample_db, "pages/flow.py", period=["2025-09", "2026-02"])
+    throughput = card(at, "Throughput")
+    assert throughput.value != "No data"
+    assert throughput.delta == "no data for Mar 2025 – Aug 2025 to compare with"
+    one = app(sample_db, "pages/flow.py", period=["2025-09", "2025-09"], lang="es")
+    assert card(one, "Throughput").delta == "sin datos de ago 2025 para comparar"
