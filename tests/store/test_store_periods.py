@@ -51,7 +51,9 @@ def load(con, name: str, period: str, **tables: list[dict]) -> int | None:
 
 
 def current(con, table: str = "work_items") -> list[tuple]:
-    key, state = ("item_key", "status_category") if table == "work_items" else ("ticket_id", "state")
+    key, state = (
+        ("item_key", "status_category") if table == "work_items" else ("ticket_id", "state")
+    )
     return con.execute(f"SELECT {key}, {state} FROM {table} ORDER BY 1").fetchall()
 
 
