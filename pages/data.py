@@ -1,4 +1,5 @@
-"""Data (the PMO lead): upload, check, import, map unknown files, undo, templates, catalog."""
+"""Data (the PMO lead): upload, check, import, map unknown files, undo and redo, templates,
+catalog."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import streamlit as st
 from pmo_metrics import audit
 from pmo_metrics.access import PermissionDenied, require
 from pmo_metrics.readers.base import ImportRejected
-from pmo_metrics.store import list_loads, load_parsed, undo_load
+from pmo_metrics.store import list_loads, load_parsed, redo_load, undo_load
 from pmo_metrics.store.tables import table_specs
 from ui.components import data_table, page_header
 from ui.connection import cursor
@@ -230,23 +231,37 @@ def history_section() -> None:
         return
     shown = loads.drop(columns=["summary"])
     data_table(shown, key="data_loads", file_stem="loads")
-    undoable = loads.loc[loads["status"] == "loaded", "load_id"].tolist()
-    if not undoable or not ctx.can("undo"):
+    if not ctx.can("undo"):
         return
+    for status, action in (("loaded", "undo"), ("undone", "redo")):
+        choices = loads.loc[loads["status"] == status, "load_id"].tolist()
+        if choices:
+            _load_action(action, choices)
+
+
+def _load_action(action: str, choices: list[int]) -> None:
+    """Undo an active load, or redo an undone one: audited, then the page shows the result."""
     left, right = st.columns([2, 3], vertical_alignment="bottom")
-    chosen = left.selectbox("load", undoable, key="data_undo_load", label_visibility="collapsed")
-    if right.button(t("undo", load_id=chosen), key="data_undo"):
-        try:
-            require(ctx.user.role, "undo")
-            cur = cursor()
+    chosen = left.selectbox(
+        "load", choices, key=f"data_{action}_load", label_visibility="collapsed"
+    )
+    if not right.button(t(action, load_id=chosen), key=f"data_{action}"):
+        return
+    try:
+        require(ctx.user.role, "undo")  # redo puts back what undo took out: the same right
+        cur = cursor()
+        if action == "undo":
             removed = undo_load(cur, int(chosen))
             detail = ", ".join(f"{k}: {v}" for k, v in removed.items()) or "0"
-            audit.record(cur, ctx.user, "undo", f"load {chosen}: {detail}")
-        except (PermissionDenied, ValueError) as exc:
-            st.error(str(exc))
-            return
-        st.session_state["data_undone"] = t("undone", load_id=chosen, detail=detail)
-        st.rerun()
+        else:
+            redo_load(cur, int(chosen))
+            detail = ""
+        audit.record(cur, ctx.user, action, f"load {chosen}: {detail}".rstrip(": "))
+    except (PermissionDenied, ValueError) as exc:
+        st.error(str(exc))
+        return
+    st.session_state["data_undone"] = t(f"{action}_done", load_id=chosen, detail=detail)
+    st.rerun()
 
 
 def templates_section() -> None:

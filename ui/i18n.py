@@ -231,7 +231,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mapping_profile": ("Mapping profile", "Perfil de mapeo"),
     "load_history": ("Load history", "Historial de cargas"),
     "undo": ("Undo load {load_id}", "Deshacer carga {load_id}"),
-    "undone": ("Load {load_id} undone: {detail}.", "Carga {load_id} deshecha: {detail}."),
+    "undo_done": ("Load {load_id} undone: {detail}.", "Carga {load_id} deshecha: {detail}."),
+    "redo": ("Redo load {load_id}", "Rehacer carga {load_id}"),
+    "redo_done": ("Load {load_id} redone.", "Carga {load_id} rehecha."),
     "no_loads": ("No loads yet.", "Aún no hay cargas."),
     "templates": ("Templates", "Plantillas"),
     "templates_help": (

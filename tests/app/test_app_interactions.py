@@ -1,5 +1,5 @@
 """Interactions: filters change the numbers, the URL carries them, drill-down, the language
-switch, an upload imported through the Data page and undone."""
+switch, an upload imported through the Data page, undone and redone."""
 
 from __future__ import annotations
 
@@ -90,6 +90,11 @@ def test_an_uploaded_file_is_checked_imported_and_undone(app, empty_db: Path) ->
     assert history["load_id"].tolist() == [1]
     at.button(key="data_undo").click().run()
     assert "Load 1 undone" in " ".join(s.value for s in at.success)
+    # the undone load can be put back: redo offers it, and the tickets return
+    at.button(key="data_redo").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Load 1 redone." in " ".join(s.value for s in at.success)
+    assert _table_with(at, "load_id")["status"].tolist() == ["loaded"]
 
 
 def test_the_router_opens_on_the_overview_and_lists_every_page(app, sample_db) -> None:
