@@ -12,6 +12,7 @@ from pmo_metrics.importing import get_mapping_profile, import_paths, save_mappin
 from pmo_metrics.readers.base import ImportRejected
 from pmo_metrics.readers.detect import SOURCES
 from pmo_metrics.store import StoreBusy, connect
+from pmo_metrics.store.connection import disk_full
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,7 +56,10 @@ def run(args: argparse.Namespace) -> int:
     except StoreBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        return _fail_if_disk_full(exc, args.db)
     actor = cli_actor()
+    result = None
     try:
         profile = args.mapping
         if args.save_mapping:
@@ -99,10 +103,33 @@ def run(args: argparse.Namespace) -> int:
     except StoreBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        changed = (
+            f"The load {result.load_id} was stored; only its audit entry is missing."
+            if result is not None and result.load_id is not None
+            else ""
+        )
+        return _fail_if_disk_full(exc, args.db, changed)
     finally:
-        con.close()
+        _close(con)
     print(result.summary())
     return 0
+
+
+def _fail_if_disk_full(exc: Exception, db: str | None, changed: str = "") -> int:
+    """Exit code 1 with a plain message when the disk is full; any other error goes on."""
+    full = disk_full(exc, db, changed=changed)
+    if full is None:
+        raise exc
+    print(f"error: {full}", file=sys.stderr)
+    return 1
+
+
+def _close(con) -> None:
+    try:
+        con.close()
+    except Exception:  # a store DuckDB invalidated (disk full): already reported
+        pass
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 from pmo_metrics.readers import limits
 from pmo_metrics.readers.base import Problem
 from pmo_metrics.readers.files import _STR_TYPES, FileRefused, RawSheet, kind_of_bytes
+from pmo_metrics.readers.inflate import refuse_understated_members
 
 # Set to False (tests) to read every sheet with python-calamine.
 FAST = True
@@ -149,7 +150,8 @@ def _prolog(member: IO[bytes]) -> bytes:
 
 
 def guard_zip(data: bytes, file: str) -> None:
-    """Refuse a truncated zip, a non-workbook zip, a zip bomb or an XML bomb, before parsing."""
+    """Refuse a truncated zip, a non-workbook zip, a zip bomb (declared or understated) or an
+    XML bomb, before parsing."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -211,6 +213,8 @@ def guard_zip(data: bytes, file: str) -> None:
                 "bomb)",
             )
         )
+    # The declared sizes are bounded above; now make sure no member inflates past its own.
+    refuse_understated_members(data, infos, file)
     for info in infos:
         if not info.filename.endswith((".xml", ".rels")):
             continue

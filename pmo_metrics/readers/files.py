@@ -15,6 +15,7 @@ import io
 import os
 import re
 import shutil
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,11 +36,13 @@ HEAD_BYTES = 65536
 
 
 class FileRefused(Exception):
-    """The file cannot be read at all; ``problem`` says why in the user's terms."""
+    """The file cannot be read at all; ``problem`` says why in the user's terms (``problems``:
+    it and the others found with it, e.g. every row of a CSV that has too many fields)."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, *more: Problem) -> None:
         super().__init__(str(problem))
         self.problem = problem
+        self.problems = [problem, *more]
 
 
 @dataclass
@@ -71,7 +74,7 @@ def private_copy(path: Path, folder: Path, file: str) -> Path:
     hold part of each version.
     """
     copy = folder / "import"
-    with path.open("rb") as source, copy.open("xb") as target:
+    with _open_regular(path, file) as source, copy.open("xb") as target:
         before = os.fstat(source.fileno())
         _copy_bytes(source, target)
         after = os.fstat(source.fileno())
@@ -86,8 +89,50 @@ def private_copy(path: Path, folder: Path, file: str) -> Path:
     return copy
 
 
-def _version(stat: os.stat_result) -> tuple[int, int, int]:
-    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+def _open_regular(path: Path, file: str) -> io.BufferedReader:
+    """``path`` opened for reading if it is a regular file; anything else (a named pipe, a
+    device, a directory, a socket) is refused. Opened without blocking, then checked: a
+    FIFO would block the open itself, and a check before the open could be raced."""
+    try:
+        source = open(path, "rb", opener=_without_blocking)  # closed by the caller
+    except IsADirectoryError:
+        raise FileRefused(_not_regular(file, stat.S_IFDIR)) from None
+    try:
+        mode = os.fstat(source.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise FileRefused(_not_regular(file, mode))
+        os.set_blocking(source.fileno(), True)
+        return source
+    except BaseException:
+        source.close()
+        raise
+
+
+def _without_blocking(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+
+
+def _not_regular(file: str, mode: int) -> Problem:
+    return Problem(
+        file,
+        f"a regular file; this is {_kind_of_node(mode)}, which an import does not read (it "
+        "could block or never end): save the data to a file first",
+    )
+
+
+def _kind_of_node(mode: int) -> str:
+    kinds = (
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def _version(status: os.stat_result) -> tuple[int, int, int]:
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns
 
 
 def _copy_bytes(source: io.BufferedReader, target: io.BufferedWriter) -> None:
@@ -201,6 +246,17 @@ def text_sheet(
         encoding = text_encoding(data, file)
         table = _read_decoded(data, encoding, file, delimiter, names, include, invalid)
     header = [h.lstrip("\ufeff").strip() for h in header]
+    problems = bad_rows[: limits.MAX_PROBLEMS_PER_COLUMN]
+    if len(bad_rows) > limits.MAX_PROBLEMS_PER_COLUMN:
+        problems.append(
+            Problem(
+                file,
+                "rows with as many fields as the header row",
+                value=(f"{len(bad_rows) - limits.MAX_PROBLEMS_PER_COLUMN} more such rows"),
+            )
+        )
+    if table.num_rows < 1 and problems:  # every data row skipped: those rows are the problem
+        raise FileRefused(*problems)
     if table.num_rows < 1:
         raise FileRefused(
             Problem(file, "data rows below the header; the file has a header row only")
@@ -211,15 +267,6 @@ def text_sheet(
         )
     # Records, not lines: a quoted value with line breaks is still one row in Excel.
     rows = np.arange(2, table.num_rows + 2, dtype=np.int64)
-    problems = bad_rows[: limits.MAX_PROBLEMS_PER_COLUMN]
-    if len(bad_rows) > limits.MAX_PROBLEMS_PER_COLUMN:
-        problems.append(
-            Problem(
-                file,
-                "rows with as many fields as the header row",
-                value=(f"{len(bad_rows) - limits.MAX_PROBLEMS_PER_COLUMN} more such rows"),
-            )
-        )
     if bad_rows:
         # Skipped rows shift the record numbers; without them a row number would be wrong.
         rows = np.full(table.num_rows, -1, dtype=np.int64)

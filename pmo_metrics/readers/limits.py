@@ -1,7 +1,9 @@
 """Every size limit an import enforces, in one place (uploads, workbooks, sheets, cells).
 
 The workbook limits are checked BEFORE parsing, from the zip directory and the sheet XML's
-declared dimension, so that a hostile file (zip bomb, XML bomb) is refused without unpacking.
+declared dimension, so that a hostile file (zip bomb, XML bomb) is refused without unpacking;
+each member is then inflated in a stream (see ``inflate``) to prove it keeps to its declared
+size, so that these limits also bound what the parsers unpack.
 """
 
 from __future__ import annotations

@@ -113,7 +113,7 @@ def read_file(
                 )
             copy = private_copy(path, Path(private), name)
         except FileRefused as exc:
-            return _refused(name, "", exc.problem)
+            return _refused(name, "", *exc.problems)
         except OSError as exc:
             return _refused(name, "", Problem(name, f"a file that can be opened ({exc.strerror})"))
         return _read_copy(
@@ -152,14 +152,14 @@ def _read_copy(
     # takes its digest: hashlib releases the GIL, so both run at once.
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashing = pool.submit(file_sha256, copy) if large_text else None
-        refused: Problem | None = None
+        refused: list[Problem] = []
         try:
             sheets = _raw_sheets(data, name, suffix, _wanted(mapping), copy)
         except FileRefused as exc:
-            sheets, refused = [], exc.problem
+            sheets, refused = [], exc.problems
         digest = hashing.result() if hashing else hashlib.sha256(data).hexdigest()
-    if refused is not None:
-        return _refused(name, digest, refused)
+    if refused:
+        return _refused(name, digest, *refused)
     del data  # the sheets hold what they need; the file's bytes are not kept while converting
     parsed = ParsedFile(name, digest, source or "unknown")
     parsed.rows_read = sum(len(s) for s in sheets)
@@ -167,8 +167,8 @@ def _read_copy(
     return parsed
 
 
-def _refused(name: str, digest: str, problem: Problem) -> ParsedFile:
-    return ParsedFile(name, digest, "unknown", problems=[problem])
+def _refused(name: str, digest: str, *problems: Problem) -> ParsedFile:
+    return ParsedFile(name, digest, "unknown", problems=list(problems))
 
 
 def _wanted(mapping: dict[str, str] | None):

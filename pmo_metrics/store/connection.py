@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -14,6 +16,52 @@ DEFAULT_DB = Path("data") / "pmo.duckdb"
 
 class StoreBusy(RuntimeError):
     """Another process holds the database file (DuckDB allows one writing process)."""
+
+
+class StoreDiskFull(RuntimeError):
+    """The disk holding the store ran out of space (or the file hit its size limit)."""
+
+
+# How DuckDB and the OS say it: ENOSPC, EDQUOT, EFBIG (a file size limit, RLIMIT_FSIZE).
+_DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_DISK_FULL_TEXTS = tuple(os.strerror(n).lower() for n in sorted(_DISK_FULL_ERRNOS))
+
+
+def disk_full(
+    exc: BaseException, path: str | Path | None, *, changed: str = ""
+) -> StoreDiskFull | None:
+    """A :class:`StoreDiskFull` saying where, if ``exc`` (or an exception it chains) is a
+    write that found the disk full; None otherwise. The message says that nothing changed
+    (a failed write rolls its transaction back) unless ``changed`` says what did."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if getattr(seen, "errno", None) in _DISK_FULL_ERRNOS or any(
+            text in str(seen).lower() for text in _DISK_FULL_TEXTS
+        ):
+            break
+        seen = seen.__cause__ or seen.__context__
+    if seen is None:
+        return None
+    store = Path(path) if path is not None else default_db_path()
+    folder = store.resolve().parent
+    try:
+        free = f", {shutil.disk_usage(folder).free >> 20:,} MB free now"
+    except OSError:
+        free = ""
+    outcome = changed or "Nothing was changed: the store is as it was before this command."
+    return StoreDiskFull(
+        f"The disk holding {folder} is full ({_reason(seen)}{free}): the store {store} "
+        f"could not be written. {outcome} Free some space there, or use a store on another "
+        "disk (--db), and try again."
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    number = getattr(exc, "errno", None)
+    if number in _DISK_FULL_ERRNOS:
+        return os.strerror(number)
+    text = str(exc).lower()
+    return next(os.strerror(n) for n in sorted(_DISK_FULL_ERRNOS) if os.strerror(n).lower() in text)
 
 
 def default_db_path() -> Path:
