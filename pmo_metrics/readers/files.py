@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import hashlib
 import io
 import os
@@ -31,6 +32,8 @@ from pmo_metrics.readers.base import Problem
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+# A write that found the disk full (or the file at its size limit).
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 # A text file's first bytes: enough to sniff its encoding, delimiter and header.
 HEAD_BYTES = 65536
 
@@ -74,9 +77,22 @@ def private_copy(path: Path, folder: Path, file: str) -> Path:
     hold part of each version.
     """
     copy = folder / "import"
-    with _open_regular(path, file) as source, copy.open("xb") as target:
+    with _open_regular(path, file) as source:
         before = os.fstat(source.fileno())
-        _copy_bytes(source, target)
+        try:
+            with copy.open("xb") as target:
+                _copy_bytes(source, target)
+        except OSError as exc:
+            if exc.errno not in _DISK_FULL:
+                raise
+            raise FileRefused(
+                Problem(
+                    file,
+                    f"room for the import's private copy in {folder.parent}; the disk holding "
+                    f"it is full ({exc.strerror}): free some space there, or set TMPDIR to a "
+                    "folder on another disk, and import again",
+                )
+            ) from None
         after = os.fstat(source.fileno())
     if _version(before) != _version(after):
         raise FileRefused(

@@ -44,13 +44,20 @@ def disk_full(
         return None
     store = Path(path) if path is not None else default_db_path()
     folder = store.resolve().parent
+    outcome = changed or "Nothing was changed: the store is as it was before this command."
+    reason = _reason(seen)
+    if reason == os.strerror(errno.EFBIG):
+        return StoreDiskFull(
+            f"The store {store} could not be written: it reached the largest file allowed "
+            f"to this process ({reason}). {outcome} Raise the limit (ulimit -f), or use a "
+            "store elsewhere (--db), and try again."
+        )
     try:
         free = f", {shutil.disk_usage(folder).free >> 20:,} MB free now"
     except OSError:
         free = ""
-    outcome = changed or "Nothing was changed: the store is as it was before this command."
     return StoreDiskFull(
-        f"The disk holding {folder} is full ({_reason(seen)}{free}): the store {store} "
+        f"The disk holding {folder} is full ({reason}{free}): the store {store} "
         f"could not be written. {outcome} Free some space there, or use a store on another "
         "disk (--db), and try again."
     )
