@@ -67,7 +67,7 @@ def builder(frame: pd.DataFrame) -> None:
 
 def console() -> None:
     try:
-        from pmo_metrics.sql_console import ConsoleError, run_readonly_query
+        from pmo_metrics.sql_console import ConsoleError, run_readonly_query, truncation_note
     except ImportError:
         st.text_area("SQL", key="explore_sql", disabled=True)
         st.info(t("sql_unavailable"))
@@ -87,10 +87,12 @@ def console() -> None:
         except (ConsoleError, PermissionDenied) as exc:
             st.session_state.pop("explore_sql_result", None)
             st.error(t("sql_refused", why=exc))
+    # Only the shown result is kept: at most the console's row and size limits.
     result = st.session_state.get("explore_sql_result")
     if result is not None:
-        if result.attrs.get("truncated"):
-            st.caption(f"{result.attrs.get('row_limit'):,} rows shown (more exist)")
+        note = truncation_note(result)
+        if note:
+            st.caption(f"{note[0].upper()}{note[1:]}.")
         data_table(result, key="explore_sql_result", file_stem="query")
 
 

@@ -20,13 +20,23 @@ Where that connection comes from:
   the file open with another configuration (DuckDB refuses a second configuration), the
   sandbox below is used with a connection to that open database as its source.
 - ``db`` is a connection (the dashboard's one read-write connection): the query runs in an
-  in-memory *sandbox* database with the same locked configuration; the tables the query names
-  are copied into it as Arrow tables, read on a cursor of the app's connection inside a
-  transaction that is always rolled back (one consistent snapshot; nothing can be written).
+  in-memory *sandbox* database with the same locked configuration. Every table and view of
+  the store is registered there as a live Arrow stream: each time the query scans it, a fresh
+  cursor of the app's connection reads it (committed rows only, a fixed ``SELECT *``) in
+  small batches. Nothing is copied ahead, so a query naming a large table costs its scan, not
+  a copy of the table; joins and sorts are held by the sandbox under its memory limit.
 
-Limits: at most ``row_limit`` rows come back (``result.attrs["truncated"]`` says whether more
-existed); a timer interrupts the query after ``timeout_s`` (:class:`QueryTimeout`); the memory
-limit turns into a :class:`QueryRefused` with a plain message.
+Limits, all before anything reaches Python objects:
+
+- the statement is at most ``MAX_QUERY_CHARS`` characters, and its check (parsing, the
+  statement type, the syntax tree) runs under the time limit and a small memory limit;
+- the result leaves DuckDB as Arrow record batches and stops at ``row_limit`` rows or
+  ``byte_limit`` bytes, whichever comes first (``result.attrs`` say which:
+  :func:`truncation_note`);
+- a timer interrupts the query, the fetch included, after ``timeout_s``
+  (:class:`QueryTimeout`);
+- DuckDB's memory limit, and any memory error of Arrow or Python on the way out, become a
+  :class:`QueryRefused` with a plain message.
 """
 
 from __future__ import annotations
@@ -37,15 +47,30 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pmo_metrics.store.connection import StoreBusy
 
 DEFAULT_ROW_LIMIT = 10_000
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_MEMORY_LIMIT = "1GB"
+DEFAULT_BYTE_LIMIT = 32_000_000  # the result as Arrow; Python objects add about as much again
+MAX_QUERY_CHARS = 20_000
+CHECK_MEMORY_LIMIT = "64MB"  # parsing a statement of MAX_QUERY_CHARS needs far less
+
+# Rows per Arrow batch out of DuckDB (the byte limit is applied inside DuckDB, row by row).
+_FETCH_ROWS = 1024
+# Rows per batch when the sandbox scans a table of the store.
+_SCAN_ROWS = 2048
+_FIXED_WIDTH = re.compile(
+    r"BOOLEAN|U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DATE|TIME|"
+    r"TIMESTAMP.*|TIME WITH TIME ZONE|INTERVAL|UUID|DECIMAL\(\d+, ?\d+\)"
+)
 
 # Statement types that only read. DESCRIBE, SHOW, SUMMARIZE, VALUES, TABLE and FROM-first
 # queries are all SELECT to DuckDB's parser.
@@ -103,9 +128,6 @@ _PATH_LIKE = re.compile(
 )
 
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
 class ConsoleError(Exception):
     """Anything the console could not run; ``str(error)`` is the message to show."""
 
@@ -157,29 +179,30 @@ def console_connection(
     return con
 
 
-def check_statement(sql: str) -> None:
-    """Raise :class:`QueryRefused` unless ``sql`` is exactly one read-only query."""
-    parser = console_connection(":memory:", console_config("64MB", 1))
+def check_statement(sql: str, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+    """Raise :class:`QueryRefused` unless ``sql`` is exactly one read-only query.
+
+    Refused unread past ``MAX_QUERY_CHARS``; the check itself runs under ``timeout_s`` and
+    ``CHECK_MEMORY_LIMIT``."""
+    if len(sql) > MAX_QUERY_CHARS:
+        raise QueryRefused(
+            f"The query is {len(sql):,} characters long; the console takes at most "
+            f"{MAX_QUERY_CHARS:,}. Shorten it (e.g. a filter instead of a long list of values)."
+        )
+    parser = console_connection(":memory:", console_config(CHECK_MEMORY_LIMIT, 1))
     try:
-        try:
-            statements = parser.extract_statements(sql)
-        except duckdb.Error as exc:
-            raise QueryFailed(f"The query could not be read: {_first_line(exc)}") from exc
-        if not statements:
-            raise QueryRefused("There is no query to run.")
-        if len(statements) > 1:
-            raise QueryRefused(
-                f"Only one statement at a time: this text has {len(statements)}. "
-                "Run a single SELECT."
-            )
-        kind = statements[0].type
-        if kind not in ALLOWED_TYPES:
-            reason = _REFUSAL_REASON.get(kind.name, "it would change the database")
-            raise QueryRefused(
-                "Only read-only queries (SELECT, WITH, DESCRIBE, SHOW, EXPLAIN) are allowed; "
-                f"this is a {kind.name} statement and {reason}."
-            )
-        external = _external_references(parser, sql)
+        with _time_limit(timeout_s, CHECK_MEMORY_LIMIT, [parser]):
+            statements = _statements(parser, sql)
+            kind = statements[0].type
+            if kind not in ALLOWED_TYPES:
+                reason = _REFUSAL_REASON.get(kind.name, "it would change the database")
+                raise QueryRefused(
+                    "Only read-only queries (SELECT, WITH, DESCRIBE, SHOW, EXPLAIN) are "
+                    f"allowed; this is a {kind.name} statement and {reason}."
+                )
+            external = _external_references(parser, sql)
+    except RecursionError as exc:
+        raise QueryRefused("The query is nested too deeply to check; simplify it.") from exc
     finally:
         parser.close()
     if external:
@@ -187,6 +210,23 @@ def check_statement(sql: str) -> None:
             f"Reading files is not allowed in the console ({', '.join(external)}); "
             "query the tables of the database instead."
         )
+
+
+def _statements(parser: duckdb.DuckDBPyConnection, sql: str) -> list:
+    """The statements of ``sql``: exactly one, or a refusal."""
+    try:
+        statements = parser.extract_statements(sql)
+    except duckdb.OutOfMemoryException:
+        raise  # the time limit's handler words it
+    except duckdb.Error as exc:
+        raise QueryFailed(f"The query could not be read: {_first_line(exc)}") from exc
+    if not statements:
+        raise QueryRefused("There is no query to run.")
+    if len(statements) > 1:
+        raise QueryRefused(
+            f"Only one statement at a time: this text has {len(statements)}. Run a single SELECT."
+        )
+    return statements
 
 
 def _external_references(parser: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
@@ -218,21 +258,24 @@ def run_readonly_query(
     sql: str,
     *,
     row_limit: int = DEFAULT_ROW_LIMIT,
+    byte_limit: int = DEFAULT_BYTE_LIMIT,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     threads: int = 1,
 ) -> pd.DataFrame:
-    """Run one read-only query and return at most ``row_limit`` rows.
+    """Run one read-only query and return at most ``row_limit`` rows and ``byte_limit`` bytes.
 
-    ``db`` is the database file, or the app's open connection to it. The result's
-    ``attrs`` hold ``truncated`` (bool: more rows existed) and ``row_limit``.
-    Raises :class:`QueryRefused`, :class:`QueryTimeout` or :class:`QueryFailed`
-    (all :class:`ConsoleError`), and ``StoreBusy`` if another process holds the file.
+    ``db`` is the database file, or the app's open connection to it. The result's ``attrs``
+    hold ``truncated`` (bool: more rows existed), ``truncated_by`` (``"rows"``, ``"bytes"`` or
+    None), ``row_limit`` and ``byte_limit``. Raises :class:`QueryRefused`,
+    :class:`QueryTimeout` or :class:`QueryFailed` (all :class:`ConsoleError`), and
+    ``StoreBusy`` if another process holds the file.
     """
-    check_statement(sql)
+    check_statement(sql, timeout_s=timeout_s)
     config = console_config(memory_limit, threads)
+    limits = _Limits(row_limit, byte_limit, timeout_s, memory_limit)
     if isinstance(db, duckdb.DuckDBPyConnection):
-        return _run_in_sandbox(db, sql, config, row_limit, timeout_s)
+        return _run_in_sandbox(db, sql, config, limits)
     path = Path(db)
     if not path.exists():
         raise QueryFailed(f"There is no database at {path}.")
@@ -244,7 +287,7 @@ def run_readonly_query(
         # This process already has the file open (the dashboard): read through that instance.
         source = _open_same_instance(path)
         try:
-            return _run_in_sandbox(source, sql, config, row_limit, timeout_s)
+            return _run_in_sandbox(source, sql, config, limits)
         finally:
             source.close()
     except duckdb.IOException as exc:
@@ -256,9 +299,30 @@ def run_readonly_query(
             ) from exc
         raise
     try:
-        return _run_limited(con, sql, row_limit, timeout_s, memory_limit)
+        with _time_limit(timeout_s, memory_limit, [con]):
+            return _fetch_limited(con, sql, limits)
     finally:
         con.close()
+
+
+def truncation_note(result: pd.DataFrame) -> str | None:
+    """Why ``result`` (of :func:`run_readonly_query`) is not the whole answer, or None."""
+    shown = len(result)
+    if result.attrs.get("truncated_by") == "bytes":
+        return (
+            f"the result was cut at the size limit of "
+            f"{_megabytes(result.attrs['byte_limit'])}: {shown:,} rows are shown"
+        )
+    if result.attrs.get("truncated"):
+        return f"only the first {result.attrs['row_limit']:,} rows are shown"
+    return None
+
+
+class _Limits(NamedTuple):
+    rows: int
+    bytes: int
+    timeout_s: float
+    memory: str
 
 
 def _open_same_instance(path: Path) -> duckdb.DuckDBPyConnection:
@@ -276,36 +340,47 @@ def _run_in_sandbox(
     source: duckdb.DuckDBPyConnection,
     sql: str,
     config: dict[str, object],
-    row_limit: int,
-    timeout_s: float,
+    limits: _Limits,
 ) -> pd.DataFrame:
-    """Run ``sql`` in a locked in-memory database fed with the tables it names from ``source``."""
-    memory_limit = str(config["memory_limit"])
+    """Run ``sql`` in a locked in-memory database that reads the tables of ``source`` live."""
     sandbox = console_connection(":memory:", config)
-    reader = source.cursor()
+    cursors: list[duckdb.DuckDBPyConnection] = []  # every cursor a scan opened, to interrupt
     try:
-        # The time limit covers the copy too: a query naming a huge table is stopped as well.
-        with _time_limit(timeout_s, memory_limit, reader, sandbox):
-            # One snapshot for every table read; rolled back, so nothing can be written.
-            reader.execute("BEGIN TRANSACTION")
-            relations = _relation_names(reader)
-            # Every table first as an empty view of the right shape, so that SHOW TABLES and
-            # DESCRIBE work and the query binds; then the tables it names get their rows.
-            for name in relations:
-                _expose(sandbox, name, reader.sql(f"SELECT * FROM {_quote(name)} LIMIT 0"))
-            # The tables the query names, read from its words (quoted or not, inside strings
-            # too): a superset is harmless, and it works for DESCRIBE, SUMMARIZE and EXPLAIN.
-            words = {w.lower() for w in _WORD.findall(sql)}
-            for name in relations:
-                if name.lower() in words:
-                    _expose(sandbox, name, reader.sql(f"SELECT * FROM {_quote(name)}"))
-            reader.execute("ROLLBACK")
-            return _limited_rows(sandbox, sql, row_limit)
+        with _time_limit(limits.timeout_s, limits.memory, [sandbox], cursors):
+            lister = source.cursor()
+            cursors.append(lister)
+            for name in _relation_names(lister):
+                table = _LiveTable(source, name, cursors)
+                sandbox.register(name, table)
+                table.live = True
+            return _fetch_limited(sandbox, sql, limits)
     finally:
-        with suppress(duckdb.Error):
-            reader.execute("ROLLBACK")
-        reader.close()
-        sandbox.close()
+        sandbox.close()  # first: it holds the streams of the cursors
+        for cursor in cursors:
+            with suppress(duckdb.Error):
+                cursor.close()
+
+
+class _LiveTable:
+    """A table of the source database as an Arrow stream the sandbox can scan any number of
+    times: each scan reads it afresh, in small batches, on a cursor of its own (scans of one
+    query may run interleaved, and a cursor holds one result at a time)."""
+
+    def __init__(
+        self,
+        source: duckdb.DuckDBPyConnection,
+        name: str,
+        cursors: list[duckdb.DuckDBPyConnection],
+    ) -> None:
+        self._source, self._name, self._cursors = source, name, cursors
+        self.live = False  # registering only reads the shape
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+        cursor = self._source.cursor()
+        self._cursors.append(cursor)
+        rows = "" if self.live else " LIMIT 0"
+        relation = cursor.sql(f"SELECT * FROM {_quote(self._name)}{rows}")
+        return relation.to_arrow_reader(_SCAN_ROWS).__arrow_c_stream__(requested_schema)
 
 
 def _relation_names(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -324,53 +399,102 @@ def _relation_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _expose(sandbox: duckdb.DuckDBPyConnection, name: str, data) -> None:
-    """Make ``name`` queryable in the sandbox as an Arrow copy of ``data`` (a relation)."""
-    sandbox.register(name, data.to_arrow_table())
+def _fetch_limited(con: duckdb.DuckDBPyConnection, sql: str, limits: _Limits) -> pd.DataFrame:
+    """The rows of ``sql`` up to the row and byte limits.
 
-
-def _run_limited(
-    con: duckdb.DuckDBPyConnection,
-    sql: str,
-    row_limit: int,
-    timeout_s: float,
-    memory_limit: str,
-) -> pd.DataFrame:
-    """Run ``sql`` on ``con`` with the row limit, interrupting it after ``timeout_s``."""
-    with _time_limit(timeout_s, memory_limit, con):
-        return _limited_rows(con, sql, row_limit)
-
-
-def _limited_rows(con: duckdb.DuckDBPyConnection, sql: str, row_limit: int) -> pd.DataFrame:
-    """At most ``row_limit`` rows (one more is fetched to know whether there were more)."""
-    frame = con.sql(sql).limit(row_limit + 1).df()
-    truncated = len(frame) > row_limit
-    if truncated:
-        frame = frame.iloc[:row_limit].copy()
-    frame.attrs["truncated"] = truncated
-    frame.attrs["row_limit"] = row_limit
+    DuckDB itself keeps a running total of the rows' sizes and empties every row after the one
+    that passes the byte limit, so no more than the limit (and that one row) is ever copied
+    out of it, into its result buffer or into Arrow; reading stops at that row."""
+    relation = con.sql(sql)
+    names, types = relation.columns, relation.types
+    columns = [f"c{i}" for i in range(len(names))]
+    reader = relation.query("__result", _bounded_sql(columns, types, limits)).to_arrow_reader(
+        _FETCH_ROWS
+    )
+    batches: list[pa.RecordBatch] = []
+    rows, cut_by = 0, None
+    try:
+        for batch in reader:
+            running = batch.column("__bytes").to_numpy(zero_copy_only=False)
+            over = np.flatnonzero(running > limits.bytes)
+            if over.size:
+                batches.append(batch.slice(0, int(over[0])))
+                cut_by = "bytes"
+                break
+            batches.append(batch)
+            rows += batch.num_rows
+            if rows > limits.rows:
+                cut_by = "rows"
+                break
+    finally:
+        reader.close()
+    table = pa.Table.from_batches(batches, schema=reader.schema).drop_columns(["__bytes"])
+    table = table.slice(0, limits.rows).combine_chunks()
+    # Back through DuckDB for the same pandas types as ``.df()`` (dates, decimals, time zones).
+    frame = con.from_arrow(table).df()
+    frame.columns = names  # the query's own names, duplicates included
+    frame.attrs.update(
+        truncated=cut_by is not None,
+        truncated_by=cut_by,
+        row_limit=limits.rows,
+        byte_limit=limits.bytes,
+    )
     return frame
+
+
+def _bounded_sql(columns: list[str], types: list, limits: _Limits) -> str:
+    """A query over ``__result`` (the analyst's, columns renamed ``c0, c1...``) adding the
+    running size ``__bytes`` and emptying the rows after the byte limit. The running sum is a
+    streaming window: rows flow through one chunk at a time, in the query's order."""
+    sizes = " + ".join(_size_of(c, t) for c, t in zip(columns, types, strict=True))
+    kept = ", ".join(
+        f"CASE WHEN __bytes - __size < {int(limits.bytes)} THEN {c} END AS {c}" for c in columns
+    )
+    return f"""
+        SELECT {kept}, __bytes FROM (
+            SELECT *, CAST(sum(__size) OVER (
+                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS __bytes
+            FROM (SELECT *, {sizes or "0"} AS __size FROM __result AS r({", ".join(columns)}))
+        )
+        LIMIT {int(limits.rows) + 1}
+    """
+
+
+def _size_of(column: str, kind: object) -> str:
+    """About the bytes of one value of ``column`` (of DuckDB type ``kind``) out of DuckDB."""
+    name = str(kind)
+    if _FIXED_WIDTH.fullmatch(name):
+        return "16"
+    if name == "VARCHAR":
+        return f"coalesce(strlen({column}), 0)"
+    if name == "BLOB":
+        return f"coalesce(octet_length({column}), 0)"
+    return f"coalesce(strlen(CAST({column} AS VARCHAR)), 0)"  # lists, structs, maps, JSON...
 
 
 @contextmanager
 def _time_limit(
-    timeout_s: float, memory_limit: str, *connections: duckdb.DuckDBPyConnection
+    timeout_s: float,
+    memory_limit: str,
+    *connections: list[duckdb.DuckDBPyConnection],
 ) -> Iterator[None]:
-    """Interrupt ``connections`` after ``timeout_s``; DuckDB errors become console errors."""
+    """Interrupt ``connections`` (lists, read when the time is up: they may grow) after
+    ``timeout_s``; DuckDB's, Arrow's and Python's errors become console errors."""
     fired = threading.Event()
 
     def interrupt() -> None:
         fired.set()
-        for c in connections:
-            with suppress(Exception):
-                c.interrupt()
+        for group in connections:
+            for c in list(group):
+                with suppress(Exception):
+                    c.interrupt()
 
     timer = threading.Timer(timeout_s, interrupt)
     timer.daemon = True
     timer.start()
     try:
         yield
-    except duckdb.Error as exc:
+    except (duckdb.Error, pa.ArrowException, OSError, MemoryError) as exc:  # Arrow: OSError
         if fired.is_set() or isinstance(exc, duckdb.InterruptException):
             raise QueryTimeout(
                 f"The query was stopped after the time limit of {timeout_s:g} s. "
@@ -381,15 +505,16 @@ def _time_limit(
         timer.cancel()
 
 
-def _translate(exc: duckdb.Error, memory_limit: object) -> ConsoleError:
-    """DuckDB's error as the console's: a refusal for the guards, a failure otherwise."""
+def _translate(exc: BaseException, memory_limit: object) -> ConsoleError:
+    """DuckDB's (or Arrow's) error as the console's: a refusal for the guards and for memory,
+    a failure otherwise."""
     text = _first_line(exc)
     if isinstance(exc, duckdb.PermissionException) or "disabled by configuration" in text:
         return QueryRefused(
             "Reading files, other databases or extensions is not allowed in the console; "
             f"query the tables of the database instead. ({text})"
         )
-    if isinstance(exc, duckdb.OutOfMemoryException):
+    if isinstance(exc, duckdb.OutOfMemoryException | MemoryError) or "Out of Memory Error" in text:
         return QueryRefused(
             f"The query needs more memory than the console's limit of {memory_limit}. "
             "Filter or aggregate more, or select fewer columns."
@@ -405,6 +530,10 @@ def _translate(exc: duckdb.Error, memory_limit: object) -> ConsoleError:
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.4g} MB"
 
 
 def _quote(name: str) -> str:

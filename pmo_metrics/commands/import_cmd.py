@@ -13,6 +13,7 @@ from pmo_metrics.readers.base import ImportRejected
 from pmo_metrics.readers.detect import SOURCES
 from pmo_metrics.store import StoreBusy, connect
 from pmo_metrics.store.connection import disk_full
+from pmo_metrics.terminal import printable
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,11 +92,11 @@ def run(args: argparse.Namespace) -> int:
         warnings = [p for p in exc.problems if p.severity == "warning"]
         print(f"nothing was loaded: {len(errors)} error(s) to fix in the file(s)")
         for p in errors:
-            print(f"  {p}")
+            print(f"  {printable(str(p))}")
         if warnings:
             print(f"and {len(warnings)} warning(s):")
             for p in warnings:
-                print(f"  {p}")
+                print(f"  {printable(str(p))}")
         return 1
     except (KeyError, ValueError) as exc:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
@@ -112,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail_if_disk_full(exc, args.db, changed)
     finally:
         _close(con)
-    print(result.summary())
+    print(printable(result.summary(), keep_newlines=True))
     return 0
 
 

@@ -5,25 +5,36 @@ from __future__ import annotations
 import argparse
 import sys
 
+import pandas as pd
+
 from pmo_metrics.sql_console import (
+    DEFAULT_BYTE_LIMIT,
     DEFAULT_MEMORY_LIMIT,
     DEFAULT_ROW_LIMIT,
     DEFAULT_TIMEOUT_S,
     ConsoleError,
     run_readonly_query,
+    truncation_note,
 )
 from pmo_metrics.store import StoreBusy, default_db_path
+from pmo_metrics.terminal import printable
+
+_HINT = {"rows": "--max-rows to change", "bytes": "--max-bytes to change"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "sql",
-        help="run one read-only query (no files, no writes, no settings; row/time/memory limits)",
+        help="run one read-only query (no files, no writes, no settings; row/size/time/memory "
+        "limits)",
     )
     p.add_argument("query", help='e.g. "SELECT status, count(*) FROM tickets GROUP BY ALL"')
     p.add_argument("--db", help="DuckDB file (default: $PMO_DB or data/pmo.duckdb)")
     p.add_argument("--format", choices=("table", "csv"), default="table")
     p.add_argument("--max-rows", type=int, default=DEFAULT_ROW_LIMIT, help="row limit")
+    p.add_argument(
+        "--max-bytes", type=int, default=DEFAULT_BYTE_LIMIT, help="result size limit in bytes"
+    )
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds")
     p.add_argument("--memory-limit", default=DEFAULT_MEMORY_LIMIT, help="e.g. 1GB")
     p.set_defaults(func=run)
@@ -36,22 +47,37 @@ def run(args: argparse.Namespace) -> int:
             path,
             args.query,
             row_limit=args.max_rows,
+            byte_limit=args.max_bytes,
             timeout_s=args.timeout,
             memory_limit=args.memory_limit,
         )
     except (ConsoleError, StoreBusy) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 1
     if args.format == "csv":
         # Redirected to a file, this CSV may be opened in a spreadsheet: neutralise formulas.
         from pmo_metrics.exports.safe import neutralise
 
         neutralise(frame).to_csv(sys.stdout, index=False)
+    elif len(frame.columns):
+        print(_for_terminal(frame).to_string(index=False))
     else:
-        print(frame.to_string(index=False) if len(frame.columns) else "(no columns)")
-    if frame.attrs.get("truncated"):
-        print(
-            f"note: only the first {args.max_rows} rows are shown (--max-rows to change)",
-            file=sys.stderr,
-        )
+        print("(no columns)")
+    note = truncation_note(frame)
+    if note:
+        print(f"note: {note} ({_HINT[frame.attrs['truncated_by']]})", file=sys.stderr)
     return 0
+
+
+def _for_terminal(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with control characters in its text and names shown escaped, not obeyed."""
+
+    def shown(value: object) -> object:
+        return printable(value) if isinstance(value, str) else value
+
+    text = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c].dtype)]
+    out = frame.copy() if text else frame
+    for column in text:
+        out[column] = frame[column].map(shown)
+    out.columns = [shown(c) for c in frame.columns]
+    return out

@@ -48,3 +48,19 @@ def test_pivot_by_rows_and_columns_counts_each_pair(app, sample_db):
     assert shown.columns[0] == "state"
     counted = shown.drop(columns="state").fillna(0).to_numpy().sum()
     assert counted == sum(_count_by(sample_db, "tickets", "state").values())
+
+
+def test_the_sql_console_cuts_a_huge_result_and_says_so(app, sample_db):
+    """2,000 rows of 1 MB (2 GB out of DuckDB): the page shows what fits the size limit."""
+    at = app(sample_db, "pages/explore.py")
+    at.text_area(key="explore_sql").set_value(
+        "SELECT s FROM (SELECT repeat('x', 1000000) s) CROSS JOIN range(2000)"
+    )
+    at.button(key="explore_sql_run").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    shown = _table_starting_with(at, "s")
+    assert 1 <= len(shown) < 2000
+    assert f"The result was cut at the size limit of 32 MB: {len(shown)} rows are shown." in [
+        c.value for c in at.caption
+    ]

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .measure import run_measured
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -79,3 +81,36 @@ def test_sql_while_another_process_holds_the_store(store_path):
     finally:
         holder.stdin.close()
         holder.wait(timeout=60)
+
+
+def test_sql_cuts_a_huge_result_at_the_byte_cap_in_bounded_memory(store_path):
+    """2,000 rows of 1 MB: 2 GB once out of DuckDB (6.7 GB and 27 s before the cap). The
+    process's peak memory is the kernel's measure, not an estimate."""
+    query = "SELECT s FROM (SELECT repeat('x',1000000) s) CROSS JOIN range(2000)"
+    done = run_measured(
+        [sys.executable, "-m", "pmo_metrics", "sql", query, "--db", str(store_path)], cwd=ROOT
+    )
+    assert not done.killed and done.returncode == 0, done.stderr[-2000:]
+    assert "note: the result was cut at the size limit of 32 MB" in done.stderr
+    assert "(--max-bytes to change)" in done.stderr
+    shown = done.stdout.split()
+    assert shown[0] == "s" and 1 <= len(shown) - 1 < 2000
+    assert done.peak_mb < 1_000
+
+
+def test_sql_max_bytes_sets_the_cap(store_path):
+    query = "SELECT s FROM (SELECT repeat('x',1000000) s) CROSS JOIN range(2000)"
+    done = pmo("sql", query, "--db", str(store_path), "--max-bytes", "3000000", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert "note: the result was cut at the size limit of 3 MB: " in done.stderr
+    assert 1 <= len(done.stdout.splitlines()) - 1 <= 3
+
+
+def test_sql_refuses_an_oversized_statement_before_parsing(store_path):
+    query = "SELECT [" + ",".join(["1"] * 60_000) + "]"
+    done = pmo("sql", query, "--db", str(store_path))
+    assert done.returncode == 1
+    assert done.stderr == (
+        "error: The query is 120,008 characters long; the console takes at most 20,000. "
+        "Shorten it (e.g. a filter instead of a long list of values).\n"
+    )

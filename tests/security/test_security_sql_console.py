@@ -49,7 +49,12 @@ def test_select_returns_the_rows(console_db):
         {"application": "Billing", "team": "Alpha"},
         {"application": "CRM", "team": "Beta"},
     ]
-    assert frame.attrs == {"truncated": False, "row_limit": 10_000}
+    assert frame.attrs == {
+        "truncated": False,
+        "truncated_by": None,
+        "row_limit": 10_000,
+        "byte_limit": 32_000_000,
+    }
 
 
 @pytest.mark.parametrize(
@@ -206,7 +211,8 @@ def test_python_variables_are_not_reachable(console_db):
 def test_row_limit_truncates_and_says_so(console_db):
     frame = run_readonly_query(console_db, "SELECT range AS i FROM range(25)", row_limit=10)
     assert frame["i"].tolist() == list(range(10))
-    assert frame.attrs == {"truncated": True, "row_limit": 10}
+    assert frame.attrs["truncated"] is True and frame.attrs["truncated_by"] == "rows"
+    assert frame.attrs["row_limit"] == 10
     exact = run_readonly_query(console_db, "SELECT range AS i FROM range(25)", row_limit=25)
     assert len(exact) == 25 and exact.attrs["truncated"] is False
 
