@@ -514,10 +514,15 @@ def _translate(exc: BaseException, memory_limit: object) -> ConsoleError:
             "Reading files, other databases or extensions is not allowed in the console; "
             f"query the tables of the database instead. ({text})"
         )
-    if isinstance(exc, duckdb.OutOfMemoryException | MemoryError) or "Out of Memory Error" in text:
+    if isinstance(exc, duckdb.OutOfMemoryException):
         return QueryRefused(
             f"The query needs more memory than the console's limit of {memory_limit}. "
             "Filter or aggregate more, or select fewer columns."
+        )
+    if isinstance(exc, MemoryError) or "Out of Memory Error" in text:  # Arrow's, Python's
+        return QueryRefused(
+            "The server has not enough free memory for this result. Select fewer rows or "
+            "columns, or lower the size limit."
         )
     if "configuration has been locked" in text:
         return QueryRefused(f"Settings cannot be changed in the console. ({text})")

@@ -1,10 +1,14 @@
-"""Run a real process and measure its peak memory (the kernel's high-water mark for exactly that
-process, from ``wait4``), killing it past a ceiling so that a runaway cannot take the machine."""
+"""Run a real process and measure its peak memory, killing it past a ceiling so that a runaway
+cannot take the machine.
+
+The peak is the process's own ``VmHWM``, written by the process as it exits. Not ``wait4``'s
+``ru_maxrss``: Linux carries the parent's peak into a child at ``exec`` (a pytest process that
+grew would inflate every child measured after it)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -12,6 +16,24 @@ from pathlib import Path
 
 CEILING_MB = 3_000  # far above any bound asserted; only protects the shared machine
 DEADLINE_S = 300  # a hung process fails the test instead of hanging the suite
+
+# Runs `-m MODULE ARGS` or `-c CODE ARGS` in this interpreter, then writes its VmHWM line to
+# the file named first (also on sys.exit, through atexit).
+_WRAPPER = """
+import atexit, runpy, sys
+out = sys.argv.pop(1)
+def peak():
+    with open('/proc/self/status') as status, open(out, 'w') as f:
+        f.write(next(line for line in status if line.startswith('VmHWM:')))
+atexit.register(peak)
+flag, target, *rest = sys.argv[1:]
+if flag == '-m':
+    sys.argv = [target, *rest]
+    runpy.run_module(target, run_name='__main__', alter_sys=True)
+else:
+    sys.argv = ['-c', *rest]
+    exec(compile(target, '<string>', 'exec'), {'__name__': '__main__'})
+"""
 
 
 @dataclass
@@ -23,26 +45,34 @@ class Measured:
     killed: bool  # went past the ceiling or the deadline
 
 
-def run_measured(args: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> Measured:
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, env=env)
-        killed, started = False, time.monotonic()
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if _high_water_mb(proc.pid) > CEILING_MB or time.monotonic() - started > DEADLINE_S:
-                killed = True
-                proc.kill()
-            time.sleep(0.05)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
+def run_measured(args: list[str], *, cwd: Path) -> Measured:
+    """``args`` is ``[sys.executable, "-m" | "-c", target, *rest]``."""
+    python, flag, target, *rest = args
+    assert python == sys.executable and flag in ("-m", "-c"), args
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak"
+        out_path, err_path = Path(tmp) / "out", Path(tmp) / "err"
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            proc = subprocess.Popen(
+                [python, "-c", _WRAPPER, str(peak_file), flag, target, *rest],
+                cwd=cwd,
+                stdout=out,
+                stderr=err,
+            )
+            killed, started, polled = False, time.monotonic(), 0.0
+            while proc.poll() is None:
+                polled = max(polled, _high_water_mb(proc.pid))
+                if polled > CEILING_MB or time.monotonic() - started > DEADLINE_S:
+                    killed = True
+                    proc.kill()
+                    proc.wait()
+                time.sleep(0.05)
+        peak = _parse_mb(peak_file.read_text()) if peak_file.exists() else polled
         return Measured(
             proc.returncode,
-            out.read().decode(errors="replace"),
-            err.read().decode(errors="replace"),
-            usage.ru_maxrss / 1024,  # KiB on Linux
+            out_path.read_text(errors="replace"),
+            err_path.read_text(errors="replace"),
+            max(peak, polled),
             killed,
         )
 
@@ -54,5 +84,9 @@ def _high_water_mb(pid: int) -> float:
         return 0.0
     for line in status.splitlines():
         if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
+            return _parse_mb(line)
     return 0.0
+
+
+def _parse_mb(line: str) -> float:
+    return int(line.split()[1]) / 1024  # "VmHWM:  123456 kB"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -113,4 +114,28 @@ def test_sql_refuses_an_oversized_statement_before_parsing(store_path):
     assert done.stderr == (
         "error: The query is 120,008 characters long; the console takes at most 20,000. "
         "Shorten it (e.g. a filter instead of a long list of values).\n"
+    )
+
+
+def test_sql_reports_a_failed_allocation_on_the_way_out_cleanly(store_path):
+    """The process may hold 3 GB of address space (a real kernel limit, not a stub) and the
+    size cap is lifted: Arrow cannot allocate the batch and the command says so, no traceback."""
+
+    def limit_address_space() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3_000_000_000, 3_000_000_000))
+
+    query = "SELECT s FROM (SELECT repeat('x',1000000) s) CROSS JOIN range(2000)"
+    done = subprocess.run(
+        [sys.executable, "-m", "pmo_metrics", "sql", query, "--db", str(store_path)]
+        + ["--max-bytes", str(10**11), "--memory-limit", "8GB", "--format", "csv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit_address_space,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        "error: The server has not enough free memory for this result. Select fewer rows or "
+        "columns, or lower the size limit.\n"
     )
