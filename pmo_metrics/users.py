@@ -78,20 +78,42 @@ def load_auth_config(path: str | Path | None = None) -> AuthConfig | None:
     return _parsed(path, raw)
 
 
+def _mapping(value: object, where: str, path: Path) -> dict:
+    """``value`` if it is a mapping (None counts as empty), else a message saying what was
+    expected at ``where``."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise AuthConfigError(
+            f"{path}: {where}: expected a mapping of names to values, found "
+            f"{type(value).__name__} {str(value)[:40]!r} (see auth.example.yaml)"
+        )
+    return value
+
+
 def _parsed(path: Path, raw: dict) -> AuthConfig:
-    cookie = raw.get("cookie") or {}
-    credentials = raw.get("credentials") or {"usernames": {}}
-    users = credentials.get("usernames") or {}
+    cookie = _mapping(raw.get("cookie"), "cookie", path)
+    credentials = _mapping(raw.get("credentials"), "credentials", path)
+    users = _mapping(credentials.get("usernames"), "credentials.usernames", path)
+    for username, entry in users.items():
+        _mapping(entry, f"credentials.usernames.{username}", path)
     credentials = {**credentials, "usernames": users}
+    try:
+        expiry_days = float(cookie.get("expiry_days", 7))
+    except (TypeError, ValueError):
+        raise AuthConfigError(
+            f"{path}: cookie.expiry_days: expected a number of days, found "
+            f"{cookie.get('expiry_days')!r}"
+        ) from None
     problems: list[str] = []
     for username, entry in users.items():
-        password = str((entry or {}).get("password", ""))
+        password = str(entry.get("password", ""))
         if not _BCRYPT.match(password):
             problems.append(
                 f"user '{username}': the password is not a bcrypt hash "
                 "(run `python -m pmo_metrics users hash` and paste the result)"
             )
-    roles = {str(k): str(v) for k, v in (raw.get("roles") or {}).items()}
+    roles = {str(k): str(v) for k, v in _mapping(raw.get("roles"), "roles", path).items()}
     for who, role in roles.items():
         if role not in ROLES:
             problems.append(f"roles: '{who}' has the unknown role '{role}' (one of {ROLES})")
@@ -106,7 +128,7 @@ def _parsed(path: Path, raw: dict) -> AuthConfig:
         path=path,
         cookie_name=str(cookie.get("name", "pmo_metrics_auth")),
         cookie_key=str(cookie.get("key", "")),
-        cookie_expiry_days=float(cookie.get("expiry_days", 7)),
+        cookie_expiry_days=expiry_days,
         credentials=credentials,
         roles=roles,
         default_role=default_role,
@@ -120,7 +142,8 @@ def auth_mode(
 
     ``PMO_DEMO=1`` forces the demo (no login, full access); ``PMO_DEMO=0`` forbids it (no
     config is then an error rather than an open dashboard). Otherwise OpenID Connect when
-    ``[auth]`` is in the Streamlit secrets, local users when the config has any, else the demo.
+    ``[auth]`` is in the Streamlit secrets, local users when the config has any; a config file
+    that is present without users is an error; the demo only when there is no file at all.
     """
     if demo_env == "1":
         return "demo"
@@ -128,6 +151,12 @@ def auth_mode(
         return "oidc"
     if config is not None and config.usernames:
         return "local"
+    if config is not None:  # present but unusable: never fail open into the demo
+        raise AuthConfigError(
+            f"{config.path} exists but defines no users (empty, commented out, or "
+            "`usernames` not under `credentials`): add users with `python -m pmo_metrics "
+            "users add NAME --role ROLE`, or remove the file to run the demo"
+        )
     if demo_env == "0":
         raise AuthConfigError(
             f"{DEMO_ENV}=0 forbids the demo mode, but there are no users: create "
@@ -179,6 +208,8 @@ def add_user(
     raw: dict = {}
     if path.exists():
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(raw, dict):
+            raise AuthConfigError(f"{path}: expected a mapping at the top level")
     raw.setdefault("cookie", {})
     raw["cookie"].setdefault("name", "pmo_metrics_auth")
     raw["cookie"].setdefault("expiry_days", 7)
@@ -199,11 +230,19 @@ def add_user(
     raw.setdefault("default_role", None)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(raw, sort_keys=False, allow_unicode=True)
-    # Written owner-only: the file holds password hashes and the cookie secret.
+    # Written owner-only: the file holds password hashes and the cookie secret (an existing
+    # file keeps its mode through O_CREAT, so it is narrowed before anything is written).
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(text)
     return _parsed(path, raw)
+
+
+def readable_by_others(path: str | Path) -> bool:
+    """True when group or others may read the users file (it holds secrets)."""
+    path = Path(path)
+    return path.exists() and bool(path.stat().st_mode & 0o077)
 
 
 def user_table(config: AuthConfig | None) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from pmo_metrics.users import (
     AuthConfigError,
     auth_mode,
     load_auth_config,
+    readable_by_others,
     role_for,
 )
 
@@ -139,6 +140,11 @@ def _local_user(config: AuthConfig) -> User:
     with st.sidebar:
         st.caption(f"{st.session_state.get('name') or username} ({role})")
         authenticator.logout("Sign out", location="sidebar")
+        if role == "admin" and readable_by_others(config.path):
+            st.warning(
+                f"{config.path} is readable by other accounts of the server; it holds password "
+                f"hashes and the cookie secret: `chmod 600 {config.path}`"
+            )
     return User(name=str(username), role=role)
 
 

@@ -7,7 +7,13 @@ import getpass
 import sys
 
 from pmo_metrics.access import ROLES
-from pmo_metrics.users import AuthConfigError, add_user, auth_config_path, hash_password
+from pmo_metrics.users import (
+    AuthConfigError,
+    add_user,
+    auth_config_path,
+    hash_password,
+    readable_by_others,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,6 +48,7 @@ def _password(from_stdin: bool) -> str:
 
 def run_add(args: argparse.Namespace) -> int:
     path = args.config or auth_config_path()
+    was_readable = readable_by_others(path)
     try:
         add_user(
             path,
@@ -55,6 +62,11 @@ def run_add(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"user '{args.username}' ({args.role}) saved in {path}")
+    if was_readable:
+        print(
+            f"warning: {path} was readable by others (it holds password hashes and the cookie "
+            "secret); it is now readable by its owner only (0600)"
+        )
     return 0
 
 
