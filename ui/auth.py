@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import os
 from dataclasses import dataclass
+from typing import NoReturn
 
 import streamlit as st
 
@@ -54,7 +55,7 @@ def gate() -> User:
         )
     except AuthConfigError as exc:
         st.error(f"The login configuration is not usable, so the dashboard stays closed.\n\n{exc}")
-        st.stop()
+        _stop_closed()
     if mode == "demo":
         st.warning(_demo_banner(), icon=":material/lock_open:")
         user = DEMO_USER
@@ -64,6 +65,18 @@ def gate() -> User:
         user = _local_user(config)
     st.session_state[_USER_KEY] = user
     return user
+
+
+def _stop_closed() -> NoReturn:
+    """End the run at the login (or its refusal) with no page of the dashboard listed:
+    without a navigation of its own, Streamlit would list every file of pages/ in the
+    sidebar to a visitor who has not signed in."""
+    st.navigation([st.Page(_signed_out, title="PMO metrics", default=True)], position="hidden")
+    st.stop()
+
+
+def _signed_out() -> None:
+    """The only page before login; never run (the gate stops first)."""
 
 
 def current_user() -> User | None:
@@ -94,7 +107,7 @@ def _oidc_user(config: AuthConfig | None) -> User:
         st.title("PMO metrics")
         st.write("Sign in with your organisation's account to continue.")
         st.button("Sign in", on_click=st.login, type="primary")
-        st.stop()
+        _stop_closed()
     email = str(st.user.get("email") or "")
     role = role_for(config, username=None, email=email)
     if role is None:
@@ -125,13 +138,13 @@ def _local_user(config: AuthConfig) -> User:
         authenticator.login(location="main", max_login_attempts=None)
     except Exception as exc:  # the library raises LoginError for a bad form
         st.error(str(exc))
-        st.stop()
+        _stop_closed()
     status = st.session_state.get("authentication_status")
     if status is False:
         st.error("Username or password is incorrect.")
-        st.stop()
+        _stop_closed()
     if not status:
-        st.stop()  # the form is drawn; wait for it
+        _stop_closed()  # the form is drawn; wait for it
     username = st.session_state.get("username")
     email = (config.credentials["usernames"].get(username) or {}).get("email")
     role = role_for(config, username=username, email=email)
@@ -154,4 +167,4 @@ def _refuse(who: str | None, sign_out) -> None:
         "add you to the roles mapping."
     )
     st.button("Sign out", on_click=sign_out)
-    st.stop()
+    _stop_closed()

@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -118,19 +119,10 @@ def wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"streamlit did not answer /_stcore/health:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def dashboard_url(
-    sample_db: Path, sample_facts: dict, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """``streamlit run dashboard.py`` on a free loopback port; its base URL (the facts are
-    worked out first: the dashboard then holds the database file)."""
+@contextmanager
+def running_dashboard(env: dict[str, str], log: Path) -> Iterator[str]:
+    """``streamlit run dashboard.py`` on a free loopback port with ``env`` added; its URL."""
     port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    env = {
-        **os.environ,
-        "PMO_DB": str(sample_db),
-        "PYTHONUNBUFFERED": "1",
-    }
     command = [
         sys.executable, "-m", "streamlit", "run", "dashboard.py",
         "--server.headless", "true",
@@ -140,8 +132,11 @@ def dashboard_url(
         "--server.fileWatcherType", "none",
         "--server.runOnSave", "false",
     ]  # fmt: skip
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
     with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, process, log)
@@ -153,6 +148,17 @@ def dashboard_url(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(
+    sample_db: Path, sample_facts: dict, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The dashboard on the sample database (the facts are worked out first: the dashboard
+    then holds the database file)."""
+    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    with running_dashboard({"PMO_DB": str(sample_db)}, log) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
