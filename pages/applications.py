@@ -22,6 +22,7 @@ from ui.context import page_context
 from ui.data import filter_options, metric_table, trend_window
 from ui.filters import APPLICATION
 from ui.i18n import chart_title, period_label, t, with_month_labels
+from ui.markdown import plain
 
 ctx = page_context("applications")
 page_header(ctx, "page_applications")
@@ -48,9 +49,9 @@ if health.empty:
     empty_state(health.missing)
 else:
     row = health.frame.iloc[0]
-    st.markdown(f"### {application} · {status_text(row.get('status'))}")
+    st.markdown(f"### {plain(application)} · {status_text(row.get('status'))}")
     if "reason" in row and row["reason"]:
-        st.caption(t("health_reason", reason=row["reason"]))
+        st.caption(t("health_reason", reason=plain(row["reason"])))
     st.dataframe(readable_statuses(health.frame), hide_index=True, key="applications_health")
 
 st.subheader(t("delivery_flow"))

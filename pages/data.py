@@ -21,6 +21,7 @@ from ui.context import page_context
 from ui.data import table
 from ui.editing import EDITABLE, changed_rows, edit_as_parsed, editable_frame
 from ui.i18n import t
+from ui.markdown import plain
 
 PROBLEM_COLUMNS = ["severity", "file", "sheet", "row", "column", "value", "expected"]
 UPLOAD_TYPES = ["csv", "xlsx", "xls", "txt", "tsv"]
@@ -85,7 +86,7 @@ def _headers(path: Path) -> list[str]:
 
 def _mapping_editor(upload, path: Path, importing) -> tuple[dict, str] | None:
     """Ask which canonical column each header feeds; save as a profile. Returns the mapping."""
-    st.markdown(f"**{t('mapping')}: {upload.name}**")
+    st.markdown(f"**{t('mapping')}: {plain(upload.name)}**")
     st.caption(t("mapping_help"))
     key = f"data_map_{upload.file_id}"
     target = st.selectbox(t("mapping_target"), list(table_specs()), key=f"{key}_target")
@@ -166,7 +167,7 @@ def _import_summary(result) -> None:
     if len(counts):
         st.dataframe(counts, hide_index=True, key="data_import_counts")
     for name in result.skipped_files:
-        st.caption(f"{name}: {t('import_nothing')}")
+        st.caption(f"{plain(name)}: {t('import_nothing')}")
     if result.warnings:
         with st.expander(f"{t('problems')} ({len(result.warnings)})"):
             st.dataframe(_problems_frame(result.warnings), hide_index=True)
@@ -210,7 +211,7 @@ def upload_section() -> None:
     for upload, result in zip(uploads, parsed, strict=True):
         with st.expander(f"{t('preview')}: {upload.name} ({result.source_kind})"):
             for name, frame in result.tables.items():
-                st.caption(f"{name}: {len(frame):,} {t('rows')}")
+                st.caption(f"{plain(name)}: {len(frame):,} {t('rows')}")
                 st.dataframe(frame.head(20), hide_index=True)
             if result.errors and ctx.can("save_mapping"):
                 _mapping_editor(upload, _saved(upload), importing)

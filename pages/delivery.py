@@ -39,6 +39,7 @@ from ui.data import (
 )
 from ui.filters import TEAM
 from ui.i18n import chart_title, date_label, lang, number, period_label, t
+from ui.markdown import plain
 
 # This page's own strings (English, Spanish): they belong in ui/i18n.STRINGS.
 TEXT = {
@@ -150,7 +151,7 @@ else:
     )
 undated = undated_names(ctx.con, ctx.version, team)
 if undated:
-    st.caption(say("undated", names=", ".join(undated)))
+    st.caption(say("undated", names=", ".join(plain(n) for n in undated)))
 
 st.subheader(t("burnup"), help=help_text("forecast"))
 sample_window = st.number_input(

@@ -22,6 +22,7 @@ from ui.context import page_context
 from ui.data import filter_options, metric, metric_table, trend_window
 from ui.filters import APPLICATION, SERVICE
 from ui.i18n import chart_title, period_label, t, with_month_labels
+from ui.markdown import plain
 
 ctx = page_context("services")
 page_header(ctx, "page_services")
@@ -44,7 +45,7 @@ period = period_label(scope.first_month, scope.last_month)
 status = metric_table(ctx.con, ctx.version, "service-status", scope)
 if not status.empty:
     row = status.frame.iloc[0]
-    st.markdown(f"### {service} · {status_text(row.get('status'))}")
+    st.markdown(f"### {plain(service)} · {status_text(row.get('status'))}")
 
 # Indicators against targets, this period and over the last 12 months.
 st.subheader(t("indicators"), help=help_text("scorecard"))

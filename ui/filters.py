@@ -12,6 +12,7 @@ import streamlit as st
 
 from ui.data import Scope, filter_options
 from ui.i18n import LANGUAGES, period_label, t
+from ui.markdown import plain
 
 PERIOD, SERVICE, APPLICATION, TEAM, LANG = "period", "service", "application", "team", "lang"
 _CHOICES = (SERVICE, APPLICATION, TEAM)
@@ -91,7 +92,7 @@ def describe(scope: Scope) -> str:
     for key in _CHOICES:
         value = getattr(scope, key)
         if value:
-            parts.append(f"{t(key)}: {value}")
+            parts.append(f"{t(key)}: {plain(value)}")
     if not any(getattr(scope, k) for k in _CHOICES):
         parts.append(t("no_filters"))
     return " · ".join(p for p in parts if p)
