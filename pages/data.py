@@ -252,12 +252,11 @@ def _load_action(action: str, choices: list[int]) -> None:
         require(ctx.user.role, "undo")  # redo puts back what undo took out: the same right
         cur = cursor()
         if action == "undo":
-            removed = undo_load(cur, int(chosen))
+            removed = undo_load(cur, int(chosen), user=ctx.user.name)
             detail = ", ".join(f"{k}: {v}" for k, v in removed.items()) or "0"
         else:
-            redo_load(cur, int(chosen))
+            redo_load(cur, int(chosen), user=ctx.user.name)
             detail = ""
-        audit.record(cur, ctx.user, action, f"load {chosen}: {detail}".rstrip(": "))
     except (PermissionDenied, ValueError) as exc:
         st.error(str(exc))
         return
@@ -323,10 +322,11 @@ def _save_edit(name: str, before: pd.DataFrame, after: pd.DataFrame) -> None:
         require(ctx.user.role, "edit_catalog")
         cur = cursor()
         result = load_parsed(
-            cur, [edit_as_parsed(name, rows, user=ctx.user.name)], user=ctx.user.name
-        )
-        audit.record(
-            cur, ctx.user, "edit_catalog", f"{name}: load {result.load_id}, {len(rows)} row(s)"
+            cur,
+            [edit_as_parsed(name, rows, user=ctx.user.name)],
+            user=ctx.user.name,
+            action="edit_catalog",
+            note=f"{name}: {len(rows)} row(s)",
         )
     except ImportRejected as exc:
         st.error(t("import_rejected"))

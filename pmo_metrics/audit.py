@@ -1,8 +1,8 @@
 """The audit log: who loaded, undid or edited what, and when (table ``audit_log``).
 
-Call :func:`record` right after the action succeeded, on the same connection or cursor. When
-the caller has a transaction open, the entry is part of it (committed or rolled back with
-the action), which is the best place for it.
+Loads, undos and redos write their entry inside their own transaction (pmo_metrics.store.loads):
+committed or rolled back with the change. Other actions call :func:`record` right after they
+succeed, on the same connection or cursor.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pmo_metrics.access import HasRole, name_of
 ACTIONS = (
     "import",  # detail: load id, files and row counts
     "undo",  # detail: load id and rows removed
+    "redo",  # detail: load id
     "edit_catalog",  # detail: table and what changed
     "save_mapping",  # detail: profile name
     "restore",  # detail: backup directory

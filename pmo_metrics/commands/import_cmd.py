@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from pmo_metrics import audit
 from pmo_metrics.access import cli_actor
 from pmo_metrics.importing import get_mapping_profile, import_paths, save_mapping_profile
 from pmo_metrics.readers.base import ImportRejected
@@ -85,8 +84,6 @@ def run(args: argparse.Namespace) -> int:
             mapping_profile=profile,
             user=actor.name,
         )
-        if result.load_id is not None:
-            audit.record(con, actor, "import", f"load {result.load_id}: {', '.join(args.files)}")
     except ImportRejected as exc:
         errors = [p for p in exc.problems if p.severity == "error"]
         warnings = [p for p in exc.problems if p.severity == "warning"]
@@ -104,13 +101,8 @@ def run(args: argparse.Namespace) -> int:
     except StoreBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except Exception as exc:
-        changed = (
-            f"The load {result.load_id} was stored; only its audit entry is missing."
-            if result is not None and result.load_id is not None
-            else ""
-        )
-        return _fail_if_disk_full(exc, args.db, changed)
+    except Exception as exc:  # the load and its audit entry are one transaction: nothing changed
+        return _fail_if_disk_full(exc, args.db)
     finally:
         _close(con)
     print(printable(result.summary(), keep_newlines=True))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from pmo_metrics import audit
-from pmo_metrics.access import cli_actor
+from pmo_metrics.access import cli_actor, name_of
 from pmo_metrics.store import connect, list_loads, redo_load, undo_load
 
 
@@ -33,11 +32,10 @@ def run_loads(args: argparse.Namespace) -> int:
 def run_undo(args: argparse.Namespace) -> int:
     con = connect(args.db)
     try:
-        removed = undo_load(con, args.load_id)
+        removed = undo_load(con, args.load_id, user=name_of(cli_actor()))
     except ValueError as exc:
         print(f"error: {exc}")
         return 1
-    audit.record(con, cli_actor(), "undo", f"load {args.load_id}")
     detail = ", ".join(f"{t}: {n} rows removed" for t, n in removed.items()) or "no rows"
     print(f"load {args.load_id} undone ({detail}); what it replaced is restored")
     return 0
@@ -46,10 +44,9 @@ def run_undo(args: argparse.Namespace) -> int:
 def run_redo(args: argparse.Namespace) -> int:
     con = connect(args.db)
     try:
-        redo_load(con, args.load_id)
+        redo_load(con, args.load_id, user=name_of(cli_actor()))
     except ValueError as exc:
         print(f"error: {exc}")
         return 1
-    audit.record(con, cli_actor(), "redo", f"load {args.load_id}")
     print(f"load {args.load_id} redone: its rows are back where they are the newest")
     return 0

@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pmo_metrics import audit
 from pmo_metrics.readers.base import ImportRejected, ParsedFile, Problem
 from pmo_metrics.store.connection import fetch_row, fetch_scalar
 from pmo_metrics.store.tables import HISTORY_SUFFIX, PROVENANCE, TableSpec, table_specs
@@ -105,8 +106,14 @@ def load_parsed(
     *,
     period: str | None = None,
     user: str | None = None,
+    action: str = "import",
+    note: str = "",
 ) -> LoadResult:
-    """Load parsed files as one load; raise :class:`ImportRejected` if any has an error."""
+    """Load parsed files as one load; raise :class:`ImportRejected` if any has an error.
+
+    The audit entry (``action`` by ``user``, the load, its files and ``note``) is written in
+    the load's own transaction: a load is never committed without it, nor it without the load.
+    """
     problems = [p for f in files for p in f.problems] + _duplicate_keys(files)
     if any(p.severity == "error" for p in problems):
         raise ImportRejected(problems)
@@ -150,6 +157,8 @@ def load_parsed(
             "UPDATE loads SET finished_at = ?, summary = ? WHERE load_id = ?",
             [datetime.now(), json.dumps(summary), load_id],
         )
+        names = ", ".join(f.file_name for f in fresh)
+        audit.record(con, user, action, f"load {load_id}: {names}" + (f"; {note}" if note else ""))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -159,7 +168,9 @@ def load_parsed(
 
 
 @serialised
-def undo_load(con: duckdb.DuckDBPyConnection, load_id: int) -> dict[str, int]:
+def undo_load(
+    con: duckdb.DuckDBPyConnection, load_id: int, *, user: str | None = None
+) -> dict[str, int]:
     """Reverse a load; returns, per table, how many of its rows left the current state (a row
     another active load carries comes back in that load's version). Raises ValueError for an
     unknown or already undone load."""
@@ -177,6 +188,8 @@ def undo_load(con: duckdb.DuckDBPyConnection, load_id: int) -> dict[str, int]:
             if n:
                 removed[spec.name] = n
         _resnapshot(con, load_id)
+        detail = ", ".join(f"{t}: {n} rows removed" for t, n in removed.items()) or "no rows"
+        audit.record(con, user, "undo", f"load {load_id}: {detail}")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -185,7 +198,7 @@ def undo_load(con: duckdb.DuckDBPyConnection, load_id: int) -> dict[str, int]:
 
 
 @serialised
-def redo_load(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
+def redo_load(con: duckdb.DuckDBPyConnection, load_id: int, *, user: str | None = None) -> None:
     """Make an undone load active again, exactly as if it had never been undone."""
     if _status(con, load_id) != "undone":
         raise ValueError(f"load {load_id} is not undone")
@@ -210,6 +223,7 @@ def redo_load(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
             history = f"{spec.name}{HISTORY_SUFFIX}"
             _settle(con, spec, f"SELECT {_keys(spec)} FROM {history} WHERE load_id = {load_id}")
         _resnapshot(con, load_id)
+        audit.record(con, user, "redo", f"load {load_id}")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
