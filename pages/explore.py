@@ -83,7 +83,8 @@ def console() -> None:
     if st.button(t("sql_run"), key="explore_sql_run", disabled=not allowed, type="primary"):
         try:
             require(ctx.user.role, "sql")
-            st.session_state["explore_sql_result"] = run_readonly_query(ctx.con, sql)
+            hidden = () if ctx.can("view_audit") else ("audit_log",)
+            st.session_state["explore_sql_result"] = run_readonly_query(ctx.con, sql, hidden=hidden)
         except (ConsoleError, PermissionDenied) as exc:
             st.session_state.pop("explore_sql_result", None)
             st.error(t("sql_refused", why=exc))

@@ -262,8 +262,13 @@ def run_readonly_query(
     timeout_s: float = DEFAULT_TIMEOUT_S,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     threads: int = 1,
+    hidden: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Run one read-only query and return at most ``row_limit`` rows and ``byte_limit`` bytes.
+
+    ``hidden`` names tables the query may not see (the audit log for a role that may not read
+    it); it needs the app's connection (``db`` as a connection: the dashboard), since whoever
+    runs the command line on the file can read the file itself.
 
     ``db`` is the database file, or the app's open connection to it. The result's ``attrs``
     hold ``truncated`` (bool: more rows existed), ``truncated_by`` (``"rows"``, ``"bytes"`` or
@@ -275,7 +280,9 @@ def run_readonly_query(
     config = console_config(memory_limit, threads)
     limits = _Limits(row_limit, byte_limit, timeout_s, memory_limit)
     if isinstance(db, duckdb.DuckDBPyConnection):
-        return _run_in_sandbox(db, sql, config, limits)
+        return _run_in_sandbox(db, sql, config, limits, hidden)
+    if hidden:
+        raise ValueError("hidden tables need the app's connection, not a database path")
     path = Path(db)
     if not path.exists():
         raise QueryFailed(f"There is no database at {path}.")
@@ -341,8 +348,10 @@ def _run_in_sandbox(
     sql: str,
     config: dict[str, object],
     limits: _Limits,
+    hidden: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """Run ``sql`` in a locked in-memory database that reads the tables of ``source`` live."""
+    """Run ``sql`` in a locked in-memory database that reads the tables of ``source`` live
+    (all but the ``hidden`` ones, which it does not know of)."""
     sandbox = console_connection(":memory:", config)
     cursors: list[duckdb.DuckDBPyConnection] = []  # every cursor a scan opened, to interrupt
     try:
@@ -350,6 +359,8 @@ def _run_in_sandbox(
             lister = source.cursor()
             cursors.append(lister)
             for name in _relation_names(lister):
+                if name in hidden:
+                    continue
                 table = _LiveTable(source, name, cursors)
                 sandbox.register(name, table)
                 table.live = True

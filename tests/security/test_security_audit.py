@@ -71,3 +71,18 @@ def test_a_load_that_fails_leaves_no_entry(con):
     with pytest.raises(Exception):  # noqa: B017 - the cast fails inside the transaction
         load_parsed(con, [broken], period="2026-01")
     assert audit.entries(con).empty
+
+
+def test_a_role_that_may_not_read_the_audit_log_cannot_query_it(con):
+    """The dashboard's console hides the audit log from an analyst (it exists for the lead)."""
+    import pytest
+
+    from pmo_metrics.sql_console import ConsoleError, run_readonly_query
+
+    audit.record(con, "ana", "import", "load 1: secret.csv")
+    shown = run_readonly_query(con, "SELECT count(*) AS n FROM audit_log")
+    assert shown["n"].tolist() == [1]  # the PMO lead's console
+    with pytest.raises(ConsoleError, match="audit_log"):
+        run_readonly_query(con, "SELECT * FROM audit_log", hidden=("audit_log",))
+    tables = run_readonly_query(con, "SHOW TABLES", hidden=("audit_log",))
+    assert "audit_log" not in set(tables.iloc[:, 0])
