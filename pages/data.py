@@ -264,6 +264,14 @@ def _load_action(action: str, choices: list[int]) -> None:
     st.rerun()
 
 
+def audit_section() -> None:
+    """Who loaded, undid, redid or edited what: for the roles that may read the log."""
+    if not ctx.can("view_audit"):
+        return
+    st.header(t("audit_log"))
+    data_table(audit.entries(cursor(), limit=200), key="data_audit", file_stem="audit_log")
+
+
 def templates_section() -> None:
     st.header(t("templates"))
     st.caption(t("templates_help"))
@@ -340,5 +348,6 @@ def _save_edit(name: str, before: pd.DataFrame, after: pd.DataFrame) -> None:
 
 upload_section()
 history_section()
+audit_section()
 templates_section()
 catalog_section()

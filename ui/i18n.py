@@ -230,6 +230,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mapping_saved": ("Profile '{name}' saved.", "Perfil '{name}' guardado."),
     "mapping_profile": ("Mapping profile", "Perfil de mapeo"),
     "load_history": ("Load history", "Historial de cargas"),
+    "audit_log": ("Audit log", "Registro de auditoría"),
     "undo": ("Undo load {load_id}", "Deshacer carga {load_id}"),
     "undo_done": ("Load {load_id} undone: {detail}.", "Carga {load_id} deshecha: {detail}."),
     "redo": ("Redo load {load_id}", "Rehacer carga {load_id}"),

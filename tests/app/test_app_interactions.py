@@ -95,6 +95,9 @@ def test_an_uploaded_file_is_checked_imported_and_undone(app, empty_db: Path) ->
     assert not at.exception, [e.message for e in at.exception]
     assert "Load 1 redone." in " ".join(s.value for s in at.success)
     assert _table_with(at, "load_id")["status"].tolist() == ["loaded"]
+    # each step is in the audit log the page shows to who may read it (demo mode: admin)
+    log = _table_with(at, "action")
+    assert log["action"].tolist() == ["redo", "undo", "import"]
 
 
 def test_the_router_opens_on_the_overview_and_lists_every_page(app, sample_db) -> None:
