@@ -138,12 +138,15 @@ def test_backlog_at_each_month_end(loaded):
 def test_reopen_rate(con, put, loaded):
     with pytest.raises(MissingData, match="reopen_count"):
         get("reopen-rate").run(loaded)
+    # The same month's export again, now with the field (April: the first load's period, from
+    # its newest activity; a file of an older period would not replace the newer state).
     put(
         "tickets",
         [
             {**TICKETS[0], "reopen_count": 0},
             {**TICKETS[1], "reopen_count": 2},
         ],
+        period="2026-04",
     )
     frame = get("reopen-rate").run(loaded, MARCH)
     # Only T1 and T2 have the field: 1 of 2 reopened.
@@ -154,7 +157,12 @@ def test_reopen_rate(con, put, loaded):
 
 def test_a_ticket_in_several_rows_counts_once(con, put, loaded):
     # An event log's later row for T7 (now resolved) updates the ticket: one T7, its last state.
-    put("tickets", [ticket("T7", "Desk", 1, "2026-03-25 00:00", "2026-03-26 00:00")])
+    # It comes in the same period as the first load (April, its newest activity).
+    put(
+        "tickets",
+        [ticket("T7", "Desk", 1, "2026-03-25 00:00", "2026-03-26 00:00")],
+        period="2026-04",
+    )
     assert con.execute("SELECT count(*) FROM tickets WHERE ticket_id = 'T7'").fetchall() == [(1,)]
     assert get("tickets-opened").value(loaded, MARCH) == 7.0
     assert get("tickets-resolved").value(loaded, MARCH) == 7.0

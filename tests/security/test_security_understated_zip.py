@@ -8,9 +8,7 @@ while inflating no more than the declared size: before any parser sees it.
 from __future__ import annotations
 
 import io
-import os
 import struct
-import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -22,6 +20,7 @@ from pmo_metrics.importing import import_paths
 from pmo_metrics.readers.base import ImportRejected
 from pmo_metrics.store import connect
 
+from . import measure
 from .conftest import store_fingerprint
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,23 +94,11 @@ def declare_size(path: Path, name: str, size: int) -> Path:
     return path
 
 
-def run_measured(*args: str) -> tuple[int, str, int]:
-    """``python -m pmo_metrics ARGS`` as a real process: exit code, stdout and its peak
-    resident memory in MB (from the kernel's accounting of that one child)."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", "pmo_metrics", *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        text = child.stdout.read()
-    finally:
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-        child.stdout.close()
-    return child.returncode, text, usage.ru_maxrss >> 10
+def run_measured(*args: str) -> tuple[int, str, float]:
+    """``python -m pmo_metrics ARGS`` as a real process: exit code, stdout and the process's
+    own peak resident memory in MB (its VmHWM: wait4's figure carries pytest's own peak)."""
+    done = measure.run_measured([sys.executable, "-m", "pmo_metrics", *args], cwd=ROOT)
+    return done.returncode, done.stdout + done.stderr, done.peak_mb
 
 
 def test_the_command_line_refuses_an_understated_member_without_inflating_it(tmp_path):
