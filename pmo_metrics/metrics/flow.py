@@ -302,15 +302,8 @@ def compute_cycle_time(source: Source, filters: Filters) -> pd.DataFrame:
     return as_frame(source.execute(time_percentiles(done, "cycle_time_days")), TIME_COLUMNS)
 
 
-CONTRADICTED_COLUMNS = (
-    "item_key",
-    "application",
-    "team",
-    "item_type",
-    "created",
-    "resolved",
-    "lead_time_days",
-)
+# The same columns as the per-item lead times: these items are the ones left out of them.
+CONTRADICTED_COLUMNS = LEAD_ITEMS_COLUMNS
 
 
 @metric(
