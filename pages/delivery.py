@@ -38,45 +38,10 @@ from ui.data import (
     version_memo,
 )
 from ui.filters import TEAM
-from ui.i18n import chart_title, date_label, lang, number, period_label, t
+from ui.i18n import chart_title, date_label, number, period_label, t
 from ui.markdown import plain
 
-# This page's own strings (English, Spanish): they belong in ui/i18n.STRINGS.
-TEXT = {
-    "sample_window": ("Closed sprints sampled", "Sprints cerrados muestreados"),
-    "sample_window_help": (
-        "The forecast draws each sprint's completed points from the team's last N sprints "
-        "closed by the end of the period.",
-        "La previsión toma los puntos completados de cada sprint de los últimos N sprints del "
-        "equipo cerrados al final del periodo.",
-    ),
-    "basis": (
-        "Backlog as of {day} ({source}): {points} pts in {items} items. Sampled: the last "
-        "{found} closed sprint(s) ({samples} pts).",
-        "Backlog a {day} ({source}): {points} pts en {items} elementos. Muestra: los últimos "
-        "{found} sprint(s) cerrado(s) ({samples} pts).",
-    ),
-    "snapshot": ("the month-end snapshot", "la foto de fin de mes"),
-    "items": ("from the items' dates", "según las fechas de los elementos"),
-    "few_sprints": (
-        "Only {found} closed sprint(s) by {day} to sample, of the {asked} asked: the forecast "
-        "is less reliable.",
-        "Solo {found} sprint(s) cerrado(s) a {day} para muestrear, de los {asked} pedidos: la "
-        "previsión es menos fiable.",
-    ),
-    "undated": (
-        "Sprints without dates (no calendar entry, nothing completed in them), left out of "
-        "every period's figures: {names}.",
-        "Sprints sin fechas (sin entrada en el calendario ni nada completado en ellos), fuera "
-        "de las cifras de todo periodo: {names}.",
-    ),
-}
 log = logging.getLogger(__name__)
-
-
-def say(key: str, **values: object) -> str:
-    en, es = TEXT[key]
-    return (es if lang() == "es" else en).format(**values)
 
 
 # Cached like ui.data.metric_table, with the forecast's sample size as a parameter (the
@@ -151,17 +116,17 @@ else:
     )
 undated = undated_names(ctx.con, ctx.version, team)
 if undated:
-    st.caption(say("undated", names=", ".join(plain(n) for n in undated)))
+    st.caption(t("delivery_undated_sprints", names=", ".join(plain(n) for n in undated)))
 
 st.subheader(t("burnup"), help=help_text("forecast"))
 sample_window = st.number_input(
-    say("sample_window"),
+    t("forecast_sample_window"),
     min_value=1,
     max_value=26,
     value=FORECAST_WINDOW,
     step=1,
     key="delivery_forecast_sprints",
-    help=say("sample_window_help"),
+    help=t("forecast_sample_window_help"),
 )
 forecast = forecast_result(ctx.con, ctx.version, scope, int(sample_window))
 if forecast.empty or velocity.empty:
@@ -181,10 +146,10 @@ else:
     st.caption(t("forecast_caption"))
     day = date_label(row["backlog_as_of"])
     st.caption(
-        say(
-            "basis",
+        t(
+            "forecast_basis",
             day=day,
-            source=say(row["backlog_from"]),
+            source=t(f"forecast_from_{row['backlog_from']}"),
             points=number(row["remaining_points"], 0),
             items=number(row["remaining_items"], 0),
             found=int(row["sample_sprints"]),
@@ -193,7 +158,9 @@ else:
     )
     if isinstance(row["note"], str):  # fewer closed sprints than asked
         found, asked = int(row["sample_sprints"]), int(row["sample_window"])
-        st.info(say("few_sprints", found=found, day=day, asked=asked), icon=":material/info:")
+        st.info(
+            t("forecast_few_sprints", found=found, day=day, asked=asked), icon=":material/info:"
+        )
     cols = st.columns(3)
     for col, level in zip(cols, ("p50", "p85", "p95"), strict=True):
         col.metric(

@@ -31,7 +31,8 @@ def undated_sprint_warnings(
     """One warning per file and team naming the file's sprints that nothing dates (the rule of
     :mod:`pmo_metrics.metrics.sprint_dates`)."""
     named = {f.file_name: _sprints_in(f) for f in files}
-    if not any(_outside_calendar(con, f) for f in files):
+    dated, portfolio = _calendar(con)
+    if not any(_outside_calendar(f, dated, portfolio) for f in files):
         return []
     # Imported only when needed: the metrics (Ibis) take seconds to import.
     from pmo_metrics.metrics.delivery import undated_sprints
@@ -63,13 +64,11 @@ def _names(sprints: object) -> list[str]:
     return [str(s) for s in sprints if s is not None]
 
 
-def _outside_calendar(con: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> bool:
-    """True unless every sprint of the file has dates in the calendar under a name its team may
-    have (the row's team, its project, or a portfolio team of its project): the cheap test that
-    spares a file whose sprints the calendar dates (the usual case) the exact check."""
-    items = parsed.tables.get("work_items")
-    if items is None or "sprints" not in items.columns:
-        return False
+def _calendar(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[set[tuple[str, str]], dict[str, set[str]]]:
+    """The (team, sprint) pairs the calendar dates, and each project's portfolio teams: read
+    once per load, whatever the number of files."""
     dated = set(
         con.execute(
             "SELECT team, sprint FROM sprints WHERE start_date IS NOT NULL OR end_date IS NOT NULL"
@@ -80,9 +79,21 @@ def _outside_calendar(con: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> boo
         "SELECT coalesce(jira_project, ado_project), team FROM applications WHERE team IS NOT NULL"
     ).fetchall():
         portfolio[project].add(team)
+    return dated, portfolio
+
+
+def _outside_calendar(
+    parsed: ParsedFile, dated: set[tuple[str, str]], portfolio: dict[str, set[str]]
+) -> bool:
+    """True unless every sprint of the file has dates in the calendar under a name its team may
+    have (the row's team, its project, or a portfolio team of its project): the cheap test that
+    spares a file whose sprints the calendar dates (the usual case) the exact check."""
+    items = parsed.tables.get("work_items")
+    if items is None or "sprints" not in items.columns:
+        return False
     teams = items["team"] if "team" in items.columns else [None] * len(items)
     for project, team, sprints in zip(items["project"], teams, items["sprints"], strict=True):
-        names = {project, team} | portfolio[project]
+        names = {project, team} | portfolio.get(project, set())
         if any(all((name, s) not in dated for name in names) for s in _names(sprints)):
             return True
     return False

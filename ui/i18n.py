@@ -136,6 +136,33 @@ STRINGS: dict[str, tuple[str, str]] = {
     # delivery / flow
     "velocity_chart": ("Velocity", "Velocidad"),
     "burnup": ("Burnup and forecast", "Burnup y previsión"),
+    "forecast_sample_window": ("Closed sprints sampled", "Sprints cerrados muestreados"),
+    "forecast_sample_window_help": (
+        "The forecast draws each sprint's completed points from the team's last N sprints "
+        "closed by the end of the period.",
+        "La previsión toma los puntos completados de cada sprint de los últimos N sprints del "
+        "equipo cerrados al final del periodo.",
+    ),
+    "forecast_basis": (
+        "Backlog as of {day} ({source}): {points} pts in {items} items. Sampled: the last "
+        "{found} closed sprint(s) ({samples} pts).",
+        "Backlog a {day} ({source}): {points} pts en {items} elementos. Muestra: los últimos "
+        "{found} sprint(s) cerrado(s) ({samples} pts).",
+    ),
+    "forecast_from_snapshot": ("the month-end snapshot", "la foto de fin de mes"),
+    "forecast_from_items": ("from the items' dates", "según las fechas de los elementos"),
+    "forecast_few_sprints": (
+        "Only {found} closed sprint(s) by {day} to sample, of the {asked} asked: the forecast "
+        "is less reliable.",
+        "Solo {found} sprint(s) cerrado(s) a {day} para muestrear, de los {asked} pedidos: la "
+        "previsión es menos fiable.",
+    ),
+    "delivery_undated_sprints": (
+        "Sprints without dates (no calendar entry, nothing completed in them), left out of "
+        "every period's figures: {names}.",
+        "Sprints sin fechas (sin entrada en el calendario ni nada completado en ellos), fuera "
+        "de las cifras de todo periodo: {names}.",
+    ),
     "forecast_caption": (
         "Monte Carlo over the last sprints: 50% / 85% / 95% likely to finish by these dates.",
         "Monte Carlo sobre los últimos sprints: 50 % / 85 % / 95 % de probabilidad de terminar "
