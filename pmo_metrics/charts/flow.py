@@ -117,14 +117,20 @@ def cumulative_flow_chart(cfd: pd.DataFrame, title: str) -> go.Figure:
     order = [c for c in ("Done", "In Progress", "To Do") if c in wide.columns]
     order += [c for c in wide.columns if c not in order]
     for i, category in enumerate(order):
-        fig.add_scatter(
-            x=wide.index.astype(str),
-            y=wide[category],
-            name=str(category),
-            mode="lines",
-            stackgroup="cfd",
-            line={"width": 0.5, "color": CATEGORY_COLOURS.get(category, SERIES[i % len(SERIES)])},
-        )
+        colour = CATEGORY_COLOURS.get(category, SERIES[i % len(SERIES)])
+        if len(wide) == 1:  # an area needs two month ends: one month is a stacked bar
+            fig.add_bar(x=wide.index.astype(str), y=wide[category], name=str(category),
+                        marker_color=colour)  # fmt: skip
+        else:
+            fig.add_scatter(
+                x=wide.index.astype(str),
+                y=wide[category],
+                name=str(category),
+                mode="lines",
+                stackgroup="cfd",
+                line={"width": 0.5, "color": colour},
+            )
+    fig.update_layout(barmode="stack")
     fig.update_yaxes(title="items")
     return layout(fig, title, height=320)
 
