@@ -460,6 +460,12 @@ def say_do_headline(frame: pd.DataFrame) -> float | None:
         f"{DATES_RULE}"
     ),
     family="delivery",
+    notes=(
+        "As in Jira's velocity chart (Commitment, Completed, the average line) and Azure "
+        "DevOps' velocity report (Planned, Completed). Carry-over = committed - completed "
+        "(carry_over_points). Done items without an estimate add nothing in points: see "
+        "unestimated, and velocity by item count in velocity-stats."
+    ),
     columns=VELOCITY_COLUMNS,
     needs=("work_items", "sprints"),
     dimensions=SCOPE,
@@ -492,6 +498,10 @@ SAY_DO_COLUMNS = (
         f"ended in the period. {DATES_RULE}"
     ),
     family="delivery",
+    notes=(
+        "A measure of predictability: 1 means the team completed what it committed. A sprint "
+        "with nothing committed has no ratio (empty, not 0)."
+    ),
     columns=SAY_DO_COLUMNS,
     needs=("work_items", "sprints"),
     dimensions=SCOPE,
@@ -514,6 +524,10 @@ def compute_say_do(source: Source, filters: Filters) -> pd.DataFrame:
         f"(those that ended in the period). {DATES_RULE}"
     ),
     family="delivery",
+    notes=(
+        "Stability is a coefficient of variation: lower is steadier, whatever the direction of "
+        "velocity itself. Fewer than two closed sprints give no stability."
+    ),
     columns=VELOCITY_STATS_COLUMNS,
     needs=("work_items", "sprints"),
     dimensions=SCOPE,
@@ -537,6 +551,10 @@ UNESTIMATED_COLUMNS = ("team", "sprint", "sprint_order", "done_items", "unestima
         f"{DATES_RULE}"
     ),
     family="delivery",
+    notes=(
+        "Sub-tasks are left out because they never carry points; an estimate of 0 is an "
+        "estimate, not a missing one."
+    ),
     columns=UNESTIMATED_COLUMNS,
     needs=("work_items",),
     dimensions=SCOPE,
@@ -803,6 +821,11 @@ def forecast_table(
         f"else 14 days). {DATES_RULE}"
     ),
     family="delivery",
+    notes=(
+        "As in ActionableAgile's \"When\" and jira-agile-metrics' burn-up forecast. The trials "
+        "are seeded: the same data gives the same dates. A backlog with unestimated items is "
+        "undercounted in points (unestimated_remaining says how many)."
+    ),
     columns=FORECAST_COLUMNS,
     needs=("work_items", "sprints"),
     dimensions=("period", "service", "application", "team"),

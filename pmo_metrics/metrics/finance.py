@@ -172,6 +172,11 @@ _EV_DEFINITION = (
     direction="neutral",
     definition=_EV_DEFINITION + " Headline: CPI at the latest month, all applications together.",
     family="finance",
+    notes=(
+        "PV planned value, EV earned value, AC actual cost, BAC budget at completion; CV and SV "
+        "are amounts (negative = over cost, behind schedule), CPI and SPI ratios (below 1 = "
+        "over cost, behind schedule). CPI, EAC, ETC and VAC are empty while AC is 0."
+    ),
     columns=EV_COLUMNS,
     needs=("costs", "applications"),
     dimensions=SCOPE,
@@ -227,6 +232,10 @@ def spi_metric(source: Source, filters: Filters) -> pd.DataFrame:
     definition="Budget variance % = (actual − budget) ÷ budget × 100 per application and month; "
     "over a selection, (Σactual − Σbudget) ÷ Σbudget × 100 over the months with both figures.",
     family="finance",
+    notes=(
+        "Positive means overspent. A month with a budget and no actual yet has no variance and "
+        "is not counted."
+    ),
     columns=BUDGET_COLUMNS,
     needs=("costs", "applications"),
     dimensions=SCOPE,

@@ -153,6 +153,10 @@ THROUGHPUT_COLUMNS = ("application", "month", "items")
         "included as on Jira's boards); a month without any is 0."
     ),
     family="flow",
+    notes=(
+        "Counts items, not points; an item resolved before it was created still counts (it did "
+        "reach Done)."
+    ),
     columns=THROUGHPUT_COLUMNS,
     needs=("work_items",),
     dimensions=SCOPE,
@@ -226,6 +230,7 @@ TIME_COLUMNS = (
         "(contradictory dates) is left out and counted by resolved-before-created."
     ),
     family="flow",
+    notes=("Not cycle time: lead time includes the time an item waited before work began."),
     columns=TIME_COLUMNS,
     needs=("work_items",),
     dimensions=SCOPE,
@@ -287,6 +292,11 @@ def compute_lead_time_items(source: Source, filters: Filters) -> pd.DataFrame:
         "left out: its dates contradict each other (see resolved-before-created)."
     ),
     family="flow",
+    notes=(
+        "Needs status history: Azure DevOps' `Activated Date`; Jira's `Status Category Changed` "
+        "only for items In Progress now (for a Done item Jira cannot tell whether it went "
+        "through In Progress). Without any start the metric says so rather than show lead time."
+    ),
     columns=TIME_COLUMNS,
     needs=("work_items",),
     dimensions=SCOPE,
@@ -371,6 +381,10 @@ def wip_counts(items: ir.Table) -> ir.Table:
         "month-end snapshot for a past month, else the items' current status; epics excluded."
     ),
     family="flow",
+    notes=(
+        "A past month without a month-end snapshot falls back to the items' current status, "
+        "which can differ from that month's."
+    ),
     columns=WIP_COLUMNS,
     needs=("work_items", "work_item_snapshots"),
     dimensions=SCOPE,
@@ -521,6 +535,10 @@ CFD_COLUMNS = ("month", "status_category", "items")
         "the month-end snapshots the loads record; epics excluded."
     ),
     family="flow",
+    notes=(
+        "Month ends only: each load of a Jira or Azure DevOps export records the month-end "
+        "state of its work items for its period, so a month without such a load has no point."
+    ),
     columns=CFD_COLUMNS,
     needs=("work_item_snapshots",),
     dimensions=SCOPE,

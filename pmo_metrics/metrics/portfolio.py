@@ -244,6 +244,11 @@ def share_green(frame: pd.DataFrame) -> float | None:
     "or data); health is the worst judged dimension, and the reason names it. Headline: share "
     "of judged applications that are green.",
     family="portfolio",
+    notes=(
+        "Each dimension is judged against the indicators of the application's services whose "
+        "metric is that dimension's metric; with several services the strictest target wins. "
+        "The portfolio page names the dimension that set the colour."
+    ),
     columns=HEALTH_COLUMNS,
     needs=("applications", "indicators", "work_items", "tickets", "effort", "costs", "risks"),
     dimensions=SCOPE,

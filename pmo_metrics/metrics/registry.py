@@ -21,6 +21,100 @@ Compute = Callable[[Source, Filters], pd.DataFrame]
 Grouped = Callable[[Source, Filters, str, list[str]], "dict[str, float | None] | None"]
 GROUP_DIMENSIONS = ("service", "application", "team")
 
+# The sections of docs/METRICS.md, in the order a PMO reads them: family -> (title, what holds
+# for every metric of the family). Every metric's family must be here (tests/test_docs.py).
+FAMILIES: dict[str, tuple[str, str]] = {
+    "delivery": (
+        "Delivery (sprints)",
+        "As in Jira's velocity chart and Azure DevOps' velocity report. Only stories, tasks, bugs "
+        "and the like count: epics never, and sub-tasks never carry points (their parent does). "
+        "An item's last sprint is the last of its sprints in sprint order, not the export's "
+        "column order. Sprints sort by the calendar's start dates where the calendar dates every "
+        "sprint of the team, else by name in natural order (Sprint 2 before Sprint 10).",
+    ),
+    "flow": (
+        "Flow",
+        "Every work item but epics counts, sub-tasks included (as on Jira's Control Chart and "
+        "Cumulative Flow Diagram); flow counts items, not points. An item's done date is its "
+        "resolution date (Jira `Resolved`, Azure DevOps `Closed Date`), else the date it entered "
+        "Done (`Status Category Changed`).",
+    ),
+    "service_levels": (
+        "Service levels (ITSM)",
+        "A ticket that appears in several rows (an event-log export) is one ticket: its last "
+        "state counts, so every count here counts tickets, not rows.",
+    ),
+    "scorecard": (
+        "Services catalog scorecard",
+        "Each service has indicators, each with a metric of this registry, a target, a direction "
+        "(higher or lower is better) and an amber threshold (the boundary between amber and "
+        "red). An indicator's value is its metric's headline for the service over the period. "
+        "Values equal to 9 significant digits count as equal, so 19 / 20 x 100 meets a target "
+        "of 95.",
+    ),
+    "portfolio": (
+        "Portfolio (per application)",
+        "A work item's application is the portfolio application whose Jira or Azure DevOps "
+        "project is the item's project, else the project itself; a ticket's is the application "
+        "whose configuration item it names.",
+    ),
+    "finance": (
+        "Finance (earned value)",
+        "The costs sheet gives, per application and month, the month's budget and actual cost, "
+        "and the planned value, earned value (or % complete) and BAC to date. AC = the running "
+        "sum of the monthly actual; PV = planned value, else the running sum of the monthly "
+        "budget; EV = earned value, else % complete / 100 x BAC; BAC = the month's, else the "
+        "application's BAC given in any month. Running sums start at the application's first "
+        "month whatever the period: to date means to date.",
+    ),
+    "effort": ("Effort", "Timesheet hours, and capacity where the capacity sheet gives it."),
+    "risks": (
+        "Risks",
+        "Score = probability (1–5) x impact (1–5); bands 1–4 low, 5–9 medium, 10–15 high, 16–25 "
+        "critical. A risk counts once raised by the as-of day (or with no raised date) and is "
+        "open unless closed on or before that day; a mitigation due on the day itself is not "
+        "overdue.",
+    ),
+    "improvement": (
+        "Continuous improvement",
+        "A cancelled action is never closed, on time or late. An action marked closed without a "
+        "closing date counts as closed.",
+    ),
+    "rollout": (
+        "PMO rollout",
+        "The PMO is itself delivered as an agile project: its backlog is the work of the "
+        "applications the portfolio marks as the PMO's (`is_pmo`), documentary deliverables and "
+        "service launches; its progress is the deliverables obtained and the services launched.",
+    ),
+    "stakeholders": (
+        "Stakeholders",
+        "Engagement levels as in PMBOK's stakeholder engagement assessment matrix: 1 unaware, "
+        "2 resistant, 3 neutral, 4 supportive, 5 leading.",
+    ),
+}
+
+# What holds for every metric (docs/METRICS.md opens with these).
+RULES: tuple[str, ...] = (
+    "Time is the export's local time; months are calendar months; weeks start on Monday.",
+    "A period is a month or a range of months. States (open, overdue, in progress) are judged "
+    "on the as-of day: the period's last day, or today when no period is selected.",
+    "A work item's status category (To Do, In Progress, Done) is the export's `Status Category` "
+    "where present, else its status name mapped: Done, Closed, Resolved, Completed, Hecho, "
+    "Cerrado, Finalizado, Resuelto, ... -> Done; In Progress, Active, In Review, QA, Testing, "
+    "En curso, ... -> In Progress; everything else -> To Do, an unknown status with a warning "
+    "at import. Case and accents do not matter; the full mapping is STATUS_CATEGORY in the "
+    "work-item reader (pmo_metrics/readers/workitems.py), and it is configurable there.",
+    "Epics are never counted as work; sub-tasks never count estimates (their parent does), as in "
+    "Jira's velocity chart.",
+    "Percentiles use linear interpolation (numpy's default).",
+    "A metric that cannot be computed from the data loaded says so, naming the data it needs, "
+    "instead of substituting another metric (cycle time is never replaced by lead time).",
+    "Service, application and team filters reach the registers (costs, effort, risks, actions, "
+    "stakeholders), which carry no team, through the portfolio: a team selects its "
+    "applications; a service selects its own rows and the rows of its applications that name "
+    "no service.",
+)
+
 
 class MissingData(LookupError):
     """A metric cannot be computed from what is loaded; the message says which data it needs."""
@@ -32,7 +126,7 @@ class Metric:
     label: str  # e.g. "Sprint velocity"
     unit: str  # pts, %, days, h, items, tickets, EUR, ratio, score
     direction: Direction  # which way is better
-    definition: str  # one or two sentences, as in KPIS.md
+    definition: str  # one or two sentences, shown next to the number; docs/METRICS.md prints it
     family: str  # delivery, flow, service_levels, scorecard, portfolio, finance, ...
     columns: tuple[str, ...]  # output columns, in order
     needs: tuple[str, ...]  # canonical tables it reads
@@ -56,6 +150,9 @@ class Metric:
     # per-service values then follow from the rows as the service filter picks them (the
     # rows naming the service, and the rows naming none whose application belongs to it).
     services_from_applications: bool = False
+    # Traps and context the definition has no room for: the tool whose number it matches, what
+    # it is not, what it needs to be computed. docs/METRICS.md prints them under the definition.
+    notes: str = ""
     # For a ``by`` the table cannot split by: every key's value in one pass, built from the
     # metric's own building blocks; returns None for a ``by`` it does not handle.
     grouped: Grouped | None = field(default=None, compare=False)

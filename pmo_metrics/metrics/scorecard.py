@@ -255,6 +255,10 @@ def scorecard_metric(source: Source, filters: Filters) -> pd.DataFrame:
     definition="Each service's status, the worst of its indicators (grey only if none has "
     "data), with the share of its indicators on target among those with data.",
     family="scorecard",
+    notes=(
+        "A grey indicator never hides the others: a service is grey only when every indicator "
+        "is grey (or it has none)."
+    ),
     columns=SERVICE_STATUS_COLUMNS,
     needs=("indicators", "services"),
     dimensions=SCOPE,

@@ -239,6 +239,10 @@ SLA_COLUMNS = ("service", "month", "tickets", "met_sla", "compliance_pct", "reso
         "opened, are left out of both and counted as unjudged."
     ),
     family="service_levels",
+    notes=(
+        "The export's SLA flag is `made_sla` / `Made SLA`, or the inverse of `has_breached`. A "
+        "ticket is judged in the month it was resolved, not the month it was opened."
+    ),
     columns=SLA_COLUMNS,
     needs=("tickets", "resolution_targets"),
     dimensions=SCOPE,
@@ -310,6 +314,7 @@ MTTR_COLUMNS = ("service", "month", "tickets", "mttr_hours", "p90_hours", "resol
         "in resolved_before_opened."
     ),
     family="service_levels",
+    notes=("A mean is pulled by a few long tickets: read it with the P90."),
     columns=MTTR_COLUMNS,
     needs=("tickets",),
     dimensions=SCOPE,
@@ -433,6 +438,10 @@ REOPEN_COLUMNS = ("service", "month", "resolved", "reopened", "reopen_rate_pct")
         "resolution, over the tickets whose export has the reopen count."
     ),
     family="service_levels",
+    notes=(
+        "Only where the export has a reopen count (ServiceNow's `reopen_count`); otherwise the "
+        "metric says the data is missing rather than show 0."
+    ),
     columns=REOPEN_COLUMNS,
     needs=("tickets",),
     dimensions=SCOPE,

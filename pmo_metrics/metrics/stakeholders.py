@@ -143,6 +143,9 @@ def stakeholder_engagement_metric(source: Source, filters: Filters) -> pd.DataFr
     definition="Mean shortfall of stakeholder engagement: the mean of max(desired − current, 0) "
     "over the stakeholders with both levels (0 = everyone as engaged as desired).",
     family="stakeholders",
+    notes=(
+        "A stakeholder more engaged than desired has no shortfall and does not offset another's."
+    ),
     columns=GAP_COLUMNS,
     needs=("stakeholders", "applications"),
     dimensions=REGISTER_SCOPE,
@@ -160,6 +163,10 @@ def engagement_gap_metric(source: Source, filters: Filters) -> pd.DataFrame:
     definition="Stakeholders whose last contact + agreed contact frequency is before the as-of "
     "date (the period's last day, else today); headline: how many.",
     family="stakeholders",
+    notes=(
+        "Due on the as-of day itself is not overdue; a stakeholder never contacted (no last "
+        "contact) cannot be judged and is not listed."
+    ),
     columns=OVERDUE_COLUMNS,
     needs=("stakeholders", "applications"),
     dimensions=("period", *REGISTER_SCOPE),
@@ -179,6 +186,10 @@ def overdue_communications_metric(source: Source, filters: Filters) -> pd.DataFr
     definition="Stakeholders per quadrant of the power / interest grid, high meaning 3 or more "
     "on the 1–5 scales: manage closely, keep satisfied, keep informed, monitor.",
     family="stakeholders",
+    notes=(
+        'Quadrants as in Mendelow\'s grid: high power and interest "manage closely", high power '
+        'only "keep satisfied", high interest only "keep informed", neither "monitor".'
+    ),
     columns=GRID_COLUMNS,
     needs=("stakeholders", "applications"),
     dimensions=REGISTER_SCOPE,

@@ -163,7 +163,7 @@ def test_tcpi_is_left_empty_and_marked_once_the_budget_is_spent(put, source):
         # D: AC 120 > BAC 100. The formula gave 40 / -20 = -2 (the defect). Left empty, marked.
         # (TCPI against EAC instead: CPI 0.5, EAC 100 / 0.5 = 200, (100 - 60) / (200 - 120) =
         # 40 / 80 = 0.5, which is the CPI again whenever EAC = BAC / CPI: a CPI under another
-        # name, which KPIS.md's rule forbids substituting.)
+        # name, which docs/METRICS.md's general rules forbid.)
         dict(application="D", cpi=0.5, eac=200.0, etc=80.0, tcpi=None,
              tcpi_basis="budget exceeded"),
         # E: AC = BAC with 40 still to earn: 40 / 0, nothing left to spend it with.
