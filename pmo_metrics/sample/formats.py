@@ -24,7 +24,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from pmo_metrics.sample.model import AS_OF, Item, Team, Ticket, month_end
+from pmo_metrics.sample.catalog import APP_BY_PROJECT, Team
+from pmo_metrics.sample.tickets import Ticket
+from pmo_metrics.sample.work import Item
+from pmo_metrics.sample.year import AS_OF, month_end
 
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PRIORITY_LABEL = {1: "1 - Critical", 2: "2 - High", 3: "3 - Moderate", 4: "4 - Low"}
@@ -216,8 +219,6 @@ def _points(estimate: float | None) -> str:
 
 
 def _project_name(key: str) -> str:
-    from pmo_metrics.sample.model import APP_BY_PROJECT
-
     return APP_BY_PROJECT[key].name
 
 

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import random
 import shutil
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from pmo_metrics.exports.templates import write_templates
-from pmo_metrics.sample import formats, model
+from pmo_metrics.sample import formats, registers
+from pmo_metrics.sample.catalog import TEAMS
+from pmo_metrics.sample.effort import capacity_rows, simulate_effort, vacations
+from pmo_metrics.sample.tickets import Ticket, rows_for_month, simulate_tickets
+from pmo_metrics.sample.work import WorkSimulation
+from pmo_metrics.sample.year import MONTHS
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
 WORKBOOK_NAME = "pmo_workbook.xlsx"
@@ -32,6 +39,45 @@ def month_dirs(root: Path = SAMPLE_DIR) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and len(p.name) == 7)
 
 
+@dataclass(frozen=True)
+class SampleYear:
+    """One seeded run of the simulations: everything the sample files are written from."""
+
+    work: WorkSimulation
+    tickets: list[Ticket]
+    days_off: dict[str, set[date]]
+    effort: list[dict]
+    costs: list[dict]
+
+
+def simulate(seed: int = SEED) -> SampleYear:
+    rng = random.Random(seed)
+    # Each simulation gets its own generator, seeded in this order, so that one simulation
+    # drawing more numbers leaves the others' output as it was.
+    work = WorkSimulation(random.Random(rng.random())).run()
+    tickets = simulate_tickets(random.Random(rng.random()))
+    days_off = vacations(random.Random(rng.random()))
+    effort = simulate_effort(random.Random(rng.random()), days_off)
+    costs = registers.cost_rows(random.Random(rng.random()))
+    return SampleYear(work, tickets, days_off, effort, costs)
+
+
+def workbook_data(year: SampleYear) -> dict[str, list[dict]]:
+    """The workbook's sheets' rows, by table (:data:`WORKBOOK_TABLES`)."""
+    return {
+        "applications": registers.application_rows(),
+        "services": registers.service_rows(),
+        "indicators": registers.indicator_rows(),
+        "resolution_targets": registers.resolution_target_rows(),
+        "sprints": registers.sprint_rows(year.work),
+        "capacity": capacity_rows(year.days_off),
+        "costs": year.costs,
+        "risks": registers.risk_rows(),
+        "improvement_actions": registers.action_rows(),
+        "stakeholders": registers.stakeholder_rows(),
+    }
+
+
 def generate(out: Path = SAMPLE_DIR, *, seed: int = SEED) -> list[Path]:
     """(Re)write every sample file under ``out``; returns the files written."""
     if out.exists():
@@ -41,17 +87,12 @@ def generate(out: Path = SAMPLE_DIR, *, seed: int = SEED) -> list[Path]:
             elif child.suffix in (".csv", ".xlsx"):
                 child.unlink()
     out.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(seed)
-    work = model.WorkSimulation(random.Random(rng.random())).run()
-    tickets = model.simulate_tickets(random.Random(rng.random()))
-    off = model.vacations(random.Random(rng.random()))
-    effort = model.simulate_effort(random.Random(rng.random()), off)
-    costs = model.cost_rows(random.Random(rng.random()))
-
-    written = [_workbook(out / WORKBOOK_NAME, work, off, costs)]
-    for month in model.MONTHS:
+    year = simulate(seed)
+    work, tickets, effort = year.work, year.tickets, year.effort
+    written = [_workbook(out / WORKBOOK_NAME, workbook_data(year))]
+    for month in MONTHS:
         folder = out / f"{month:%Y-%m}"
-        for team in model.TEAMS:
+        for team in TEAMS:
             items = work.rows_for_month(team, month)
             slug = _slug(team.name)
             if team.tool == "jira":
@@ -73,14 +114,14 @@ def generate(out: Path = SAMPLE_DIR, *, seed: int = SEED) -> list[Path]:
         written.append(
             formats.write_servicenow_xlsx(
                 folder / "servicenow_incidents.xlsx",
-                model.rows_for_month(tickets, "incident", month),
+                rows_for_month(tickets, "incident", month),
                 month,
             )
         )
         written.append(
             formats.write_servicenow_csv(
                 folder / "servicenow_requests.csv",
-                model.rows_for_month(tickets, "request", month),
+                rows_for_month(tickets, "request", month),
                 month,
             )
         )
@@ -93,19 +134,7 @@ def generate(out: Path = SAMPLE_DIR, *, seed: int = SEED) -> list[Path]:
     return written
 
 
-def _workbook(path: Path, work: model.WorkSimulation, off: dict, costs: list[dict]) -> Path:
-    data = {
-        "applications": model.application_rows(),
-        "services": list(model.SERVICES),
-        "indicators": model.indicator_rows(),
-        "resolution_targets": model.resolution_target_rows(),
-        "sprints": model.sprint_rows(work),
-        "capacity": model.capacity_rows(off),
-        "costs": costs,
-        "risks": model.risk_rows(),
-        "improvement_actions": model.action_rows(),
-        "stakeholders": model.stakeholder_rows(),
-    }
+def _workbook(path: Path, data: dict[str, list[dict]]) -> Path:
     write_templates(path, tables=WORKBOOK_TABLES, data=data)
     return formats.normalise_xlsx(path)
 
