@@ -58,7 +58,8 @@ BODIES = {
         "rows = CalamineWorkbook.from_path('{path}').get_sheet_by_index(0).to_python()",
     ),
     "import": (
-        "from pmo_metrics.importing import import_paths\nfrom pmo_metrics.store import connect",
+        "from pmo_metrics.importing import import_paths\n"
+        "from pmo_metrics.store.connection import connect",
         "con = connect('{db}')\nresult = import_paths(con, ['{path}'])\ncon.close()",
     ),
     "read only": (

@@ -50,7 +50,7 @@ for _name in list(logging.root.manager.loggerDict):
         logging.getLogger(_name).setLevel(logging.ERROR)
 
 from pmo_metrics.metrics.source import Filters  # noqa: E402
-from pmo_metrics.store import connect  # noqa: E402
+from pmo_metrics.store.connection import connect  # noqa: E402
 from ui.data import Scope, compute_metric, overview_requests  # noqa: E402
 
 PROJECTS = 50

@@ -30,7 +30,7 @@ TRIVIAL = "import streamlit as st\nst.title('trivial')\nst.write('one line')\n"
 
 def sample_db(folder: Path) -> Path:
     from pmo_metrics.demo import load_demo
-    from pmo_metrics.store import connect
+    from pmo_metrics.store.connection import connect
 
     path = folder / "sample.duckdb"
     con = connect(path)

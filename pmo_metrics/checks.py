@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import duckdb
 import numpy as np
 
-from pmo_metrics.readers.base import ParsedFile, Problem
+from pmo_metrics.schema.problems import ParsedFile, Problem
 
 UNDATED_SPRINTS = (
     "dates for the sprint(s) {names} of team {team}: no sprint calendar entry and no Done item "

@@ -46,9 +46,9 @@ import ibis
 import ibis.expr.types as ir
 
 from pmo_metrics.metrics.source import Source
+from pmo_metrics.schema.tables import PROVENANCE, table_specs
 from pmo_metrics.store.connection import ensure_schema, fetch_scalar
 from pmo_metrics.store.parquet import export_table, parquet_path, store_version
-from pmo_metrics.store.tables import PROVENANCE, table_specs
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pmo_metrics.store import connect
+from pmo_metrics.store.connection import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_EXPORTS = ROOT.parent / "shared" / "real-exports"
@@ -42,8 +42,8 @@ def put(con):
 
     import pandas as pd
 
-    from pmo_metrics.readers.base import ParsedFile
-    from pmo_metrics.store import load_parsed
+    from pmo_metrics.schema.problems import ParsedFile
+    from pmo_metrics.store.loads import load_parsed
 
     def put(table: str, rows: list[dict], period: str | None = None) -> int | None:
         frame = pd.DataFrame(rows)

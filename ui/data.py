@@ -34,7 +34,7 @@ from pmo_metrics.engine import engine_name, open_source
 from pmo_metrics.metrics.registry import Metric, MissingData, get
 from pmo_metrics.metrics.source import Filters, Memo, Source, sharing
 from pmo_metrics.periods import Comparison, Period, compare, compare_by_month, months_back
-from pmo_metrics.store.tables import table_specs
+from pmo_metrics.schema.tables import table_specs
 
 TTL = "1h"
 TTL_SECONDS = 3600.0

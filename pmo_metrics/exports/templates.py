@@ -22,8 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pmo_metrics.store.allowed import ALLOWED_VALUES, INTEGER_RANGES, LIST_SEPARATOR
-from pmo_metrics.store.tables import TableSpec, table_specs
+from pmo_metrics.schema.allowed import ALLOWED_VALUES, INTEGER_RANGES, LIST_SEPARATOR
+from pmo_metrics.schema.tables import TableSpec, table_specs
 
 # The canonical tables the PMO keeps by hand, in the order a new PMO fills them in.
 PMO_TABLES: tuple[str, ...] = (

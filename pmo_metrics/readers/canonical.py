@@ -10,18 +10,21 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
 from pmo_metrics.readers import convert, limits
-from pmo_metrics.readers.base import Problem
 from pmo_metrics.readers.columns import SYNONYMS, list_columns, match_headers
-from pmo_metrics.readers.files import RawSheet
-from pmo_metrics.store.allowed import ALLOWED_VALUES, INTEGER_RANGES
-from pmo_metrics.store.tables import table_specs
+from pmo_metrics.readers.context import Context
+from pmo_metrics.readers.sheets import RawSheet
+from pmo_metrics.readers.tickets import finish_tickets
+from pmo_metrics.readers.workitems import finish_work_items
+from pmo_metrics.schema.allowed import ALLOWED_VALUES, INTEGER_RANGES
+from pmo_metrics.schema.problems import Problem
+from pmo_metrics.schema.tables import table_specs
 
 # Intermediate (underscore) columns that are not plain text.
 INTERMEDIATE_TYPES = {"_updated": "TIMESTAMP", "_has_breached": "BOOLEAN"}
@@ -39,71 +42,6 @@ EXPECTED = {
 }
 
 
-@dataclass
-class Context:
-    """What a table builder knows about the file: names for messages and locale hints."""
-
-    file: str
-    kind: str  # jira | azure_devops | servicenow | pmo_template | mapped
-    sheet: str | None = None
-    decimal: str = "."
-    day_first: bool = True
-    problems: list[Problem] = field(default_factory=list)
-
-    def problem(
-        self,
-        expected: str,
-        *,
-        severity: str = "error",
-        row: int | None = None,
-        column: str | None = None,
-        value: object = None,
-    ) -> None:
-        self.problems.append(
-            Problem(
-                file=self.file,
-                sheet=self.sheet,
-                row=row,
-                column=column,
-                severity=severity,
-                value=None if value is None else str(value)[:200],
-                expected=expected,
-            )
-        )
-
-    def row_problems(
-        self,
-        mask: np.ndarray,
-        rows: np.ndarray,
-        values: pd.Series | None,
-        expected: str,
-        *,
-        column: str | None,
-        severity: str = "error",
-    ) -> None:
-        """One Problem per offending row, up to the cap, then one that counts the rest."""
-        where = np.flatnonzero(mask)
-        cap = limits.MAX_PROBLEMS_PER_COLUMN
-        shown = values.iloc[where[:cap]].tolist() if values is not None else [None] * len(where)
-        for i, value in zip(where[:cap], shown, strict=False):
-            self.problem(
-                expected,
-                severity=severity,
-                row=int(rows[i]),
-                column=column,
-                value=None
-                if value is None or value is pd.NA or value != value
-                else convert.excel_value(value),
-            )
-        if len(where) > cap:
-            self.problem(
-                f"{expected} ({len(where) - cap:,} more rows like the ones above, "
-                f"{len(where):,} in all)",
-                severity=severity,
-                column=column,
-            )
-
-
 Finisher = Callable[[pd.DataFrame, np.ndarray, Context, dict], pd.DataFrame]
 
 
@@ -111,9 +49,6 @@ def build_table(
     raw: RawSheet, table: str, ctx: Context, mapping: dict[str, str] | None = None
 ) -> pd.DataFrame:
     """Canonical rows of ``table`` from ``raw``; problems go to ``ctx.problems``."""
-    from pmo_metrics.readers.tickets import finish_tickets
-    from pmo_metrics.readers.workitems import finish_work_items
-
     spec = table_specs()[table]
     matched, _unknown = match_headers(raw.headers, table, mapping)
     headers = {col: raw.headers[pos[0]] for col, pos in matched.items()}

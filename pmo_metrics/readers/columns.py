@@ -16,7 +16,7 @@ import re
 import unicodedata
 from functools import cache
 
-from pmo_metrics.store.tables import table_specs
+from pmo_metrics.schema.tables import table_specs
 
 LIST_SEPARATOR = ";"
 

@@ -7,6 +7,8 @@ workbook, or any sheet/CSV whose headers match a canonical table by names or syn
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 from pmo_metrics.readers.columns import (
@@ -15,7 +17,10 @@ from pmo_metrics.readers.columns import (
     normalise,
     table_for_sheet,
 )
-from pmo_metrics.store.tables import table_specs
+from pmo_metrics.readers.excel import workbook_sheets
+from pmo_metrics.readers.files import sniff_delimiter
+from pmo_metrics.readers.sheets import FileRefused, kind_of_bytes
+from pmo_metrics.schema.tables import table_specs
 
 SOURCES = ("jira", "azure_devops", "servicenow", "pmo_template", "unknown")
 TABLE_OF_SOURCE = {"jira": "work_items", "azure_devops": "work_items", "servicenow": "tickets"}
@@ -76,8 +81,6 @@ def detect_source(
     if isinstance(head, list):
         headers = head
     else:
-        from pmo_metrics.readers.read import peek_headers
-
         found = peek_headers(Path(path), head)
         if found is None:
             return "unknown"
@@ -90,3 +93,28 @@ def detect_source(
     if source != "unknown":
         return source
     return "pmo_template" if table_of_headers(headers) else "unknown"
+
+
+def peek_headers(path: Path, head: bytes | None = None) -> tuple[list[str], list[str]] | None:
+    """(header names, sheet names) from a file's start, without reading it all (CSV)."""
+    data = head if head is not None else path.read_bytes()
+    kind = kind_of_bytes(data)
+    try:
+        if kind in ("workbook", "ole2"):
+            if head is not None:
+                data = path.read_bytes()
+            sheets = workbook_sheets(data, path.name, lambda _header: False)  # headers only
+            names = [s.name or "" for s in sheets]
+            first = next((s for s in sheets if normalise(s.name or "") not in IGNORED_SHEETS), None)
+            return (first.headers if first else []), names
+        if kind != "text":
+            return None
+        text = data[:65536].decode("utf-8-sig", errors="replace")
+        if "\ufffd" in text.split("\n", 1)[0]:  # a Windows-1252 header (Spanish Excel)
+            text = data[:65536].decode("cp1252", errors="replace")
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data[:65536].decode("utf-16", errors="replace")
+        header = next(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)), [])
+        return [h.strip() for h in header], []
+    except FileRefused:
+        return None

@@ -37,9 +37,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pmo_metrics.readers import limits
-from pmo_metrics.readers.base import Problem
-from pmo_metrics.readers.files import _STR_TYPES, FileRefused, RawSheet, kind_of_bytes
 from pmo_metrics.readers.inflate import refuse_understated_members
+from pmo_metrics.readers.sheets import ARROW_TEXT_DTYPES, FileRefused, RawSheet, kind_of_bytes
+from pmo_metrics.schema.problems import Problem
 
 # Set to False (tests) to read every sheet with python-calamine.
 FAST = True
@@ -330,7 +330,7 @@ def grid_sheet(name: str, grid: list[list], file: str) -> RawSheet | None:
         if values and all(type(v) is str or v is None for v in values):
             # Text only (most columns of an export): an Arrow-backed `str` Series, so that the
             # converters take their vectorised text path instead of one Python call per cell.
-            return pd.Series(pa.array(values, pa.string()), dtype=_STR_TYPES[pa.string()])
+            return pd.Series(pa.array(values, pa.string()), dtype=ARROW_TEXT_DTYPES[pa.string()])
         return pd.Series(
             np.array(values, dtype=object) if values else np.array([None] * len(kept), dtype=object)
         )
@@ -632,7 +632,7 @@ def _series(arr: pa.Array) -> pd.Series:
     typ = arr.type
     if pa.types.is_string(typ) or pa.types.is_large_string(typ) or pa.types.is_null(typ):
         text = pc.fill_null(arr.cast(pa.string()), "")
-        return text.to_pandas(types_mapper=_STR_TYPES.get)
+        return text.to_pandas(types_mapper=ARROW_TEXT_DTYPES.get)
     if pa.types.is_floating(typ) or pa.types.is_integer(typ):
         return pd.Series(arr.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype="float64")
     if pa.types.is_boolean(typ) and arr.null_count == 0:

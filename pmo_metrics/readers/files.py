@@ -1,9 +1,9 @@
-"""Bytes to raw sheets: decoding, delimiter sniffing, workbook guards, python-calamine.
+"""A file on disk to raw sheets: its private copy and digest, then CSV/TSV parsing.
 
-A :class:`RawSheet` is a grid of cell values with its header row found, before any meaning is
-given to the columns. Every check that protects the process (size, zip bomb, XML bomb,
-password, truncation) runs here, before the content is parsed, and reports a clear Problem
-instead of raising.
+Decoding, delimiter sniffing and the checks that protect the process (a file that is no
+regular file or changes while copied, too many columns or rows, mixed encodings) run here and
+report a clear Problem instead of raising. Workbooks are
+:mod:`pmo_metrics.readers.excel`'s; both give a :class:`~pmo_metrics.readers.sheets.RawSheet`.
 """
 
 from __future__ import annotations
@@ -18,54 +18,23 @@ import re
 import shutil
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from pmo_metrics.readers import limits
-from pmo_metrics.readers.base import Problem
+from pmo_metrics.readers.sheets import ARROW_TEXT_DTYPES, FileRefused, RawSheet
+from pmo_metrics.schema.problems import Problem
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
 # A write that found the disk full (or the file at its size limit).
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 # A text file's first bytes: enough to sniff its encoding, delimiter and header.
 HEAD_BYTES = 65536
-
-
-class FileRefused(Exception):
-    """The file cannot be read at all; ``problem`` says why in the user's terms (``problems``:
-    it and the others found with it, e.g. every row of a CSV that has too many fields)."""
-
-    def __init__(self, problem: Problem, *more: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
-        self.problems = [problem, *more]
-
-
-@dataclass
-class RawSheet:
-    """One grid: headers (as written), and a way to get column ``i`` as a Series.
-
-    ``rows`` are the 1-based row numbers the user sees (header row = ``header_row``), one per
-    data row kept (blank rows and template example rows are already dropped).
-    """
-
-    name: str | None
-    headers: list[str]
-    header_row: int
-    rows: np.ndarray
-    column: Callable[[int], pd.Series]
-    delimiter: str | None = None  # CSV only: decides the decimal/date hints
-    problems: list[Problem] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.rows)
 
 
 def private_copy(path: Path, folder: Path, file: str) -> Path:
@@ -171,22 +140,6 @@ def file_sha256(path: Path) -> str:
         while block := handle.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
-
-
-def kind_of_bytes(data: bytes) -> str:
-    """`workbook`, `ole2` (legacy .xls or an encrypted .xlsx), `pdf`, `binary` or `text`."""
-    if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
-        return "workbook"
-    if data.startswith(OLE2_MAGIC):
-        return "ole2"
-    if data.startswith(b"%PDF"):
-        return "pdf"
-    head = data[:4096]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "text"
-    if b"\x00" in head:
-        return "binary"
-    return "text"
 
 
 # ---------------------------------------------------------------------------------------- CSV
@@ -295,17 +248,11 @@ def text_sheet(
             if f"c{i}" not in table.column_names:
                 return pd.Series([None] * len(rows), dtype="str")
             arr = table.column(f"c{i}")
-            series = arr.to_pandas(types_mapper=_STR_TYPES.get)
+            series = arr.to_pandas(types_mapper=ARROW_TEXT_DTYPES.get)
             column_cache[i] = series[keep].reset_index(drop=True) if not keep.all() else series
         return column_cache[i]
 
     return RawSheet(None, header, 1, rows[keep], column, delimiter, problems)
-
-
-_STR_TYPES = {
-    pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
-    pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan),
-}
 
 
 # One well-formed multi-byte UTF-8 character (RFC 3629: no overlong form, no surrogate).
@@ -483,23 +430,9 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _blank_rows_arrow(table: pa.Table) -> np.ndarray:
-    import pyarrow.compute as pc
-
     blank = np.ones(table.num_rows, dtype=bool)
     for col in table.columns:
         blank &= pc.equal(pc.utf8_trim_whitespace(col), "").to_numpy(zero_copy_only=False)
         if not blank.any():
             break
     return blank
-
-
-# ------------------------------------------------------------------------------------- Excel
-
-
-def workbook_sheets(
-    data: bytes, file: str, wanted: Callable[[str], bool] | None = None
-) -> list[RawSheet]:
-    """Every non-empty sheet of an .xlsx/.xls workbook, after the guards (see ``excel``)."""
-    from pmo_metrics.readers import excel
-
-    return excel.workbook_sheets(data, file, wanted)

@@ -14,8 +14,8 @@ import struct
 import zipfile
 import zlib
 
-from pmo_metrics.readers.base import Problem
-from pmo_metrics.readers.files import FileRefused
+from pmo_metrics.readers.sheets import FileRefused
+from pmo_metrics.schema.problems import Problem
 
 # Output per step, the most held at once; input per step (deflate expands at most ~1032:1).
 _OUT_CHUNK = 1 << 20

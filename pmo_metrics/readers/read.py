@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -13,8 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from pmo_metrics.readers import limits
-from pmo_metrics.readers.base import ParsedFile, Problem
-from pmo_metrics.readers.canonical import Context, build_table
+from pmo_metrics.readers.canonical import build_table
 from pmo_metrics.readers.columns import (
     IGNORED_SHEETS,
     match_headers,
@@ -22,19 +19,13 @@ from pmo_metrics.readers.columns import (
     synonym_index,
     table_for_sheet,
 )
+from pmo_metrics.readers.context import Context
 from pmo_metrics.readers.detect import TABLE_OF_SOURCE, source_of_headers, table_of_headers
-from pmo_metrics.readers.files import (
-    HEAD_BYTES,
-    FileRefused,
-    RawSheet,
-    file_sha256,
-    kind_of_bytes,
-    private_copy,
-    sniff_delimiter,
-    text_sheet,
-    workbook_sheets,
-)
-from pmo_metrics.store.tables import table_specs
+from pmo_metrics.readers.excel import workbook_sheets
+from pmo_metrics.readers.files import HEAD_BYTES, file_sha256, private_copy, text_sheet
+from pmo_metrics.readers.sheets import FileRefused, RawSheet, kind_of_bytes
+from pmo_metrics.schema.problems import ParsedFile, Problem
+from pmo_metrics.schema.tables import table_specs
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb"}
 SPANISH_HEADERS = {
@@ -320,28 +311,3 @@ def _warn_ignored(
                 column=", ".join(unknown),
             )
         )
-
-
-def peek_headers(path: Path, head: bytes | None = None) -> tuple[list[str], list[str]] | None:
-    """(header names, sheet names) from a file's start, without reading it all (CSV)."""
-    data = head if head is not None else path.read_bytes()
-    kind = kind_of_bytes(data)
-    try:
-        if kind in ("workbook", "ole2"):
-            if head is not None:
-                data = path.read_bytes()
-            sheets = workbook_sheets(data, path.name, lambda _header: False)  # headers only
-            names = [s.name or "" for s in sheets]
-            first = next((s for s in sheets if normalise(s.name or "") not in IGNORED_SHEETS), None)
-            return (first.headers if first else []), names
-        if kind != "text":
-            return None
-        text = data[:65536].decode("utf-8-sig", errors="replace")
-        if "\ufffd" in text.split("\n", 1)[0]:  # a Windows-1252 header (Spanish Excel)
-            text = data[:65536].decode("cp1252", errors="replace")
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = data[:65536].decode("utf-16", errors="replace")
-        header = next(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)), [])
-        return [h.strip() for h in header], []
-    except FileRefused:
-        return None

@@ -1,4 +1,5 @@
-"""ITSM tickets (ServiceNow labels or field names, any ticket list): KPIS.md's derivations.
+"""ITSM tickets (ServiceNow labels or field names, any ticket list): the derivations
+docs/METRICS.md relies on.
 
 - An event-log export (several rows per ticket) is one ticket: rows are ordered by `Updated`
   (`sys_updated_on`) when present, else kept in file order, and each column takes the ticket's
@@ -21,8 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pmo_metrics.readers import convert
-from pmo_metrics.readers.canonical import Context
 from pmo_metrics.readers.columns import normalise
+from pmo_metrics.readers.context import Context
 
 PRIORITY_WORDS = {
     "critical": 1,

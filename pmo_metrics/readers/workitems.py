@@ -1,9 +1,9 @@
-"""Work items (Jira, Azure DevOps, any backlog spreadsheet): the derivations KPIS.md asks for.
+"""Work items (Jira, Azure DevOps, any backlog spreadsheet): the derivations docs/METRICS.md needs.
 
 Rules, in the order applied:
 - status_category: the export's `Status Category` when present (English or Spanish names),
-  else the status name mapped per KPIS.md (STATUS_CATEGORY below; the mapping is configurable
-  by editing it); an unknown status counts as To Do with a warning naming it.
+  else the status name mapped (STATUS_CATEGORY below, described in docs/METRICS.md; the mapping
+  is configurable by editing it); an unknown status counts as To Do with a warning naming it.
 - Azure DevOps `Removed` items are dropped with a warning (they are not work).
 - is_epic: type Epic (or ADO Feature, a portfolio item); is_subtask: Sub-task / Subtask, and
   ADO Task (the child of a backlog item on the task board, which carries no story points).
@@ -26,8 +26,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pmo_metrics.readers.canonical import Context
 from pmo_metrics.readers.columns import normalise
+from pmo_metrics.readers.context import Context
 from pmo_metrics.readers.convert import extract, map_distinct, replace
 
 DONE, IN_PROGRESS, TO_DO = "Done", "In Progress", "To Do"

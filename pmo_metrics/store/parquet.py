@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from pmo_metrics.schema.tables import table_specs
 from pmo_metrics.store.connection import fetch_row
-from pmo_metrics.store.tables import table_specs
 
 PARQUET_SUFFIX = ".parquet"
 

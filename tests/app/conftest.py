@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from pmo_metrics.metrics.registry import get
 from pmo_metrics.metrics.source import Filters, Source
-from pmo_metrics.store import connect
+from pmo_metrics.store.connection import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # the app's scripts import `ui` and `pmo_metrics` from the root

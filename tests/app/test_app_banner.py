@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pmo_metrics.importing import import_paths
-from pmo_metrics.store import connect
+from pmo_metrics.store.connection import connect
 from ui.i18n import STRINGS
 
 BANNER = STRINGS["demo_loaded"][0]

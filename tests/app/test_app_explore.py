@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pmo_metrics.store import connect
+from pmo_metrics.store.connection import connect
 
 
 def _count_by(db: Path, table: str, column: str) -> dict[str, int]:

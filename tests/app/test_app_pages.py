@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pmo_metrics.store import connect
+from pmo_metrics.store.connection import connect
 
 
 def _top_by_count(db: Path, table: str, column: str) -> str:

@@ -77,7 +77,7 @@ def sample_facts(sample_db: Path) -> dict:
     from pmo_metrics.exports.report import application_names, service_names
     from pmo_metrics.metrics import registry
     from pmo_metrics.metrics.source import Filters, Source
-    from pmo_metrics.store import connect
+    from pmo_metrics.store.connection import connect
     from ui.data import filter_options
 
     con = connect(sample_db)

@@ -21,8 +21,9 @@ from pmo_metrics.exports.report import (
 from pmo_metrics.exports.safe import is_formula_like
 from pmo_metrics.metrics import registry
 from pmo_metrics.metrics.source import Filters, Source
-from pmo_metrics.readers.base import ParsedFile
-from pmo_metrics.store import connect, load_parsed
+from pmo_metrics.schema.problems import ParsedFile
+from pmo_metrics.store.connection import connect
+from pmo_metrics.store.loads import load_parsed
 
 MONTH = "2026-08"
 SERVICE = "Service desk"

@@ -18,8 +18,7 @@ from pmo_metrics.exports.report import (
 from pmo_metrics.exports.safe import is_formula_like
 from pmo_metrics.metrics import registry
 from pmo_metrics.metrics.source import Filters, Source
-from pmo_metrics.store import connect
-from pmo_metrics.store.connection import fetch_scalar
+from pmo_metrics.store.connection import connect, fetch_scalar
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]

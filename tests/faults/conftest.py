@@ -131,7 +131,8 @@ class Holder:
 
     def __init__(self, path: Path):
         code = (
-            "import sys; from pmo_metrics.store import connect; con = connect(sys.argv[1]); "
+            "import sys; from pmo_metrics.store.connection import connect; "
+            "con = connect(sys.argv[1]); "
             "print('ready', flush=True); sys.stdin.read(); con.close()"
         )
         self.process = subprocess.Popen(

@@ -17,7 +17,7 @@ import pytest
 import pmo_metrics.store.loads as loads
 from pmo_metrics.importing import import_paths
 from pmo_metrics.sql_console import run_readonly_query
-from pmo_metrics.store import connect
+from pmo_metrics.store.connection import connect
 
 from .conftest import fingerprint, pmo, write_tickets
 

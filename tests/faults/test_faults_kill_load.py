@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from pmo_metrics.store import connect
+from pmo_metrics.store.connection import connect
 from pmo_metrics.store.loads import versioned_specs
 
 from .conftest import fingerprint, pmo, pmo_popen, write_tickets

@@ -25,7 +25,7 @@ import pytest
 from pmo_metrics.importing import import_paths
 from pmo_metrics.metrics.registry import get
 from pmo_metrics.metrics.source import Filters
-from pmo_metrics.store import connect
+from pmo_metrics.store.connection import connect
 
 OCTOBER = Filters.from_period("2026-10")
 MARCH = Filters.from_period("2026-03")

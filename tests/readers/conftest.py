@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pmo_metrics.store import table_specs
+from pmo_metrics.schema.tables import table_specs
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from pmo_metrics.importing import import_paths
-from pmo_metrics.readers import ImportRejected, limits, read_file
+from pmo_metrics.readers import limits, read_file
+from pmo_metrics.schema.problems import ImportRejected
 
 JIRA = [
     "Issue key",
@@ -260,7 +261,7 @@ def test_read_file_never_raises_on_a_missing_file(tmp_path):
 def test_a_value_outside_the_schema_vocabulary_is_refused(con, write_xlsx, store_state):
     """The readers check the same fixed values the template offers (store/allowed.py)."""
     from pmo_metrics.importing import import_paths
-    from pmo_metrics.readers import ImportRejected
+    from pmo_metrics.schema.problems import ImportRejected
 
     path = write_xlsx(
         "portfolio.xlsx",

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from pmo_metrics.readers import convert, excel, read_file
-from pmo_metrics.readers.files import workbook_sheets
+from pmo_metrics.readers.excel import workbook_sheets
 
 D = dt.datetime
 TICKETS = [

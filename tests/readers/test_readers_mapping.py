@@ -11,8 +11,8 @@ from pmo_metrics.importing import (
     save_mapping_profile,
     suggest_mapping,
 )
-from pmo_metrics.readers import ImportRejected
 from pmo_metrics.readers.detect import detect_source
+from pmo_metrics.schema.problems import ImportRejected
 
 ODD = [
     ["Ref", "Headline", "Phase", "Team space", "Kind"],

@@ -15,7 +15,8 @@ from pmo_metrics.demo import demo_batches, ensure_demo_data, load_demo
 from pmo_metrics.exports.templates import FALLBACK_METRICS
 from pmo_metrics.sample import SAMPLE_DIR, generate
 from pmo_metrics.sample.registers import indicator_rows
-from pmo_metrics.store import connect, table_specs
+from pmo_metrics.schema.tables import table_specs
+from pmo_metrics.store.connection import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 MONTHS = [

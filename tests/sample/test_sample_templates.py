@@ -19,8 +19,9 @@ from pmo_metrics.exports.templates import (
     template_bytes,
     write_templates,
 )
-from pmo_metrics.store import connect, table_specs
-from pmo_metrics.store.allowed import ALLOWED_VALUES
+from pmo_metrics.schema.allowed import ALLOWED_VALUES
+from pmo_metrics.schema.tables import table_specs
+from pmo_metrics.store.connection import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -318,7 +319,7 @@ def test_every_sheet_round_trips(tmp_path: Path, con) -> None:
 
 def test_blank_template_loads_nothing(tmp_path: Path, con) -> None:
     from pmo_metrics.importing import import_paths
-    from pmo_metrics.readers.base import ImportRejected
+    from pmo_metrics.schema.problems import ImportRejected
 
     path = write_templates(tmp_path / "blank.xlsx")
     try:

@@ -21,7 +21,8 @@ from pmo_metrics.demo import Batch, demo_batches
 from pmo_metrics.importing import import_paths
 from pmo_metrics.metrics.registry import MissingData, all_metrics
 from pmo_metrics.metrics.source import Filters, Source
-from pmo_metrics.store import connect, table_specs
+from pmo_metrics.schema.tables import table_specs
+from pmo_metrics.store.connection import connect
 
 MONTHS = [b.period for b in demo_batches()[1:]]  # 2025-11 .. 2026-10
 PERIODS = [*MONTHS, f"{MONTHS[0]}:{MONTHS[-1]}"]

@@ -20,8 +20,9 @@ import pytest
 
 from pmo_metrics.demo import demo_batches
 from pmo_metrics.importing import import_paths
-from pmo_metrics.readers.base import ParsedFile
-from pmo_metrics.store import connect, load_parsed, redo_load, undo_load
+from pmo_metrics.schema.problems import ParsedFile
+from pmo_metrics.store.connection import connect
+from pmo_metrics.store.loads import load_parsed, redo_load, undo_load
 
 from .conftest import (
     FEW,

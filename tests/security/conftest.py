@@ -10,8 +10,9 @@ from uuid import uuid4
 import pandas as pd
 import pytest
 
-from pmo_metrics.readers.base import ParsedFile
-from pmo_metrics.store import connect, load_parsed
+from pmo_metrics.schema.problems import ParsedFile
+from pmo_metrics.store.connection import connect
+from pmo_metrics.store.loads import load_parsed
 
 APPLICATIONS = [
     {"application": "Billing", "criticality": "high", "team": "Alpha"},

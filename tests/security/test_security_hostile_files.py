@@ -18,8 +18,8 @@ from openpyxl import Workbook
 
 from pmo_metrics.importing import import_paths
 from pmo_metrics.readers import limits
-from pmo_metrics.readers.base import ImportRejected
-from pmo_metrics.store import connect
+from pmo_metrics.schema.problems import ImportRejected
+from pmo_metrics.store.connection import connect
 
 from .conftest import store_fingerprint
 

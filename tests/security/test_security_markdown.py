@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pmo_metrics.readers.base import ParsedFile
-from pmo_metrics.store import connect, load_parsed
+from pmo_metrics.schema.problems import ParsedFile
+from pmo_metrics.store.connection import connect
+from pmo_metrics.store.loads import load_parsed
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "[Verify your SSO session](https://evil.example/login) ![x](https://evil.example/i.png)"

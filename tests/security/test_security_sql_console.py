@@ -23,7 +23,7 @@ from pmo_metrics.sql_console import (
     console_connection,
     run_readonly_query,
 )
-from pmo_metrics.store import connect
+from pmo_metrics.store.connection import connect
 
 from .conftest import store_fingerprint
 

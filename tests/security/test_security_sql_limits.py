@@ -49,7 +49,7 @@ def _measured_in_the_dashboard_way(store: Path, script: str):
     """``script`` run in a fresh process holding the app's read-write connection as ``con``."""
     prologue = (
         "import json, sys\n"
-        "from pmo_metrics.store import connect\n"
+        "from pmo_metrics.store.connection import connect\n"
         "from pmo_metrics.sql_console import run_readonly_query\n"
         "con = connect(sys.argv[1])\n"
     )

@@ -13,7 +13,8 @@ import pytest
 
 from pmo_metrics.engine import engine_name, lake_source, open_source
 from pmo_metrics.metrics.source import Source
-from pmo_metrics.store import table_specs, undo_load
+from pmo_metrics.schema.tables import table_specs
+from pmo_metrics.store.loads import undo_load
 from pmo_metrics.store.parquet import export_parquet, store_version
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,9 @@ import pytest
 
 from pmo_metrics.engine import SparkMirror, lake_source, open_source, spark_session
 from pmo_metrics.metrics.source import Filters, Source
-from pmo_metrics.store import connect, table_specs, undo_load
+from pmo_metrics.schema.tables import table_specs
+from pmo_metrics.store.connection import connect
+from pmo_metrics.store.loads import undo_load
 from pmo_metrics.store.parquet import export_parquet
 
 pytest.importorskip("pyspark")

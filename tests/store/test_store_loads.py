@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pmo_metrics.readers.base import ImportRejected, ParsedFile
-from pmo_metrics.store import connect, list_loads, load_parsed, table_specs, undo_load
+from pmo_metrics.schema.problems import ImportRejected, ParsedFile
+from pmo_metrics.schema.tables import table_specs
+from pmo_metrics.store.connection import connect
+from pmo_metrics.store.loads import list_loads, load_parsed, undo_load
 
 
 def parsed(name: str, sha: str, tables: dict[str, list[dict]]) -> ParsedFile:

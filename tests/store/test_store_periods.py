@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pmo_metrics.readers.base import ParsedFile
-from pmo_metrics.store import load_parsed, redo_load, undo_load
+from pmo_metrics.schema.problems import ParsedFile
+from pmo_metrics.store.loads import load_parsed, redo_load, undo_load
 
 
 def parsed(name: str, tables: dict[str, list[dict]], sha: str | None = None) -> ParsedFile:
@@ -67,7 +67,7 @@ def snapshots(con) -> list[tuple]:
 
 def business(con) -> dict[str, list[tuple]]:
     """Every canonical and snapshot table without provenance: what metrics read."""
-    from pmo_metrics.store import table_specs
+    from pmo_metrics.schema.tables import table_specs
 
     out = {}
     for spec in table_specs().values():
@@ -152,7 +152,7 @@ def test_undo_then_redo_equals_never_undoing(con):
 
 
 def test_undo_equals_loading_the_remaining_files_from_scratch(db_path, tmp_path):
-    from pmo_metrics.store import connect
+    from pmo_metrics.store.connection import connect
 
     files = [
         ("jan.csv", "2026-01", [item("P-1", "To Do"), item("P-2", "To Do")]),

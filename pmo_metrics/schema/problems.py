@@ -1,4 +1,5 @@
-"""What every reader returns: canonical rows, with their provenance, and the problems found."""
+"""What every reader returns (canonical rows, with their provenance, and the problems found),
+and what the store raises when it refuses to load them."""
 
 from __future__ import annotations
 

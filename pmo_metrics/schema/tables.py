@@ -1,7 +1,9 @@
 """Canonical tables as the schema files declare them: columns, types and natural key.
 
-The .sql files are the single definition; this module reads them (``-- key:`` comment for the
-natural key, DuckDB's own DESCRIBE for columns and types) instead of restating them.
+The .sql files in ``pmo_metrics/store/schema`` are the single definition; this module reads them
+(``-- key:`` comment for the natural key, DuckDB's own DESCRIBE for columns and types) instead
+of restating them. It reads them in a private in-memory database, so the readers can know the
+tables without depending on the store that executes the same files against the real one.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-SCHEMA_DIR = Path(__file__).with_name("schema")
+# The .sql files stay beside the store that runs them (connection.ensure_schema).
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "store" / "schema"
 PROVENANCE = ("load_id", "source_file", "source_sheet", "source_row", "row_hash")
 HISTORY_SUFFIX = "_history"
 _KEY = re.compile(r"^--\s*key:\s*(.+)$", re.MULTILINE)
