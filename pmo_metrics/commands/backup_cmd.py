@@ -6,8 +6,6 @@ import argparse
 import sys
 
 from pmo_metrics.access import cli_actor
-from pmo_metrics.backup import BackupError, backup, restore
-from pmo_metrics.store import StoreBusy
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    # Imported here: the backup module loads pandas and DuckDB; the command line starts without.
+    from pmo_metrics.backup import BackupError, backup
+    from pmo_metrics.store.connection import StoreBusy
+
     try:
         manifest = backup(args.db, args.folder)
     except (BackupError, StoreBusy) as exc:
@@ -40,6 +42,9 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    from pmo_metrics.backup import BackupError, restore
+    from pmo_metrics.store.connection import StoreBusy
+
     try:
         manifest = restore(args.folder, args.db, force=args.force, user=cli_actor())
     except (BackupError, StoreBusy) as exc:

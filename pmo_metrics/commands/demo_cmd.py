@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from pmo_metrics.readers.base import ImportRejected
-from pmo_metrics.store import connect, table_specs
-from pmo_metrics.store.connection import fetch_scalar
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -18,7 +14,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: loading the sample needs the readers and the store (pandas, DuckDB).
     from pmo_metrics.demo import demo_batches, load_demo
+    from pmo_metrics.schema.problems import ImportRejected
+    from pmo_metrics.schema.tables import table_specs
+    from pmo_metrics.store.connection import connect, fetch_scalar
 
     con = connect(args.db)
     try:

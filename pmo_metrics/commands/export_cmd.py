@@ -5,12 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import duckdb
-
-from pmo_metrics.store import StoreBusy, connect, default_db_path
-from pmo_metrics.store.connection import fetch_scalar
-from pmo_metrics.store.parquet import export_parquet
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -23,6 +17,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: DuckDB and the store load when the command runs, not to print help.
+    import duckdb
+
+    from pmo_metrics.store.connection import StoreBusy, connect, default_db_path, fetch_scalar
+    from pmo_metrics.store.parquet import export_parquet
+
     db = Path(args.db) if args.db else default_db_path()
     if not db.exists():
         print(f"error: no store at {db}; load some exports first")

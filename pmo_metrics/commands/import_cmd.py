@@ -7,18 +7,22 @@ import sys
 from pathlib import Path
 
 from pmo_metrics.access import cli_actor
-from pmo_metrics.importing import get_mapping_profile, import_paths, save_mapping_profile
-from pmo_metrics.readers.base import ImportRejected
-from pmo_metrics.readers.detect import SOURCES
-from pmo_metrics.store import StoreBusy, connect
-from pmo_metrics.store.connection import disk_full
 from pmo_metrics.terminal import printable
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "import", help="import exports / PMO workbooks (all files in one all-or-nothing load)"
+        "import",
+        help="import exports / PMO workbooks (all files in one all-or-nothing load)",
+        options=_options,
     )
+    p.set_defaults(func=run)
+
+
+def _options(p: argparse.ArgumentParser) -> None:
+    # Imported here, when `import` is chosen: the readers load pandas and DuckDB.
+    from pmo_metrics.readers.detect import SOURCES
+
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--db", help="DuckDB file (default: $PMO_DB or data/pmo.duckdb)")
     p.add_argument(
@@ -44,13 +48,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="HEADER=column",
         help="one file header mapped to a canonical column (repeatable)",
     )
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.period and not _is_period(args.period):
         print(f"error: --period must be YYYY-MM, got '{args.period}'", file=sys.stderr)
         return 2
+    from pmo_metrics.importing import get_mapping_profile, import_paths, save_mapping_profile
+    from pmo_metrics.schema.problems import ImportRejected
+    from pmo_metrics.store.connection import StoreBusy, connect
+
     try:
         con = connect(args.db)
     except StoreBusy as exc:
@@ -111,6 +118,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _fail_if_disk_full(exc: Exception, db: str | None, changed: str = "") -> int:
     """Exit code 1 with a plain message when the disk is full; any other error goes on."""
+    from pmo_metrics.store.connection import disk_full
+
     full = disk_full(exc, db, changed=changed)
     if full is None:
         raise exc

@@ -14,15 +14,24 @@ import sys
 import textwrap
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-import pandas as pd
+from pmo_metrics.commands._metric_list import declared_metrics
 
-from pmo_metrics.engine import open_source
-from pmo_metrics.exports.safe import neutralise
-from pmo_metrics.metrics.registry import Metric, MissingData, all_metrics, get
-from pmo_metrics.metrics.source import Filters
-from pmo_metrics.store import StoreBusy, connect, default_db_path
+if TYPE_CHECKING:  # for annotations only: pandas and the metrics load when a metric is computed
+    import pandas as pd
+
+    from pmo_metrics.metrics.registry import Metric
+
+
+class Described(Protocol):
+    """What the list prints of a metric: a registry Metric, or its declaration as read."""
+
+    name: str
+    label: str
+    unit: str
+    definition: str
+    family: str
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,17 +49,21 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.list:
-        print(metric_list(all_metrics()))
+        print(metric_list(listed()))
         return 0
     if not args.name:
-        print(
-            "error: name a metric, or use --list\n\n" + metric_list(all_metrics()), file=sys.stderr
-        )
+        print("error: name a metric, or use --list\n\n" + metric_list(listed()), file=sys.stderr)
         return 2
+    # Imported here: the rest of the command computes (pandas, Ibis, DuckDB); --list does not.
+    from pmo_metrics.engine import open_source
+    from pmo_metrics.metrics.registry import MissingData, get
+    from pmo_metrics.metrics.source import Filters
+    from pmo_metrics.store.connection import StoreBusy, connect, default_db_path
+
     try:
         metric = get(args.name)
     except KeyError as exc:
-        print(f"error: {exc.args[0]}\n\n{metric_list(all_metrics())}", file=sys.stderr)
+        print(f"error: {exc.args[0]}\n\n{metric_list(listed())}", file=sys.stderr)
         return 2
     try:
         filters = Filters.from_period(
@@ -83,7 +96,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def metric_list(metrics: list[Metric]) -> str:
+def listed() -> list[Described]:
+    """Every metric of the registry, in its order, read from the declarations when they can
+    be read without running them (no pandas: ``kpi --list`` starts at once), else from it."""
+    declared = declared_metrics()
+    if declared is not None:
+        return list(declared)
+    from pmo_metrics.metrics.registry import all_metrics
+
+    return list(all_metrics())
+
+
+def metric_list(metrics: list[Described]) -> str:
     """Name, label, unit and definition of each metric, grouped by family."""
     lines: list[str] = []
     family = None
@@ -101,6 +125,8 @@ def metric_list(metrics: list[Metric]) -> str:
 def render(frame: pd.DataFrame, metric: Metric, fmt: str) -> str:
     """The table as text, CSV or JSON records (dates as ISO strings, NaN as null)."""
     if fmt == "csv":  # opened in Excel: cells that look like formulas are neutralised
+        from pmo_metrics.exports.safe import neutralise
+
         return neutralise(frame).to_csv(index=False).rstrip("\n")
     if fmt == "json":
         rows = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
@@ -116,6 +142,9 @@ def render(frame: pd.DataFrame, metric: Metric, fmt: str) -> str:
 
 def _plain(value: object) -> object:
     """A JSON-ready value: dates as ISO text (a midnight timestamp as its date), NaN as null."""
+    import numpy as np  # loaded already by the metric that made the value
+    import pandas as pd
+
     if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, pd.Timestamp | datetime):

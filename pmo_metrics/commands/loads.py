@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from pmo_metrics.access import cli_actor, name_of
-from pmo_metrics.store import connect, list_loads, redo_load, undo_load
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,6 +22,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_loads(args: argparse.Namespace) -> int:
+    # Imported here: the store loads DuckDB and pandas when a command runs, not to print help.
+    from pmo_metrics.store.connection import connect
+    from pmo_metrics.store.loads import list_loads
+
     con = connect(args.db)
     frame = list_loads(con).drop(columns=["summary"])
     print(frame.to_string(index=False) if len(frame) else "no loads yet")
@@ -30,6 +33,9 @@ def run_loads(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
+    from pmo_metrics.store.connection import connect
+    from pmo_metrics.store.loads import undo_load
+
     con = connect(args.db)
     try:
         removed = undo_load(con, args.load_id, user=name_of(cli_actor()))
@@ -42,6 +48,9 @@ def run_undo(args: argparse.Namespace) -> int:
 
 
 def run_redo(args: argparse.Namespace) -> int:
+    from pmo_metrics.store.connection import connect
+    from pmo_metrics.store.loads import redo_load
+
     con = connect(args.db)
     try:
         redo_load(con, args.load_id, user=name_of(cli_actor()))

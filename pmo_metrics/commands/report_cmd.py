@@ -6,10 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from pmo_metrics.engine import open_source
-from pmo_metrics.exports.report import build_report
-from pmo_metrics.store import StoreBusy, connect, default_db_path
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -24,6 +20,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: the report loads pandas, Ibis and openpyxl; the command line starts without.
+    from pmo_metrics.engine import open_source
+    from pmo_metrics.exports.report import build_report
+    from pmo_metrics.store.connection import StoreBusy, connect, default_db_path
+
     if args.out.suffix.lower() != ".xlsx":
         print(f"error: {args.out} must end in .xlsx", file=sys.stderr)
         return 1

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from pmo_metrics.sql_console import (
-    DEFAULT_BYTE_LIMIT,
-    DEFAULT_MEMORY_LIMIT,
-    DEFAULT_ROW_LIMIT,
-    DEFAULT_TIMEOUT_S,
-    ConsoleError,
-    run_readonly_query,
-    truncation_note,
-)
-from pmo_metrics.store import StoreBusy, default_db_path
 from pmo_metrics.terminal import printable
+
+if TYPE_CHECKING:  # for annotations only: pandas loads when the query runs
+    import pandas as pd
 
 _HINT = {"rows": "--max-rows to change", "bytes": "--max-bytes to change"}
 
@@ -27,7 +19,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         "sql",
         help="run one read-only query (no files, no writes, no settings; row/size/time/memory "
         "limits)",
+        options=_options,
     )
+    p.set_defaults(func=run)
+
+
+def _options(p: argparse.ArgumentParser) -> None:
+    # Imported here, when `sql` is chosen: the console's limits live with DuckDB and pandas.
+    from pmo_metrics.sql_console import (
+        DEFAULT_BYTE_LIMIT,
+        DEFAULT_MEMORY_LIMIT,
+        DEFAULT_ROW_LIMIT,
+        DEFAULT_TIMEOUT_S,
+    )
+
     p.add_argument("query", help='e.g. "SELECT status, count(*) FROM tickets GROUP BY ALL"')
     p.add_argument("--db", help="DuckDB file (default: $PMO_DB or data/pmo.duckdb)")
     p.add_argument("--format", choices=("table", "csv"), default="table")
@@ -37,10 +42,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds")
     p.add_argument("--memory-limit", default=DEFAULT_MEMORY_LIMIT, help="e.g. 1GB")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from pmo_metrics.sql_console import ConsoleError, run_readonly_query, truncation_note
+    from pmo_metrics.store.connection import StoreBusy, default_db_path
+
     path = args.db or default_db_path()
     try:
         frame = run_readonly_query(
@@ -71,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _for_terminal(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with control characters in its text and names shown escaped, not obeyed."""
+    import pandas as pd  # loaded already by the query that made the frame
 
     def shown(value: object) -> object:
         return printable(value) if isinstance(value, str) else value

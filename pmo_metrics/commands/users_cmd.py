@@ -7,13 +7,6 @@ import getpass
 import sys
 
 from pmo_metrics.access import ROLES
-from pmo_metrics.users import (
-    AuthConfigError,
-    add_user,
-    auth_config_path,
-    hash_password,
-    readable_by_others,
-)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,6 +40,10 @@ def _password(from_stdin: bool) -> str:
 
 
 def run_add(args: argparse.Namespace) -> int:
+    # Imported here: the users file needs bcrypt, YAML and pandas; the command line starts
+    # without them.
+    from pmo_metrics.users import AuthConfigError, add_user, auth_config_path, readable_by_others
+
     path = args.config or auth_config_path()
     was_readable = readable_by_others(path)
     try:
@@ -71,6 +68,8 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_hash(args: argparse.Namespace) -> int:
+    from pmo_metrics.users import hash_password
+
     try:
         print(hash_password(_password(args.password_stdin)))
     except ValueError as exc:
