@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up and run every test: Python packages, Debian's Chromium for the browser tests, then the
-# suite on DuckDB and the metric suite again on Apache Spark (local mode).
+# Set up and run every test: Python packages, Debian's Chromium for the browser tests, the lint
+# and type checks, then the suite on DuckDB and the metric suite again on Apache Spark (local
+# mode).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,16 @@ if ! command -v chromium >/dev/null 2>&1; then
         sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
     fi
 fi
-python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+# -c constraints.txt: the versions tested, so that a fresh machine does not pick up newer ones.
+python -m pip install -q --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+
+# The code's habits before any test runs: lint (ruff check, rules in pyproject.toml) and types
+# (mypy, strict on pmo_metrics; mypy.ini lists the modules not yet clean). Both take seconds.
+python -m ruff check .
+# Not yet enabled: the tree is formatted once, when the work in progress has landed; from then
+# on uncomment this line so that an unformatted change fails here.
+# python -m ruff format --check .
+python -m mypy
 
 python -m pytest -m "not spark" "$@"
 
