@@ -23,7 +23,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import bcrypt
 import pandas as pd
@@ -51,7 +51,7 @@ class AuthConfig:
     cookie_name: str = "pmo_metrics_auth"
     cookie_key: str = ""
     cookie_expiry_days: float = 7.0
-    credentials: dict = field(default_factory=lambda: {"usernames": {}})
+    credentials: dict[str, Any] = field(default_factory=lambda: {"usernames": {}})
     roles: dict[str, str] = field(default_factory=dict)
     default_role: str | None = None
 
@@ -78,7 +78,7 @@ def load_auth_config(path: str | Path | None = None) -> AuthConfig | None:
     return _parsed(path, raw)
 
 
-def _mapping(value: object, where: str, path: Path) -> dict:
+def _mapping(value: object, where: str, path: Path) -> dict[str, Any]:
     """``value`` if it is a mapping (None counts as empty), else a message saying what was
     expected at ``where``."""
     if value is None:
@@ -91,7 +91,7 @@ def _mapping(value: object, where: str, path: Path) -> dict:
     return value
 
 
-def _parsed(path: Path, raw: dict) -> AuthConfig:
+def _parsed(path: Path, raw: dict[str, Any]) -> AuthConfig:
     cookie = _mapping(raw.get("cookie"), "cookie", path)
     credentials = _mapping(raw.get("credentials"), "credentials", path)
     users = _mapping(credentials.get("usernames"), "credentials.usernames", path)
@@ -205,7 +205,7 @@ def add_user(
     if not re.fullmatch(r"[A-Za-z0-9_.@-]{1,64}", username):
         raise AuthConfigError("a username is 1-64 letters, digits, or . _ @ -")
     path = Path(path)
-    raw: dict = {}
+    raw: dict[str, Any] = {}
     if path.exists():
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if not isinstance(raw, dict):

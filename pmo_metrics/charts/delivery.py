@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -54,7 +55,7 @@ def velocity_chart(
 
 def burnup_fan(
     progress: pd.DataFrame,
-    forecast: Mapping[str, object] | None,
+    forecast: Mapping[str, Any] | None,
     title: str,
     *,
     names: Mapping[str, str] | None = None,

@@ -5,7 +5,8 @@ Every status mark carries its icon (✓ ! ✗ –) beside its Okabe–Ito colour
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -89,7 +90,8 @@ def indicator_bullets(
     if n == 0:
         return layout(go.Figure(), title, height=120, legend=False)
     fig = make_subplots(rows=n, cols=1, vertical_spacing=min(0.5 / n, 0.08))
-    for i, row in enumerate(frame.itertuples(index=False), start=1):
+    rows: Iterable[Any] = frame.itertuples(index=False)  # value, target, unit, status, label
+    for i, row in enumerate(rows, start=1):
         value, target = row.value, row.target
         unit = getattr(row, "unit", "") or ""
         unit = unit if unit in ("%", "h", "pts") else ""

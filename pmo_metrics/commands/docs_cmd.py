@@ -29,7 +29,7 @@ BETTER = {
 }
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "docs", help="write docs/METRICS.md, every metric's definition, from the registry"
     )

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+if TYPE_CHECKING:  # for the annotation only: a private module of openpyxl
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # OWASP "CSV Injection": characters that make a spreadsheet evaluate a cell.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -122,7 +125,8 @@ def xlsx_value(value: Any) -> Any:
     return str(value)  # lists, decimals and anything else: their text
 
 
-def xlsx_cell(ws, value: Any) -> WriteOnlyCell:
+# WriteOnlyCell is a factory of Cell objects (the type the stubs give it).
+def xlsx_cell(ws: WriteOnlyWorksheet, value: Any) -> Cell:
     """A cell for a write-only sheet holding ``value``; text is always text, never a formula."""
     value = xlsx_value(value)
     cell = WriteOnlyCell(ws, value=value)

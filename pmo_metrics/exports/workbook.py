@@ -10,17 +10,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from openpyxl.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.legend import Legend
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmo_metrics.exports.safe import DATE_FORMAT, DATETIME_FORMAT, neutralise_text, xlsx_value
 from pmo_metrics.metrics import status
+
+Chart = BarChart | LineChart  # the charts the report draws
 
 # Number formats. Percentages are stored as the metrics give them (92.5 means 92.5 %).
 PERCENT = '0.0"%"'
@@ -85,7 +88,8 @@ class SheetWriter:
 
     def cell(self, row: int, col: int, value: Any, number_format: str | None = None) -> Cell:
         """Write one value: text neutralised and typed as text, numbers and dates formatted."""
-        cell = self.ws.cell(row=row, column=col)
+        # Never a merged cell: the writer merges nothing it later writes to.
+        cell = cast(Cell, self.ws.cell(row=row, column=col))
         cell.value = neutralise_text(xlsx_value(value))
         if isinstance(cell.value, str):
             cell.data_type = "s"
@@ -168,7 +172,7 @@ class SheetWriter:
         cell.font = STATUS_FONT
         return cell
 
-    def chart(self, chart, block: Block, *, slot: int = 0) -> None:
+    def chart(self, chart: Chart, block: Block, *, slot: int = 0) -> None:
         """Place ``chart`` to the right of ``block`` (``slot``: how many charts precede it)."""
         col = block.last_col + 2 + slot * CHART_COLS
         self.ws.add_chart(chart, f"{get_column_letter(col)}{block.header_row}")
@@ -224,7 +228,7 @@ def is_status_column(column: pd.Series) -> bool:
     name = str(column.name)
     if name != "status" and not name.endswith("_status"):
         return False
-    return column.dropna().astype(str).str.lower().isin(status.STATUSES).all()
+    return cast(bool, column.dropna().astype(str).str.lower().isin(status.STATUSES).all())
 
 
 def status_number_format(fmt: str | None, key: str) -> str:
@@ -258,7 +262,7 @@ def line_chart(
     """The actual as a solid line and the target as a dashed line (IBCS), time left to right."""
     chart = LineChart()
     chart.title = title
-    chart.legend.position = "b"
+    cast(Legend, chart.legend).position = "b"  # a new chart has its legend
     _add_series(chart, ws, block, actual)
     line = chart.series[-1].graphicalProperties.line
     line.solidFill, line.width = ACTUAL_COLOUR, 28575  # 2.25 pt
@@ -298,7 +302,7 @@ def bar_chart(
     return chart
 
 
-def _show_axes(chart) -> None:
+def _show_axes(chart: Chart) -> None:
     # openpyxl 3.1 writes axes as deleted unless told otherwise; Excel then hides them.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -310,5 +314,5 @@ def _reference(ws: Worksheet, block: Block, column: str, *, with_header: bool) -
     return Reference(ws, min_col=col, max_col=col, min_row=first, max_row=block.last_row)
 
 
-def _add_series(chart, ws: Worksheet, block: Block, column: str) -> None:
+def _add_series(chart: Chart, ws: Worksheet, block: Block, column: str) -> None:
     chart.add_data(_reference(ws, block, column, with_header=True), titles_from_data=True)

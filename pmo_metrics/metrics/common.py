@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any, cast
 
 import ibis
 import ibis.expr.types as ir
@@ -57,7 +58,7 @@ __all__ = [
 _DIGITS = re.compile(r"(\d+)")
 
 
-def natural_key(name: object) -> tuple:
+def natural_key(name: object) -> tuple[Any, ...]:
     """Sort key that puts ``Sprint 9`` before ``Sprint 10`` (digit runs compare as numbers).
 
     >>> sorted(["Sprint 10", "Sprint 9", "sprint 2"], key=natural_key)
@@ -91,7 +92,7 @@ def hours_between(start: ir.TimestampValue, end: ir.TimestampValue) -> ir.Floati
     return end.delta(start, unit="second").cast("float64") / SECONDS_PER_HOUR
 
 
-def timestamp(value: object) -> ir.TimestampScalar:
+def timestamp(value: Any) -> ir.TimestampScalar:  # a date, datetime or Timestamp
     """A timestamp literal for a Python / pandas date or timestamp."""
     return ibis.timestamp(pd.Timestamp(value).to_pydatetime())
 
@@ -186,7 +187,7 @@ def complete_grid(
     frame: pd.DataFrame,
     by: Sequence[str],
     column: str,
-    steps: Sequence[pd.Timestamp],
+    steps: Sequence[pd.Timestamp] | pd.DatetimeIndex,
     values: Sequence[str],
 ) -> pd.DataFrame:
     """``frame`` with a row for every group of ``by`` x every step of ``column`` (months,
@@ -244,7 +245,7 @@ def needs_rows(table: str, message: str) -> Callable[[Compute], Compute]:
 
 def require(source: Source, expr: ir.Table, message: str) -> None:
     """Raise :class:`MissingData` with ``message`` when ``expr`` has no rows."""
-    if int(source.execute(expr.count())) == 0:
+    if int(cast(Any, source.execute(expr.count()))) == 0:  # a count: a scalar, not a table
         raise MissingData(message)
 
 

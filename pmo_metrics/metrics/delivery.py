@@ -14,9 +14,10 @@ column order).
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any, cast
 
 import ibis
 import ibis.expr.types as ir
@@ -113,7 +114,8 @@ def sprint_commitments(lists: pd.DataFrame) -> pd.DataFrame:
     columns = ["team", "sprint", "committed_items", "estimated_points"]
     if lists.empty:
         return pd.DataFrame(columns=columns)
-    rows = lists.assign(sprint=[sprint_names(s) for s in lists["sprints"]]).explode("sprint")
+    names: list[Any] = [sprint_names(s) for s in lists["sprints"]]
+    rows = lists.assign(sprint=names).explode("sprint")
     rows = rows.dropna(subset=["sprint"])
     sums = rows.groupby(["team", "sprint"], as_index=False)[["items", "points"]].sum()
     return sums.rename(columns={"items": "committed_items", "points": "estimated_points"})[columns]
@@ -150,9 +152,12 @@ def last_sprints(lists: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
     if done.empty:
         return pd.DataFrame(columns=columns)
     rank = {(t, s): o for t, s, o in order[["team", "sprint", "sprint_order"]].itertuples(False)}
-    frame = done.assign(
-        sprint=[last_sprint(t, s, rank) for t, s in zip(done["team"], done["sprints"], strict=True)]
-    ).rename(columns={"items": "completed_items", "points": "completed_points"})
+    last: list[Any] = [
+        last_sprint(t, s, rank) for t, s in zip(done["team"], done["sprints"], strict=True)
+    ]
+    frame = done.assign(sprint=last).rename(
+        columns={"items": "completed_items", "points": "completed_points"}
+    )
     sums = columns[2:]
     frame = frame.dropna(subset=["sprint"])
     return frame.groupby(["team", "sprint"], as_index=False)[sums].sum()[columns]
@@ -357,7 +362,9 @@ def velocity_values_by(
     :func:`velocity_table` works team by team, so each (key, team) becomes a team of its own
     and one run of the pandas steps gives each key exactly its own filtered table."""
 
-    def grouped(source: Source, f: Filters, by: str, keys: list[str]) -> dict | None:
+    def grouped(
+        source: Source, f: Filters, by: str, keys: list[str]
+    ) -> dict[str, float | None] | None:
         if by not in ("application", "service"):
             return None
         lists = selection_lists(source, f, per_application=True)
@@ -380,7 +387,7 @@ def velocity_values_by(
         )  # fmt: skip
         owner = dict(zip(key_teams["team"], key_teams["key"], strict=True))
         table["_key"] = table["team"].map(owner)
-        return {k: headline(rows) for k, rows in table.groupby("_key", sort=False)}
+        return {cast(str, k): headline(rows) for k, rows in table.groupby("_key", sort=False)}
 
     return grouped
 
@@ -397,7 +404,8 @@ def _any_sprint(source: Source) -> bool:
     items = source.table("work_items")
     has_sprint = items.filter(items.sprints.length() > 0).count()
     cal = source.table("sprints").count()
-    return int(source.execute(has_sprint)) + int(source.execute(cal)) > 0
+    # Counts: each expression gives a scalar, not a table.
+    return int(cast(Any, source.execute(has_sprint))) + int(cast(Any, source.execute(cal))) > 0
 
 
 def _calendar(source: Source, filters: Filters) -> pd.DataFrame:
@@ -721,7 +729,7 @@ def team_forecast(
     *,
     as_of: pd.Timestamp,
     sample_window: int = FORECAST_WINDOW,
-) -> dict:
+) -> dict[str, Any]:
     """The forecast of one team from its velocity table (every sprint of the team, in order).
 
     Samples: completed points of the last ``sample_window`` closed sprints (a note says when
@@ -785,7 +793,8 @@ def forecast_table(
     velocity = velocity_table(source, history, what="the forecast")
     backlog = backlog_at(source, filters)
     rows = []
-    for record in backlog.itertuples(index=False):
+    records: Iterable[Any] = backlog.itertuples(index=False)  # team, remaining_points, ...
+    for record in records:
         team_sprints = velocity[velocity["team"] == record.team]
         row = team_forecast(
             record.team,

@@ -11,6 +11,8 @@ lead time, cycle time and aging's reference, and listed by ``resolved-before-cre
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import ibis
 import ibis.expr.types as ir
 import numpy as np
@@ -119,7 +121,9 @@ def p85_by_service(column: str, what: str) -> Grouped:
     P85 over all the items of the selection: the items of the service's applications (an
     application in several services counts in each)."""
 
-    def grouped(source: Source, f: Filters, by: str, keys: list[str]) -> dict | None:
+    def grouped(
+        source: Source, f: Filters, by: str, keys: list[str]
+    ) -> dict[str, float | None] | None:
         if by != "service":
             return None
         if column == "cycle_time_days":
@@ -352,7 +356,8 @@ def compute_resolved_before_created(source: Source, filters: Filters) -> pd.Data
 
 def _require_history(source: Source) -> None:
     items = source.table("work_items")
-    if int(source.execute(items.filter(items.started.notnull()).count())) == 0:
+    started = items.filter(items.started.notnull()).count()  # a scalar, not a table
+    if int(cast(Any, source.execute(started))) == 0:
         raise MissingData(NO_HISTORY)
 
 
@@ -408,7 +413,7 @@ def _past_month_snapshot(source: Source, f: Filters) -> ir.Table | None:
     last_month = (pd.Timestamp(f.end) - pd.DateOffset(months=1)).date()
     snaps = source.filter_scope(source.work_item_snapshots(), f)
     snaps = snaps.filter(snaps.month == ibis.date(last_month))
-    return snaps if int(source.execute(snaps.count())) else None
+    return snaps if int(cast(Any, source.execute(snaps.count()))) else None  # a scalar count
 
 
 AGING_COLUMNS = (

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+import ibis.expr.types as ir
 import pandas as pd
 
 from pmo_metrics.metrics import registry, status
@@ -68,7 +69,7 @@ _SPELLED_UNITS = {"h": " h", "days": " days", "pts": " pts", "EUR": " EUR"}
 # --- open demand ---------------------------------------------------------------------------------
 
 
-def open_demand(items, filters: Filters):
+def open_demand(items: ir.Table, filters: Filters) -> ir.Table:
     """Work items open at the as-of moment (created before it and not Done by then), epics and
     sub-tasks excluded, per application. Columns: application, open_items."""
     work = estimable_work(items)
@@ -145,7 +146,11 @@ def _target(value: float, unit: str | None) -> str:
     return f"{value:g}" + ("%" if unit == "%" else _SPELLED_UNITS.get(unit or "", ""))
 
 
-def explain(judged: list[tuple[Dimension, float | None, Mapping | None, str]]) -> str:
+# A dimension as judged for one application: its value, its target (indicator row), status.
+Judged = tuple[Dimension, float | None, Mapping[str, Any] | None, str]
+
+
+def explain(judged: list[Judged]) -> str:
     """Why an application has its health: the dimensions that set the colour."""
     health = status.worst(s for *_, s in judged)
     if health in (status.RED, status.AMBER):
@@ -153,6 +158,8 @@ def explain(judged: list[tuple[Dimension, float | None, Mapping | None, str]]) -
         for dim, value, target, s in judged:
             if s != health:
                 continue
+            # Red or amber: judged, so the dimension has a value and a target.
+            value, target = cast(float, value), cast(Mapping[str, Any], target)
             unit = registry.REGISTRY[dim.metric].unit
             op = "<" if str(target["direction"]).strip().lower() == "higher" else ">"
             parts.append(
@@ -182,17 +189,21 @@ def portfolio_health(source: Source, filters: Filters) -> pd.DataFrame:
     """Each application's health and dimensions. Columns: HEALTH_COLUMNS."""
     period = Filters(start=filters.start, end=filters.end)
     portfolio = portfolio_applications(source, filters)
-    services_of = {r.application: _as_list(r.services) for r in portfolio.itertuples()}
+    apps: Iterable[Any] = portfolio.itertuples()  # application, services
+    services_of: dict[str, list[str]] = {r.application: _as_list(r.services) for r in apps}
     applications = sorted(set(services_of) | _applications_with_data(source, filters, period))
     if not applications:
         return as_frame(pd.DataFrame(), HEALTH_COLUMNS)
-    indicators = source.execute(source.table("indicators")).to_dict("records")
-    rows = {a: {"application": a} for a in applications}
-    judged: dict[str, list] = {a: [] for a in applications}
+    indicators = cast(  # rows keyed by the indicators table's column names
+        list[dict[str, Any]], source.execute(source.table("indicators")).to_dict("records")
+    )
+    rows: dict[str, dict[str, Any]] = {a: {"application": a} for a in applications}
+    judged: dict[str, list[Judged]] = {a: [] for a in applications}
     for dim in DIMENSIONS:
         values = dimension_values(source, dim, applications, period)
         on_metric = [row for row in indicators if row["metric"] == dim.metric]
-        targets: dict[tuple[str, ...], Mapping | None] = {}  # apps often share their services
+        # apps often share their services: one target per set of services
+        targets: dict[tuple[str, ...], Mapping[str, Any] | None] = {}
         for a in applications:
             value = values.get(a)
             mine = tuple(services_of.get(a, []))
@@ -211,7 +222,7 @@ def portfolio_health(source: Source, filters: Filters) -> pd.DataFrame:
     return as_frame(pd.DataFrame(list(rows.values())), HEALTH_COLUMNS)
 
 
-def _as_list(services: object) -> list[str]:
+def _as_list(services: Any) -> list[str]:  # a list, an array, a string, None or NaN
     if services is None or isinstance(services, float):  # NULL comes back as None or NaN
         return []
     return [services] if isinstance(services, str) else [str(s) for s in services]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal, cast
 
 import pandas as pd
 
@@ -17,6 +17,7 @@ from pmo_metrics.metrics.source import Filters, Source
 
 Direction = Literal["higher", "lower", "neutral"]
 Compute = Callable[[Source, Filters], pd.DataFrame]
+Headline = Callable[[pd.DataFrame], float | None]
 # (source, filters, by, keys) -> the headline of each key's rows, in one pass; None: cannot.
 Grouped = Callable[[Source, Filters, str, list[str]], "dict[str, float | None] | None"]
 GROUP_DIMENSIONS = ("service", "application", "team")
@@ -190,8 +191,9 @@ class Metric:
         return {k: _number(values.get(k, self.empty_value)) for k in keys}
 
     def _split(self, frame: pd.DataFrame, by: str) -> dict[str, float | None]:
-        headline = self.group_headline or self.headline
-        return {k: headline(rows) for k, rows in frame.groupby(by, sort=False)}
+        # values_by checked that the metric has a headline before it splits.
+        headline = cast(Headline, self.group_headline or self.headline)
+        return {cast(str, k): headline(rows) for k, rows in frame.groupby(by, sort=False)}
 
     def _per_service(
         self, source: Source, frame: pd.DataFrame, keys: list[str]
@@ -199,13 +201,14 @@ class Metric:
         pairs = source.execute(source.service_applications())
         apps_of = pairs.groupby("service")["application"].apply(set).to_dict()
         own = frame["service"] if "service" in frame.columns else None  # effort, risks
-        out = {}
+        headline = cast(Headline, self.headline)  # values_by checked that there is one
+        out: dict[str, float | None] = {}
         for service in keys:
             mine = frame["application"].isin(apps_of.get(service, ()))
             if own is not None:  # the service filter's rule (registers.scoped)
                 mine = (own == service).fillna(False) | (own.isna() & mine)
             rows = frame[mine.to_numpy(dtype=bool)]
-            out[service] = self.headline(rows) if len(rows) else self.empty_value
+            out[service] = headline(rows) if len(rows) else self.empty_value
         return out
 
     def _per_key(
@@ -215,7 +218,8 @@ class Metric:
         missing: list[MissingData] = []
         for k in keys:
             try:
-                out[k] = _number(self.value(source, replace(base, **{by: k})))
+                key: dict[str, Any] = {by: k}  # a Filters field: service, application or team
+                out[k] = _number(self.value(source, replace(base, **key)))
             except MissingData as exc:
                 out[k] = None
                 missing.append(exc)
@@ -232,15 +236,16 @@ class Metric:
 
     def run(self, source: Source, filters: Filters | None = None) -> pd.DataFrame:
         """Compute the metric, guaranteeing the documented columns (empty table if no rows)."""
-        frame = self.compute(source, filters or Filters())
+        compute = cast(Compute, self.compute)  # metric() always sets it
+        frame = compute(source, filters or Filters())
         missing = [c for c in self.columns if c not in frame.columns]
         if missing:
             raise AssertionError(f"{self.name} did not return columns {missing}")
         return frame[list(self.columns)]
 
 
-def _number(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+def _number(value: Any) -> float | None:  # a headline: None, NaN or a number
+    return None if value is None or pd.isna(value) else float(value)
 
 
 REGISTRY: dict[str, Metric] = {}

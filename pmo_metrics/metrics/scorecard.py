@@ -14,8 +14,10 @@ it has none). The share on target is green indicators / indicators with data.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import ibis.expr.types as ir
 import pandas as pd
@@ -111,6 +113,7 @@ def indicators_in_scope(source: Source, filters: Filters) -> list[Indicator]:
     ind = source.table("indicators")
     ind = ind.filter(ind.service.isin(services_in_scope(source, filters).service))
     frame = source.execute(ind.order_by(["service", "indicator"]))
+    rows: Iterable[Any] = frame.itertuples()  # the indicators table's columns
     return [
         Indicator(
             service=r.service,
@@ -120,7 +123,7 @@ def indicators_in_scope(source: Source, filters: Filters) -> list[Indicator]:
             direction=str(r.direction),
             amber_threshold=None if pd.isna(r.amber_threshold) else float(r.amber_threshold),
         )
-        for r in frame.itertuples()
+        for r in rows
     ]
 
 

@@ -7,6 +7,8 @@ export's local time.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
@@ -404,7 +406,9 @@ def compute_ticket_backlog(source: Source, filters: Filters) -> pd.DataFrame:
         months = period_months(filters)
     else:  # every month from the first ticket's to the as-of month
         first = source.execute(tickets.opened.min())
-        seen = [first, filters.as_of - pd.Timedelta(seconds=1)] if pd.notna(first) else []
+        seen: list[Any] = (
+            [first, filters.as_of - pd.Timedelta(seconds=1)] if pd.notna(first) else []
+        )
         months = period_months(filters, seen)
     if not months:
         return as_frame(pd.DataFrame(), BACKLOG_COLUMNS)
@@ -453,7 +457,8 @@ REOPEN_COLUMNS = ("service", "month", "resolved", "reopened", "reopen_rate_pct")
 @needs_rows("tickets", NO_TICKETS.format(what="the reopen rate"))
 def compute_reopen_rate(source: Source, filters: Filters) -> pd.DataFrame:
     raw = source.table("tickets")
-    if int(source.execute(raw.filter(raw.reopen_count.notnull()).count())) == 0:
+    with_count = raw.filter(raw.reopen_count.notnull()).count()  # a scalar, not a table
+    if int(cast(Any, source.execute(with_count))) == 0:
         if source.count("tickets") == 0:
             return as_frame(pd.DataFrame(), REOPEN_COLUMNS)  # no tickets at all: said below
         raise MissingData(NO_REOPEN)

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import duckdb
 import ibis
@@ -103,7 +103,8 @@ class Memo:
                 self._values[key] = value
                 while len(self._values) > self.max_entries:
                     self._values.popitem(last=False)
-        return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
+        # A DataFrame's copy is the same type T: the cast says so, mypy cannot see it.
+        return cast(T, value.copy(deep=False)) if isinstance(value, pd.DataFrame) else value
 
     def __len__(self) -> int:
         return len(self._values)
@@ -140,7 +141,7 @@ class Source:
         # The canonical tables' schemas are fixed by the schema files: look each up once (Ibis
         # asks the database every time), and compile each distinct expression to SQL once.
         self._tables: dict[str, ir.Table] = {}
-        self._views: dict[tuple, ir.Table] = {}
+        self._views: dict[tuple[Any, ...], ir.Table] = {}
         _memoize_compile(backend)
 
     @classmethod
@@ -153,7 +154,8 @@ class Source:
         return self._tables[name]
 
     def execute(self, expr: ir.Expr) -> pd.DataFrame:
-        return self.backend.execute(expr)
+        # A table expression gives a DataFrame (a scalar one gives a scalar: callers cast).
+        return cast(pd.DataFrame, self.backend.execute(expr))
 
     def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, computed once per ``key`` inside a :func:`sharing` block (the key
@@ -284,7 +286,7 @@ def _memoize_compile(backend: ibis.BaseBackend, size: int = 512) -> None:
         return
 
     @functools.lru_cache(maxsize=size)
-    def compiled(node: object, limit: object) -> object:
+    def compiled(node: Any, limit: object) -> object:  # node: an Ibis operation
         return compile_(node.to_expr(), limit=limit)
 
     def compile(expr: ir.Expr, /, *args: Any, **kwargs: Any) -> Any:
@@ -294,4 +296,4 @@ def _memoize_compile(backend: ibis.BaseBackend, size: int = 512) -> None:
         return compiled(expr.op(), limit)
 
     compile._memoized = True  # type: ignore[attr-defined]
-    backend.compile = compile  # type: ignore[method-assign]
+    backend.compile = compile  # backend is an untyped Ibis backend

@@ -20,6 +20,9 @@ name order (``Sprint 9`` before ``Sprint 10``). Dates taken from items never reo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 import numpy as np
 import pandas as pd
 
@@ -38,7 +41,7 @@ DATES_RULE = (
 CALENDAR_COLUMNS = ["team", "sprint", "start_date", "end_date", "calendar_committed"]
 
 
-def sprint_names(sprints: object) -> list[str]:
+def sprint_names(sprints: Iterable[object] | None) -> list[str]:
     """The distinct, non-blank sprint names of one list, in export order."""
     names = [] if sprints is None else [str(s) for s in sprints if s is not None]
     return list(dict.fromkeys(n for n in names if n.strip()))
@@ -99,7 +102,9 @@ def in_period(order: pd.DataFrame, has_items: np.ndarray, f: Filters) -> pd.Data
     return order[keep].reset_index(drop=True)
 
 
-def last_sprint(team: str, sprints: object, rank: dict[tuple[str, str], int]) -> str | None:
+def last_sprint(
+    team: str, sprints: Iterable[object] | None, rank: dict[tuple[str, str], int]
+) -> str | None:
     """The last of an item's sprints in the team's order (``rank``: (team, sprint) -> order)."""
     names = sprint_names(sprints)
     return max(names, key=lambda s: rank.get((team, s), 0)) if names else None
@@ -138,14 +143,15 @@ def item_dates(lists: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
     starts = _exploded(lists).groupby(["team", "sprint"], as_index=False)["first_start"].min()
     rank = {(t, s): o for t, s, o in order[["team", "sprint", "sprint_order"]].itertuples(False)}
     done = lists[lists["is_done"].astype(bool)]
-    done = done.assign(
-        sprint=[last_sprint(t, s, rank) for t, s in zip(done["team"], done["sprints"], strict=True)]
-    ).dropna(subset=["sprint"])
+    last: list[Any] = [
+        last_sprint(t, s, rank) for t, s in zip(done["team"], done["sprints"], strict=True)
+    ]
+    done = done.assign(sprint=last).dropna(subset=["sprint"])
     ends = done.groupby(["team", "sprint"], as_index=False)["last_done"].max()
     frame = starts.merge(ends, on=["team", "sprint"], how="left")
     frame["items_start"] = pd.to_datetime(frame["first_start"]).dt.normalize()
     frame["items_end"] = pd.to_datetime(frame["last_done"]).dt.normalize()
-    return frame[columns]
+    return cast(pd.DataFrame, frame[columns])  # a list of columns selects a DataFrame
 
 
 def _pairs(lists: pd.DataFrame) -> pd.DataFrame:
@@ -156,5 +162,6 @@ def _pairs(lists: pd.DataFrame) -> pd.DataFrame:
 
 def _exploded(lists: pd.DataFrame) -> pd.DataFrame:
     """One row per list and each of its sprints."""
-    rows = lists.assign(sprint=[sprint_names(s) for s in lists["sprints"]]).explode("sprint")
+    names: list[Any] = [sprint_names(s) for s in lists["sprints"]]
+    rows = lists.assign(sprint=names).explode("sprint")
     return rows.dropna(subset=["sprint"])

@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -101,7 +103,8 @@ def power_interest_grid(counts: pd.DataFrame) -> pd.DataFrame:
     """The four quadrants with their counts (0 where none); empty when nobody is placed."""
     if counts.empty:
         return counts
-    found = {(r.power, r.interest): int(r.stakeholders) for r in counts.itertuples()}
+    rows: Iterable[Any] = counts.itertuples()  # power, interest, stakeholders
+    found = {(r.power, r.interest): int(r.stakeholders) for r in rows}
     return pd.DataFrame(
         [
             {"quadrant": q, "power": p, "interest": i, "stakeholders": found.get((p, i), 0)}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import cast
 
 GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
 STATUSES: tuple[str, ...] = (GREEN, AMBER, RED, GREY)
@@ -54,11 +55,14 @@ def judge(
     way = (direction or "").strip().lower()
     if way not in ("higher", "lower"):
         return GREY
-    value, target = float(value), float(target)
+    # Neither is missing (checked above), so both are numbers.
+    value, target = float(cast(float, value)), float(cast(float, target))
     sign = 1.0 if way == "higher" else -1.0  # lower-is-better: compare the negated values
     if _at_least(sign * value, sign * target):
         return GREEN
-    if not _missing(amber_threshold) and _at_least(sign * value, sign * float(amber_threshold)):
+    if not _missing(amber_threshold) and _at_least(
+        sign * value, sign * float(cast(float, amber_threshold))
+    ):
         return AMBER
     return RED
 
