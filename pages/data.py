@@ -10,16 +10,20 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from pmo_metrics import audit
-from pmo_metrics.access import PermissionDenied, require
-from pmo_metrics.readers.base import ImportRejected
-from pmo_metrics.store import list_loads, load_parsed, redo_load, undo_load
-from pmo_metrics.store.tables import table_specs
+from pmo_metrics import actions, audit, importing
+from pmo_metrics.access import PermissionDenied
+from pmo_metrics.editing import EDITABLE, changed_rows, editable_frame
+from pmo_metrics.exports.templates import write_templates
+from pmo_metrics.readers import read_file
+from pmo_metrics.readers.detect import peek_headers
+from pmo_metrics.schema.problems import ImportRejected
+from pmo_metrics.schema.tables import table_specs
+from pmo_metrics.store.connection import default_db_path, disk_full
+from pmo_metrics.store.loads import list_loads
 from ui.components import data_table, page_header
-from ui.connection import cursor
+from ui.connection import cursor, reopen
 from ui.context import page_context
 from ui.data import table
-from ui.editing import EDITABLE, changed_rows, edit_as_parsed, editable_frame
 from ui.i18n import t
 from ui.markdown import plain
 
@@ -28,16 +32,6 @@ UPLOAD_TYPES = ["csv", "xlsx", "xls", "txt", "tsv"]
 
 ctx = page_context("data")
 page_header(ctx, "page_data", "data_caption")
-
-
-def _importing():
-    """The import API, or None while it is not there (the page still shows history)."""
-    try:
-        from pmo_metrics import importing
-        from pmo_metrics.readers import read_file
-    except ImportError:
-        return None
-    return importing, read_file
 
 
 def _upload_dir() -> Path:
@@ -72,25 +66,13 @@ def _problems_frame(problems) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
 
 
-def _headers(path: Path) -> list[str]:
-    if path.suffix.lower() in (".xlsx", ".xls"):
-        return [str(c) for c in pd.read_excel(path, nrows=0, engine="calamine").columns]
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            frame = pd.read_csv(path, nrows=0, sep=None, engine="python", encoding=encoding)
-            return [str(c) for c in frame.columns]
-        except (UnicodeDecodeError, pd.errors.ParserError):
-            continue
-    return []
-
-
-def _mapping_editor(upload, path: Path, importing) -> tuple[dict, str] | None:
+def _mapping_editor(upload, path: Path) -> tuple[dict, str] | None:
     """Ask which canonical column each header feeds; save as a profile. Returns the mapping."""
     st.markdown(f"**{t('mapping')}: {plain(upload.name)}**")
     st.caption(t("mapping_help"))
     key = f"data_map_{upload.file_id}"
     target = st.selectbox(t("mapping_target"), list(table_specs()), key=f"{key}_target")
-    headers = _headers(path)
+    headers = (peek_headers(path) or ([], []))[0]
     suggested, _unknown = importing.suggest_mapping(headers, target)
     options = ["", *table_specs()[target].columns]
     edited = st.data_editor(
@@ -106,10 +88,7 @@ def _mapping_editor(upload, path: Path, importing) -> tuple[dict, str] | None:
     name = st.text_input(t("mapping_name"), value=Path(upload.name).stem, key=f"{key}_name")
     if st.button(t("mapping_save"), key=f"{key}_save", disabled=not (mapping and name)):
         try:
-            require(ctx.user.role, "save_mapping")
-            cur = cursor()
-            importing.save_mapping_profile(cur, name, target, mapping)
-            audit.record(cur, ctx.user, "save_mapping", name)
+            actions.save_mapping(cursor(), ctx.user, name, target, mapping)
             st.success(t("mapping_saved", name=name))
         except PermissionDenied:
             st.error(t("not_allowed"))
@@ -126,27 +105,33 @@ def _progress(bar):
     return report
 
 
-def _import(uploads, importing, profile: str | None) -> None:
-    try:
-        require(ctx.user.role, "import")
-    except PermissionDenied:
-        st.error(t("not_allowed"))
-        return
+def _import(uploads, profile: str | None) -> None:
     bar = st.progress(0.0, text=t("importing"))
     paths = [_saved(u) for u in uploads]
     try:
-        result = importing.import_paths(
+        result = actions.import_files(
             cursor(),
+            ctx.user,
             paths,
             mapping_profile=profile or None,
-            user=ctx.user.name,
             names=[u.name for u in uploads],
             progress=_progress(bar),
         )
+    except PermissionDenied:
+        bar.empty()
+        st.error(t("not_allowed"))
+        return
     except ImportRejected as exc:
         bar.empty()
         st.error(t("import_rejected"))
         data_table(_problems_frame(exc.problems), key="data_rejected", file_stem="problems")
+        return
+    except Exception as exc:  # noqa: BLE001 - a full disk is said plainly, anything else raised
+        if (full := disk_full(exc, default_db_path())) is None:
+            raise
+        bar.empty()
+        reopen()
+        st.error(str(full))
         return
     bar.progress(1.0)
     st.session_state["data_last_import"] = result
@@ -175,7 +160,6 @@ def _import_summary(result) -> None:
 
 def upload_section() -> None:
     st.header(t("upload"))
-    api = _importing()
     uploads = st.file_uploader(
         t("upload"),
         type=UPLOAD_TYPES,
@@ -187,10 +171,6 @@ def upload_section() -> None:
     )
     if not uploads:
         return
-    if api is None:
-        st.warning(t("import_unavailable"))
-        return
-    importing, read_file = api
     parsed = [_parsed(u, read_file) for u in uploads]
     summary = pd.DataFrame(
         {
@@ -214,12 +194,12 @@ def upload_section() -> None:
                 st.caption(f"{plain(name)}: {len(frame):,} {t('rows')}")
                 st.dataframe(frame.head(20), hide_index=True)
             if result.errors and ctx.can("save_mapping"):
-                _mapping_editor(upload, _saved(upload), importing)
+                _mapping_editor(upload, _saved(upload))
     profiles = importing.list_mapping_profiles(cursor())
     names = [""] + (list(profiles["name"]) if hasattr(profiles, "columns") else list(profiles))
     profile = st.selectbox(t("mapping_profile"), names, key="data_profile")
     if st.button(t("import"), type="primary", key="data_import", disabled=not ctx.can("import")):
-        _import(uploads, importing, profile)
+        _import(uploads, profile)
 
 
 def history_section() -> None:
@@ -249,13 +229,11 @@ def _load_action(action: str, choices: list[int]) -> None:
     if not right.button(t(action, load_id=chosen), key=f"data_{action}"):
         return
     try:
-        require(ctx.user.role, "undo")  # redo puts back what undo took out: the same right
-        cur = cursor()
         if action == "undo":
-            removed = undo_load(cur, int(chosen), user=ctx.user.name)
+            removed = actions.undo(cursor(), ctx.user, int(chosen))
             detail = ", ".join(f"{k}: {v}" for k, v in removed.items()) or "0"
         else:
-            redo_load(cur, int(chosen), user=ctx.user.name)
+            actions.redo(cursor(), ctx.user, int(chosen))
             detail = ""
     except (PermissionDenied, ValueError) as exc:
         st.error(str(exc))
@@ -269,16 +247,17 @@ def audit_section() -> None:
     if not ctx.can("view_audit"):
         return
     st.header(t("audit_log"))
+    verdict = audit.verify(cursor())
+    if verdict.intact:
+        st.caption(t("audit_intact", n=f"{verdict.entries:,}"))
+    else:
+        st.error(t("audit_broken", seq=verdict.broken, reason=verdict.reason))
     data_table(audit.entries(cursor(), limit=200), key="data_audit", file_stem="audit_log")
 
 
 def templates_section() -> None:
     st.header(t("templates"))
     st.caption(t("templates_help"))
-    try:
-        from pmo_metrics.exports.templates import write_templates
-    except ImportError:
-        return
 
     def workbook() -> bytes:
         buffer = io.BytesIO()
@@ -327,15 +306,7 @@ def _save_edit(name: str, before: pd.DataFrame, after: pd.DataFrame) -> None:
         st.info(t("no_changes"))
         return
     try:
-        require(ctx.user.role, "edit_catalog")
-        cur = cursor()
-        result = load_parsed(
-            cur,
-            [edit_as_parsed(name, rows, user=ctx.user.name)],
-            user=ctx.user.name,
-            action="edit_catalog",
-            note=f"{name}: {len(rows)} row(s)",
-        )
+        result = actions.edit_catalog(cursor(), ctx.user, name, rows)
     except ImportRejected as exc:
         st.error(t("import_rejected"))
         st.dataframe(_problems_frame(exc.problems), hide_index=True)

@@ -6,12 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pmo_metrics.access import PermissionDenied, require
+from pmo_metrics import actions
+from pmo_metrics.access import PermissionDenied
 from pmo_metrics.charts.generic import CHART_KINDS, explore_chart
 from pmo_metrics.metrics.registry import all_metrics
 from pmo_metrics.pivot import AGGREGATES
 from pmo_metrics.pivot import pivot as pivot_frame
+from pmo_metrics.sql_console import ConsoleError, truncation_note
 from ui.components import chart, data_table, empty_state, help_text, page_header
+from ui.connection import cursor
 from ui.context import page_context
 from ui.data import canonical_tables, metric_table, table
 from ui.i18n import t
@@ -66,12 +69,6 @@ def builder(frame: pd.DataFrame) -> None:
 
 
 def console() -> None:
-    try:
-        from pmo_metrics.sql_console import ConsoleError, run_readonly_query, truncation_note
-    except ImportError:
-        st.text_area("SQL", key="explore_sql", disabled=True)
-        st.info(t("sql_unavailable"))
-        return
     allowed = ctx.can("sql")
     sql = st.text_area(
         "SQL",
@@ -81,10 +78,8 @@ def console() -> None:
         disabled=not allowed,
     )
     if st.button(t("sql_run"), key="explore_sql_run", disabled=not allowed, type="primary"):
-        try:
-            require(ctx.user.role, "sql")
-            hidden = () if ctx.can("view_audit") else ("audit_log",)
-            st.session_state["explore_sql_result"] = run_readonly_query(ctx.con, sql, hidden=hidden)
+        try:  # audited; the audit log is hidden from roles that may not read it
+            st.session_state["explore_sql_result"] = actions.query(cursor(), ctx.user, sql)
         except (ConsoleError, PermissionDenied) as exc:
             st.session_state.pop("explore_sql_result", None)
             st.error(t("sql_refused", why=exc))

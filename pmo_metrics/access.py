@@ -33,6 +33,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "edit_catalog": frozenset({"pmo_lead", "admin"}),
     "save_mapping": frozenset({"pmo_lead", "admin"}),
     "view_audit": frozenset({"pmo_lead", "admin"}),
+    "restore": frozenset({"admin"}),  # replaces the whole store
     "sql": frozenset({"analyst", "admin"}),
     "manage_users": frozenset({"admin"}),
 }

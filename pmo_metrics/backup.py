@@ -174,7 +174,8 @@ def restore(
     """Restore the backup in ``folder`` to ``db_path`` (default ``$PMO_DB``).
 
     Refuses a target with any data unless ``force``; raises StoreBusy if another process has
-    it open. The restored store's audit log gets a ``restore`` entry.
+    it open. Refuses a backup whose audit log was altered (its hash chain does not hold). The
+    restored store's audit log gets a ``restore`` entry.
     """
     folder = Path(folder)
     manifest = read_manifest(folder)
@@ -222,12 +223,17 @@ def _build(path: Path, folder: Path, manifest: Manifest, user) -> None:
                     f"table {name}: restored {rows} rows / {checksum}, the backup has "
                     f"{t.rows} / {t.checksum}; nothing was restored"
                 )
+        chained = audit.chain_unchained(con)  # a backup of a version before the chain
+        verdict = audit.verify(con)
+        if not verdict.intact:
+            raise BackupError(f"{folder}: {verdict.describe()}; nothing was restored")
         audit.record(
             con,
             user,
             "restore",
             f"from {folder} (backup of {manifest.source}, {manifest.created_at}, "
-            f"{manifest.total_rows} rows)",
+            f"{manifest.total_rows} rows)"
+            + (f"; {chained} older entries had no chain and were chained now" if chained else ""),
         )
         con.execute("COMMIT")
         con.execute("CHECKPOINT")

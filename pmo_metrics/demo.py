@@ -14,8 +14,10 @@ import duckdb
 
 from pmo_metrics.readers.files import file_sha256
 from pmo_metrics.sample.generate import SAMPLE_DIR, WORKBOOK_NAME
-from pmo_metrics.store import LoadResult, TableCounts
 from pmo_metrics.store.connection import fetch_scalar
+from pmo_metrics.store.loads import LoadResult, TableCounts
+
+SAMPLE_NOTE = "sample data"  # what the audit log says of the sample's loads
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,13 @@ def demo_batches(root: Path | None = None) -> list[Batch]:
     return batches
 
 
-def load_demo(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> LoadResult:
+def load_demo(
+    con: duckdb.DuckDBPyConnection, root: Path | None = None, *, user: str | None = None
+) -> LoadResult:
     """Load every sample file; returns the loads' combined result (``load_id`` = the last).
 
     Files already loaded (byte-identical) are skipped without being read again, so running it
-    twice changes nothing.
+    twice changes nothing. Each load is audited as made by ``user``, noted as the sample.
     """
     from pmo_metrics.importing import import_paths
 
@@ -60,7 +64,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> LoadR
         combined.skipped_files.extend(f.name for f in batch.files if f not in fresh)
         if not fresh:
             continue
-        result = import_paths(con, fresh, period=batch.period)
+        result = import_paths(con, fresh, period=batch.period, user=user, note=SAMPLE_NOTE)
         combined.load_id = result.load_id or combined.load_id
         combined.warnings.extend(result.warnings)
         combined.skipped_files.extend(result.skipped_files)
@@ -106,9 +110,11 @@ def store_is_empty(con: duckdb.DuckDBPyConnection) -> bool:
     return fetch_scalar(con, "SELECT count(*) FROM loads") == 0
 
 
-def ensure_demo_data(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> bool:
+def ensure_demo_data(
+    con: duckdb.DuckDBPyConnection, root: Path | None = None, *, user: str | None = None
+) -> bool:
     """Load the sample only into an empty store (no loads); True if it did."""
     if not store_is_empty(con):
         return False
-    load_demo(con, root)
+    load_demo(con, root, user=user)
     return True

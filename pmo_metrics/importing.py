@@ -16,10 +16,11 @@ import pandas as pd
 
 from pmo_metrics.checks import after_load
 from pmo_metrics.readers import read_file
-from pmo_metrics.readers.base import ImportRejected, ParsedFile
 from pmo_metrics.readers.columns import suggest_mapping
-from pmo_metrics.store import LoadResult, load_parsed, table_specs
+from pmo_metrics.schema.problems import ImportRejected, ParsedFile
+from pmo_metrics.schema.tables import table_specs
 from pmo_metrics.store.connection import fetch_row
+from pmo_metrics.store.loads import LoadResult, load_parsed
 
 __all__ = [
     "get_mapping_profile",
@@ -62,10 +63,13 @@ def import_paths(
     period: str | None = None,
     mapping_profile: str | None = None,
     user: str | None = None,
+    note: str = "",
     names: Sequence[str] | None = None,
     progress: Progress | None = None,
 ) -> LoadResult:
-    """Read every file, then load them as ONE load; raise ImportRejected on any error."""
+    """Read every file, then load them as ONE load; raise ImportRejected on any error.
+
+    The load's audit entry names ``user`` and carries ``note`` (e.g. that it is the sample)."""
     mapping, target = None, None
     if mapping_profile:
         target, mapping = get_mapping_profile(con, mapping_profile)
@@ -77,7 +81,7 @@ def import_paths(
         raise ImportRejected(problems)
     if progress:
         progress(len(paths) / (len(paths) + 1), "loading into the database")
-    result = load_parsed(con, parsed, period=period, user=user)
+    result = load_parsed(con, parsed, period=period, user=user, note=note)
     if result.load_id is not None:
         result.warnings.extend(after_load(con, parsed))
     if progress:

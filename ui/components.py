@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from pmo_metrics.charts.style import inert
 from pmo_metrics.metrics.status import GREY, STATUSES, badge
 from ui.context import PageContext
 from ui.data import COMPUTE_FAILED, card_values, metric, metric_table
@@ -153,7 +154,7 @@ def metric_block(
         empty_state(None)
         return None
     if chart is not None:
-        st.plotly_chart(chart(frame), key=f"{key}_chart", config={"displaylogo": False})
+        st.plotly_chart(inert(chart(frame)), key=f"{key}_chart", config={"displaylogo": False})
     if table:
         data_table(frame, key=key, file_stem=name, help=help_text(name))
     return frame
@@ -211,7 +212,7 @@ def kpi_row(ctx: PageContext, names: tuple[str, ...] | list[str]) -> None:
 
 
 def chart(fig: go.Figure, key: str, **plotly_args) -> None:
-    st.plotly_chart(fig, key=key, config={"displaylogo": False}, **plotly_args)
+    st.plotly_chart(inert(fig), key=key, config={"displaylogo": False}, **plotly_args)
 
 
 def subject_select(

@@ -12,8 +12,8 @@ import os
 import duckdb
 import streamlit as st
 
-from pmo_metrics.store import connect, default_db_path
-from pmo_metrics.store.connection import fetch_row
+from pmo_metrics import actions
+from pmo_metrics.store.connection import connect, default_db_path, fetch_row
 
 # Set to 0 to open an empty store as empty (tests of empty states, a fresh production install).
 DEMO_ENV = "PMO_DEMO_ON_EMPTY"
@@ -27,6 +27,13 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 def connection() -> duckdb.DuckDBPyConnection:
     """The shared connection to the store at ``$PMO_DB`` (or data/pmo.duckdb)."""
     return _connection(str(default_db_path()))
+
+
+def reopen() -> None:
+    """Forget the shared connection: after a write failed for lack of disk space, DuckDB
+    refuses every further query on it; the next page run opens the store again."""
+    _connection(str(default_db_path())).close()  # cursors die with it: DuckDB lets go
+    _connection.clear()
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
@@ -50,11 +57,7 @@ def _demo_loaded(path: str) -> bool:
     """Load the sample data once per process when the store is empty; True if it did."""
     if os.environ.get(DEMO_ENV, "1") == "0":
         return False
-    try:
-        from pmo_metrics.demo import ensure_demo_data
-    except ImportError:  # the sample data module is not there yet
-        return False
-    return bool(ensure_demo_data(_connection(path).cursor()))
+    return actions.load_sample_at_first_start(_connection(path).cursor())
 
 
 def demo_loaded() -> bool:

@@ -15,6 +15,7 @@ target page, which writes them back into its URL (``/services?service=...&period
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -47,7 +48,8 @@ def _from_points(widget_key: str, filter_key: str, axis: str) -> None:
     state = st.session_state.get(widget_key)
     points = state.selection.points if state is not None else []
     if points:
-        _drill_to(filter_key, points[0].get(axis))
+        value = points[0].get(axis)  # the chart's text is escaped (charts.style.inert)
+        _drill_to(filter_key, html.unescape(value) if isinstance(value, str) else value)
 
 
 def select(label: str, options: Sequence[str], *, key: str, filter_key: str, placeholder: str):

@@ -240,10 +240,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Nothing was loaded: fix the problems below and upload again.",
         "No se cargó nada: corrija los problemas siguientes y vuelva a subir.",
     ),
-    "import_unavailable": (
-        "The importer is not available yet.",
-        "El importador aún no está disponible.",
-    ),
     "mapping": ("Column mapping", "Mapeo de columnas"),
     "mapping_help": (
         "This file's columns were not recognised. Say which canonical column each one feeds, then "
@@ -258,6 +254,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mapping_profile": ("Mapping profile", "Perfil de mapeo"),
     "load_history": ("Load history", "Historial de cargas"),
     "audit_log": ("Audit log", "Registro de auditoría"),
+    "audit_intact": (
+        "Chain verified: {n} entries, none edited, removed or inserted.",
+        "Cadena verificada: {n} entradas, ninguna editada, eliminada ni insertada.",
+    ),
+    "audit_broken": (
+        "The audit log was altered from entry {seq} on ({reason}): those entries cannot be "
+        "trusted. Compare with a backup.",
+        "El registro de auditoría fue alterado a partir de la entrada {seq} ({reason}): esas "
+        "entradas no son fiables. Compárelo con una copia de seguridad.",
+    ),
     "undo": ("Undo load {load_id}", "Deshacer carga {load_id}"),
     "undo_done": ("Load {load_id} undone: {detail}.", "Carga {load_id} deshecha: {detail}."),
     "redo": ("Redo load {load_id}", "Rehacer carga {load_id}"),
@@ -294,10 +300,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart_type": ("Chart", "Gráfico"),
     "sql_console": ("SQL console (read-only)", "Consola SQL (solo lectura)"),
     "sql_run": ("Run", "Ejecutar"),
-    "sql_unavailable": (
-        "The read-only SQL console is not available yet.",
-        "La consola SQL de solo lectura aún no está disponible.",
-    ),
     "sql_refused": ("Refused: {why}", "Rechazada: {why}"),
     # report
     "report_caption": (

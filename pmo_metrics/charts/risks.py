@@ -53,9 +53,9 @@ def risk_heatmap(frame: pd.DataFrame, title: str, *, count: str = "risks") -> go
             fig.add_annotation(
                 x=i,
                 y=p,
-                text=f"<b>{n}</b>" if n else "",
+                text=str(n) if n else "",
                 showarrow=False,
-                font={"size": 16, "color": ACTUAL},
+                font={"size": 16, "color": ACTUAL, "weight": "bold"},
             )
     # invisible points for hover
     fig.add_scatter(

@@ -8,6 +8,7 @@ never told by colour alone.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 
 import plotly.graph_objects as go
@@ -82,3 +83,28 @@ def empty_figure(title: str, message: str = "No data") -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return layout(fig, title, height=200, legend=False)
+
+
+# The trace attributes plotly draws as text (it reads a subset of HTML in them: links, images
+# by style, line breaks); hover templates are ours and keep their markup.
+_TEXT_ATTRIBUTES = ("x", "y", "text", "hovertext", "labels", "parents", "name")
+
+
+def inert(fig: go.Figure) -> go.Figure:
+    """``fig`` with every text that can come from an imported file escaped, so that a service
+    named ``<a href=...>`` is drawn as those characters, not as a live link. Plotly turns the
+    entities back into the characters on screen; a click on a point returns the escaped text
+    (``ui.drill`` unescapes it)."""
+    for trace in fig.data:
+        for attribute in _TEXT_ATTRIBUTES:
+            value = getattr(trace, attribute, None)
+            if isinstance(value, str):
+                trace[attribute] = html.escape(value, quote=False)
+            elif value is not None and any(isinstance(v, str) for v in value):
+                trace[attribute] = [
+                    html.escape(v, quote=False) if isinstance(v, str) else v for v in value
+                ]
+    for annotation in fig.layout.annotations:  # subplot titles carry indicator names
+        if annotation.text:
+            annotation.text = html.escape(annotation.text, quote=False)
+    return fig

@@ -42,11 +42,12 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from pmo_metrics.backup import BackupError, restore
+    from pmo_metrics import actions
+    from pmo_metrics.backup import BackupError
     from pmo_metrics.store.connection import StoreBusy
 
     try:
-        manifest = restore(args.folder, args.db, force=args.force, user=cli_actor())
+        manifest = actions.restore(args.folder, args.db, cli_actor(), force=args.force)
     except (BackupError, StoreBusy) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -15,7 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: loading the sample needs the readers and the store (pandas, DuckDB).
-    from pmo_metrics.demo import demo_batches, load_demo
+    from pmo_metrics import actions
+    from pmo_metrics.access import cli_actor
+    from pmo_metrics.demo import demo_batches
     from pmo_metrics.schema.problems import ImportRejected
     from pmo_metrics.schema.tables import table_specs
     from pmo_metrics.store.connection import connect, fetch_scalar
@@ -23,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     con = connect(args.db)
     try:
         batches = demo_batches()
-        result = load_demo(con)
+        result = actions.load_sample(con, cli_actor())
     except FileNotFoundError as exc:
         print(f"error: {exc}")
         return 1

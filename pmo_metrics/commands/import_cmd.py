@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     if args.period and not _is_period(args.period):
         print(f"error: --period must be YYYY-MM, got '{args.period}'", file=sys.stderr)
         return 2
-    from pmo_metrics.importing import get_mapping_profile, import_paths, save_mapping_profile
+    from pmo_metrics import actions
+    from pmo_metrics.importing import get_mapping_profile
     from pmo_metrics.schema.problems import ImportRejected
     from pmo_metrics.store.connection import StoreBusy, connect
 
@@ -78,18 +79,18 @@ def run(args: argparse.Namespace) -> int:
                 )
                 return 2
             mapping = dict(_pair(m) for m in args.map)
-            save_mapping_profile(con, args.save_mapping, args.target, mapping)
+            actions.save_mapping(con, actor, args.save_mapping, args.target, mapping)
             print(f"mapping profile '{args.save_mapping}' saved for {args.target}")
             profile = args.save_mapping
         if profile:
             get_mapping_profile(con, profile)  # a clear error before reading anything
-        result = import_paths(
+        result = actions.import_files(
             con,
+            actor,
             [Path(f) for f in args.files],
             source=args.source,
             period=args.period,
             mapping_profile=profile,
-            user=actor.name,
         )
     except ImportRejected as exc:
         errors = [p for p in exc.problems if p.severity == "error"]

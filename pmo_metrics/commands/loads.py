@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from pmo_metrics.access import cli_actor, name_of
+from pmo_metrics.access import cli_actor
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,12 +33,12 @@ def run_loads(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
+    from pmo_metrics import actions
     from pmo_metrics.store.connection import connect
-    from pmo_metrics.store.loads import undo_load
 
     con = connect(args.db)
     try:
-        removed = undo_load(con, args.load_id, user=name_of(cli_actor()))
+        removed = actions.undo(con, cli_actor(), args.load_id)
     except ValueError as exc:
         print(f"error: {exc}")
         return 1
@@ -48,12 +48,12 @@ def run_undo(args: argparse.Namespace) -> int:
 
 
 def run_redo(args: argparse.Namespace) -> int:
+    from pmo_metrics import actions
     from pmo_metrics.store.connection import connect
-    from pmo_metrics.store.loads import redo_load
 
     con = connect(args.db)
     try:
-        redo_load(con, args.load_id, user=name_of(cli_actor()))
+        actions.redo(con, cli_actor(), args.load_id)
     except ValueError as exc:
         print(f"error: {exc}")
         return 1

@@ -45,13 +45,16 @@ def _options(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pmo_metrics.sql_console import ConsoleError, run_readonly_query, truncation_note
+    from pmo_metrics import actions
+    from pmo_metrics.access import cli_actor
+    from pmo_metrics.sql_console import ConsoleError, truncation_note
     from pmo_metrics.store.connection import StoreBusy, default_db_path
 
     path = args.db or default_db_path()
     try:
-        frame = run_readonly_query(
+        frame = actions.query(  # audited as the command line's actor, before it runs
             path,
+            cli_actor(),
             args.query,
             row_limit=args.max_rows,
             byte_limit=args.max_bytes,

@@ -3,15 +3,56 @@
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import shutil
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import duckdb
 
-from pmo_metrics.store.tables import HISTORY_SUFFIX, schema_files, table_specs
+from pmo_metrics.schema.tables import HISTORY_SUFFIX, schema_files, table_specs
 
 DEFAULT_DB = Path("data") / "pmo.duckdb"
+
+# Writes of one process run one at a time (loads, undos, redos, audit entries, mapping saves).
+# Canonical tables have no unique constraint (natural keys are enforced by the upsert) and the
+# audit log is a hash chain, so two concurrent transactions on cursors of one connection could
+# both add the same new key, or both chain onto the same entry; other processes are kept out by
+# DuckDB's file lock.
+WRITE_LOCK = threading.RLock()
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def serialised(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``func`` holding :data:`WRITE_LOCK`."""
+
+    @functools.wraps(func)
+    def locked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with WRITE_LOCK:
+            return func(*args, **kwargs)
+
+    return locked
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction holding :data:`WRITE_LOCK`: committed if the block ends normally, rolled
+    back (and the error raised again) if anything in it fails, even an interrupt."""
+    with WRITE_LOCK:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
 
 
 class StoreBusy(RuntimeError):

@@ -17,10 +17,8 @@ Everything happens in one transaction, so a failure anywhere leaves every table 
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -31,28 +29,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pmo_metrics import audit
-from pmo_metrics.readers.base import ImportRejected, ParsedFile, Problem
-from pmo_metrics.store.connection import fetch_row, fetch_scalar
-from pmo_metrics.store.tables import HISTORY_SUFFIX, PROVENANCE, TableSpec, table_specs
+from pmo_metrics.schema.problems import ImportRejected, ParsedFile, Problem
+from pmo_metrics.schema.tables import HISTORY_SUFFIX, PROVENANCE, TableSpec, table_specs
+from pmo_metrics.store.connection import fetch_row, fetch_scalar, serialised
 
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 SNAPSHOT_TABLES = {"work_items": "work_item_snapshots", "tickets": "ticket_snapshots"}
-
-# Loads and undos of one process run one at a time. Canonical tables have no unique constraint
-# (natural keys are enforced by the upsert), so two concurrent transactions on cursors of one
-# connection could both add the same new key; other processes are kept out by DuckDB's file lock.
-WRITE_LOCK = threading.RLock()
-
-
-def serialised(func):
-    """Run ``func`` holding :data:`WRITE_LOCK` (every writer of canonical tables uses it)."""
-
-    @functools.wraps(func)
-    def locked(*args, **kwargs):
-        with WRITE_LOCK:
-            return func(*args, **kwargs)
-
-    return locked
 
 
 @dataclass

@@ -98,6 +98,10 @@ def test_an_uploaded_file_is_checked_imported_and_undone(app, empty_db: Path) ->
     # each step is in the audit log the page shows to who may read it (demo mode: admin)
     log = _table_with(at, "action")
     assert log["action"].tolist() == ["redo", "undo", "import"]
+    # and the page says that the log's hash chain holds
+    assert "Chain verified: 3 entries, none edited, removed or inserted." in [
+        c.value for c in at.caption
+    ]
 
 
 def test_the_router_opens_on_the_overview_and_lists_every_page(app, sample_db) -> None:

@@ -12,7 +12,7 @@ import pmo_metrics.store.loads as loads
 from pmo_metrics import audit
 from pmo_metrics.backup import BackupError, backup, read_manifest, restore
 from pmo_metrics.importing import import_paths, save_mapping_profile
-from pmo_metrics.store import connect
+from pmo_metrics.store.connection import connect
 
 from .conftest import fingerprint, pmo, write_tickets
 
@@ -205,3 +205,75 @@ def fingerprint_app(con):
     from .conftest import fingerprint_con
 
     return fingerprint_con(con.cursor())
+
+
+def _rewrite_audit_log(folder, sql: str) -> None:
+    """Rewrite the backup's audit_log.parquet through ``sql`` (over the table ``log``) and put
+    the new file's hash in the manifest, as someone covering their tracks would."""
+    import duckdb
+
+    from pmo_metrics.readers.files import file_sha256
+
+    file = folder / "audit_log.parquet"
+    edited = folder / "edited.parquet"
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE log AS SELECT * FROM read_parquet('{file}')")
+    con.execute(sql)
+    con.execute(f"COPY log TO '{edited}' (FORMAT parquet)")
+    columns = [r[0] for r in con.execute("DESCRIBE log").fetchall()]
+    rows, total = con.execute(  # the manifest's content checksum, recomputed as backup does
+        "SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM log t"
+    ).fetchall()[0]
+    con.close()
+    edited.replace(file)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["tables"]["audit_log"]["sha256"] = file_sha256(file)
+    manifest["tables"]["audit_log"]["columns"] = columns
+    manifest["tables"]["audit_log"]["rows"] = rows
+    manifest["tables"]["audit_log"]["checksum"] = f"{rows}:{total}"
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_backup_whose_audit_log_was_edited_is_refused(tmp_path, busy_store):
+    folder = tmp_path / "bk"
+    backup(busy_store, folder)
+    _rewrite_audit_log(folder, "UPDATE log SET username = 'nobody' WHERE seq = 2")
+    target = tmp_path / "target.duckdb"
+    connect(target).close()
+    before = fingerprint(target)
+    done = pmo("restore", str(folder), "--db", str(target), "--force")
+    assert done.returncode == 1
+    assert (
+        "the audit log was altered: an entry's content does not match its hash (entry 2 of "
+    ) in done.stderr
+    assert "nothing was restored" in done.stderr
+    assert fingerprint(target) == before
+    _rewrite_audit_log(folder, "DELETE FROM log WHERE seq = 1")  # an entry taken out
+    with pytest.raises(BackupError, match="an entry is missing"):
+        restore(folder, target, force=True)
+    assert fingerprint(target) == before
+
+
+def test_a_backup_made_before_the_chain_is_restored_chained(tmp_path, busy_store):
+    """A backup of an older version has no chain columns: its entries are chained on restore,
+    in the order written, and the restore entry says so."""
+    folder = tmp_path / "bk"
+    backup(busy_store, folder)
+    _rewrite_audit_log(
+        folder,
+        "ALTER TABLE log DROP COLUMN entry_hash; ALTER TABLE log DROP COLUMN seq",
+    )
+    restored = tmp_path / "restored.duckdb"
+    restore(folder, restored)
+    con = connect(restored)
+    try:
+        assert audit.verify(con).intact
+        entries = audit.entries(con)
+        assert entries["action"].tolist()[0] == "restore"
+        assert (
+            entries["detail"]
+            .tolist()[0]
+            .endswith("; 6 older entries had no chain and were chained now")
+        )
+    finally:
+        con.close()

@@ -108,3 +108,39 @@ def test_a_file_size_limit_is_named_and_the_store_is_unchanged(tmp_path):
     assert "(File too large)" in done.stderr
     assert "Nothing was changed: the store is as it was before this command." in done.stderr
     assert fingerprint(db) == before
+
+
+def test_the_data_page_says_the_disk_is_full_and_keeps_the_store(small_disk, tmp_path):
+    """The same full disk met by an upload on the Data page: the page names it (no traceback,
+    no DuckDB message), the store holds what it held, and the next import works once there is
+    room (the page opens the store again: DuckDB refuses a connection after a failed write)."""
+    from streamlit.testing.v1 import AppTest
+
+    db = small_disk / "pmo.duckdb"
+    first = write_tickets(tmp_path / "first.csv", 1, 5, "first")
+    assert pmo("import", str(first), "--db", str(db)).returncode == 0
+    before = fingerprint(db)
+    big = write_tickets(tmp_path / "big.csv", 100, 60_000, "big")
+    env = {"PMO_DB": str(db), "PMO_DEMO": "1", "PMO_DEMO_ON_EMPTY": "0"}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=120).run()
+        at.file_uploader(key="data_upload").set_value([(big.name, big.read_bytes(), "text/csv")])
+        at.run()
+        at.button(key="data_import").click().run()
+        assert not at.exception, [e.message for e in at.exception]
+        errors = [e.value for e in at.error]
+        assert len(errors) == 1 and errors[0].startswith(f"The disk holding {small_disk} is full")
+        assert "Nothing was changed" in errors[0]
+        at.run()  # the page runs again on a store that answers
+        assert not at.exception, [e.message for e in at.exception]
+        assert _table_with(at, "load_id")["load_id"].tolist() == [1]
+        from ui.connection import reopen
+
+        reopen()  # the page's store is closed before it is read from outside
+    assert fingerprint(db) == before
+
+
+def _table_with(at, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)

@@ -28,5 +28,10 @@ CREATE TABLE IF NOT EXISTS audit_log (
     happened_at  TIMESTAMP NOT NULL,
     username     VARCHAR,
     action       VARCHAR NOT NULL,
-    detail       VARCHAR
+    detail       VARCHAR,
+    seq          BIGINT,            -- 1, 2, 3... in the order the entries were written
+    entry_hash   VARCHAR            -- SHA-256 of this entry and the previous entry's hash
 );
+-- Stores made before the audit log was a hash chain get the two columns (chained on open).
+ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS seq BIGINT;
+ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS entry_hash VARCHAR;

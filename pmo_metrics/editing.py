@@ -10,9 +10,9 @@ import hashlib
 
 import pandas as pd
 
-from pmo_metrics.readers.base import ParsedFile
-from pmo_metrics.store.allowed import LIST_SEPARATOR
-from pmo_metrics.store.tables import PROVENANCE, table_specs
+from pmo_metrics.schema.allowed import LIST_SEPARATOR
+from pmo_metrics.schema.problems import ParsedFile
+from pmo_metrics.schema.tables import PROVENANCE, table_specs
 
 EDITABLE = ("applications", "services", "indicators", "resolution_targets")
 

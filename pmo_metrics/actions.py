@@ -1,0 +1,137 @@
+"""What a user does to the store, one function an action: import, undo, redo, a mapping saved,
+a catalog edit, the sample loaded, a backup restored, a console query.
+
+Each checks the role of ``who`` (a user of the dashboard, or the command line's actor), then
+writes the change and its audit entry in one transaction. The command line and the pages call
+these; neither checks a role nor writes an audit entry itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pmo_metrics import audit, backup, demo, importing
+from pmo_metrics.access import HasRole, PermissionDenied, can, name_of, require
+from pmo_metrics.editing import edit_as_parsed
+from pmo_metrics.sql_console import run_readonly_query
+from pmo_metrics.store.connection import connect, transaction
+from pmo_metrics.store.loads import LoadResult, load_parsed, redo_load, undo_load
+
+# Who loads the sample into an empty store when the dashboard first starts.
+FIRST_START = "dashboard (first start)"
+
+
+def import_files(
+    con: duckdb.DuckDBPyConnection,
+    who: HasRole,
+    paths: Sequence[Path | str],
+    *,
+    source: str | None = None,
+    period: str | None = None,
+    mapping_profile: str | None = None,
+    names: Sequence[str] | None = None,
+    progress: importing.Progress | None = None,
+) -> LoadResult:
+    """Read the files and load them as one load (see :func:`importing.import_paths`)."""
+    require(who, "import")
+    return importing.import_paths(
+        con,
+        paths,
+        source=source,
+        period=period,
+        mapping_profile=mapping_profile,
+        user=name_of(who),
+        names=names,
+        progress=progress,
+    )
+
+
+def undo(con: duckdb.DuckDBPyConnection, who: HasRole, load_id: int) -> dict[str, int]:
+    """Undo a load; returns the rows that left the current state, per table."""
+    require(who, "undo")
+    return undo_load(con, load_id, user=name_of(who))
+
+
+def redo(con: duckdb.DuckDBPyConnection, who: HasRole, load_id: int) -> None:
+    """Make an undone load active again (the same right as undo: it puts back what undo took)."""
+    require(who, "undo")
+    redo_load(con, load_id, user=name_of(who))
+
+
+def save_mapping(
+    con: duckdb.DuckDBPyConnection,
+    who: HasRole,
+    name: str,
+    target: str,
+    mapping: dict[str, str],
+) -> None:
+    """Save (or replace) a named column mapping for ``target``."""
+    require(who, "save_mapping")
+    with transaction(con):
+        importing.save_mapping_profile(con, name, target, mapping)
+        audit.record(con, who, "save_mapping", f"{name} -> {target}: {len(mapping)} columns")
+
+
+def edit_catalog(
+    con: duckdb.DuckDBPyConnection, who: HasRole, table: str, rows: pd.DataFrame
+) -> LoadResult:
+    """Load the rows edited in the dashboard as a load of their own (undoable like a file)."""
+    require(who, "edit_catalog")
+    user = name_of(who)
+    return load_parsed(
+        con,
+        [edit_as_parsed(table, rows, user=user)],
+        user=user,
+        action="edit_catalog",
+        note=f"{table}: {len(rows)} row(s)",
+    )
+
+
+def load_sample(
+    con: duckdb.DuckDBPyConnection, who: HasRole, root: Path | None = None
+) -> LoadResult:
+    """Load the sample year (``python -m pmo_metrics demo``), each load audited as ``who``'s."""
+    require(who, "import")
+    return demo.load_demo(con, root, user=name_of(who))
+
+
+def load_sample_at_first_start(con: duckdb.DuckDBPyConnection) -> bool:
+    """Load the sample into a store that never had a load (the dashboard's first start, before
+    anyone has logged in: the entries name :data:`FIRST_START`). True if it did."""
+    return demo.ensure_demo_data(con, user=FIRST_START)
+
+
+def restore(
+    folder: str | Path, db: str | Path | None, who: HasRole, *, force: bool = False
+) -> backup.Manifest:
+    """Replace the store with a backup (its audit chain verified; audited in the restore)."""
+    require(who, "restore")
+    return backup.restore(folder, db, force=force, user=who)
+
+
+def query(
+    db: str | Path | duckdb.DuckDBPyConnection, who: HasRole, sql: str, **limits: object
+) -> pd.DataFrame:
+    """Run one read-only console query, recorded in the audit log before it runs (so even a
+    query that takes the process down is on record). ``db`` is the app's connection, or a
+    database file (the command line). The audit log is hidden from roles that may not read it.
+    """
+    require(who, "sql")
+    if isinstance(db, duckdb.DuckDBPyConnection):
+        audit.record(db, who, "sql", sql)
+        hidden = () if can(who, "view_audit") else ("audit_log",)
+        return run_readonly_query(db, sql, hidden=hidden, **limits)  # type: ignore[arg-type]
+    if not can(who, "view_audit"):  # a file is read whole: only the app can hide a table
+        raise PermissionDenied(f"the role '{who.role}' may query the store only in the dashboard")
+    if not Path(db).exists():
+        return run_readonly_query(db, sql, **limits)  # type: ignore[arg-type]  # says so
+    writer = connect(db)  # the console itself reads through a read-only connection
+    try:
+        audit.record(writer, who, "sql", sql)
+    finally:
+        writer.close()
+    return run_readonly_query(db, sql, **limits)  # type: ignore[arg-type]
