@@ -10,20 +10,36 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
+
+# The one month arithmetic of the project: the dashboard, the report and the metrics move
+# months with these (a month as ``YYYY-MM`` text, or as the first day of a month).
+
+
+def month_first_day(day: date, by: int = 0) -> date:
+    """The first day of the month ``by`` months from ``day``'s: ``by=-1`` the month before,
+    ``by=1`` the month after."""
+    index = day.year * 12 + day.month - 1 + by
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def shift_month(month: str, by: int) -> str:
     """``YYYY-MM`` moved by ``by`` months: ``shift_month("2026-01", -1) == "2025-12"``."""
     year, number = (int(part) for part in month.split("-"))
-    index = year * 12 + number - 1 + by
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    first = month_first_day(date(year, number, 1), by)
+    return f"{first.year:04d}-{first.month:02d}"
 
 
 def months_back(last: str, count: int) -> list[str]:
     """``count`` months ending with ``last``, oldest first."""
     return [shift_month(last, -i) for i in range(count - 1, -1, -1)]
+
+
+def month_keys(column: pd.Series) -> pd.Series:
+    """``YYYY-MM`` for each value of a metric's ``month`` column (date, timestamp or text)."""
+    return pd.to_datetime(column).dt.strftime("%Y-%m")
 
 
 @dataclass(frozen=True)
@@ -110,11 +126,7 @@ def compare_by_month(
 
     A period without rows takes ``empty_value`` (0 for counts), as the metric's own value would.
     """
-    months = (
-        pd.to_datetime(frame[month]).dt.strftime("%Y-%m")
-        if len(frame)
-        else pd.Series([], dtype=str)
-    )
+    months = month_keys(frame[month]) if len(frame) else pd.Series([], dtype=str)
 
     def over(part: Period) -> float | None:
         rows = frame[months.isin(part.months).to_numpy()] if len(frame) else frame

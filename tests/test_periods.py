@@ -3,10 +3,20 @@ on tiny hand-built month tables."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
-from pmo_metrics.periods import Period, compare, compare_by_month, months_back, shift_month
+from pmo_metrics.periods import (
+    Period,
+    compare,
+    compare_by_month,
+    month_first_day,
+    month_keys,
+    months_back,
+    shift_month,
+)
 
 
 def items(frame: pd.DataFrame) -> float:
@@ -32,6 +42,18 @@ def test_shift_month_across_years() -> None:
     assert shift_month("2026-05", -6) == "2025-11"
     assert shift_month("2026-10", -22) == "2024-12"
     assert months_back("2026-02", 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
+
+
+def test_month_first_day_across_years() -> None:
+    assert month_first_day(date(2026, 1, 31), -1) == date(2025, 12, 1)
+    assert month_first_day(date(2025, 12, 15), 1) == date(2026, 1, 1)
+    assert month_first_day(date(2026, 8, 14)) == date(2026, 8, 1)
+    assert month_first_day(date(2026, 10, 1), -22) == date(2024, 12, 1)
+
+
+def test_month_keys_of_dates_timestamps_and_text() -> None:
+    column = pd.Series([date(2026, 8, 1), pd.Timestamp("2025-12-31"), "2026-01-01"])
+    assert month_keys(column).tolist() == ["2026-08", "2025-12", "2026-01"]
 
 
 def test_periods_parse_count_and_list_their_months() -> None:

@@ -1,7 +1,10 @@
-"""UI text in English and Spanish, and numbers and dates written the way each language reads them.
+"""The dashboard's language: read from the session, handed to :mod:`pmo_metrics.locale`.
 
 The language lives in ``st.session_state["lang"]`` (the sidebar switch, bound to the URL's
-``?lang=``). Metric labels and definitions come from the metric registry, not from here.
+``?lang=``). The text, and the way numbers, dates and months are written in each language, are
+in :mod:`pmo_metrics.locale` (shared with the monthly report); each helper here is its locale
+twin in the current language, or in ``language`` when given. Metric labels and definitions come
+from the metric registry, not from here.
 """
 
 from __future__ import annotations
@@ -11,454 +14,71 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
+from pmo_metrics import locale
+from pmo_metrics.locale import COUNT_UNITS, DEFAULT_LANG, LANGUAGES, STATUS_WORDS, STRINGS
 from pmo_metrics.periods import Comparison
 
-LANGUAGES = {"en": "English", "es": "Español"}
-DEFAULT_LANG = "en"
-
-_MONTHS = {
-    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-    "es": ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"],
-}
-
-# key -> (English, Spanish). Placeholders use str.format names.
-STRINGS: dict[str, tuple[str, str]] = {
-    # shell
-    "app_title": ("PMO metrics", "Métricas de la PMO"),
-    "language": ("Language", "Idioma"),
-    "filters": ("Filters", "Filtros"),
-    "period": ("Months", "Meses"),
-    "period_help": (
-        "Drag both ends onto one month to see that month, or apart for a range.",
-        "Arrastre ambos extremos al mismo mes para ver ese mes, o sepárelos para un rango.",
-    ),
-    "service": ("Service", "Servicio"),
-    "application": ("Application", "Aplicación"),
-    "team": ("Team", "Equipo"),
-    "all": ("All", "Todos"),
-    "clear_filters": ("Clear filters", "Quitar filtros"),
-    "active_filters": ("Showing {what}", "Mostrando {what}"),
-    "no_filters": (
-        "all services, applications and teams",
-        "todos los servicios, aplicaciones y equipos",
-    ),
-    "demo_banner": (
-        "Demo mode: no login, every page open. Configure users before sharing this dashboard.",
-        "Modo demostración: sin inicio de sesión, todas las páginas abiertas. Configure usuarios "
-        "antes de compartir este panel.",
-    ),
-    "demo_loaded": (
-        "Sample data: the database holds the sample only, to look around. Import your own "
-        "exports on the Data page.",
-        "Datos de ejemplo: la base de datos solo contiene la muestra, para explorar. Importe sus "
-        "propias exportaciones en la página Datos.",
-    ),
-    "signed_in_as": ("Signed in as {name} ({role})", "Sesión de {name} ({role})"),
-    "no_months": (
-        "No dated data yet: upload exports on the Data page.",
-        "Aún no hay datos con fecha: suba exportaciones en la página Datos.",
-    ),
-    # page titles
-    "page_overview": ("Overview", "Resumen"),
-    "page_services": ("Services", "Servicios"),
-    "page_applications": ("Applications", "Aplicaciones"),
-    "page_delivery": ("Delivery", "Entrega"),
-    "page_flow": ("Flow", "Flujo"),
-    "page_risks": ("Risks & stakeholders", "Riesgos e interesados"),
-    "page_improvement": ("Improvement", "Mejora continua"),
-    "page_data": ("Data", "Datos"),
-    "page_explore": ("Explore", "Explorar"),
-    "page_report": ("Report", "Informe"),
-    "page_admin": ("Admin", "Administración"),
-    # components
-    "no_data": ("No data", "Sin datos"),
-    "empty_missing": (
-        "No data: {why}.",
-        "Sin datos: {why}.",
-    ),
-    "empty_generic": (
-        "Nothing for this selection: widen the months or clear the filters.",
-        "Nada para esta selección: amplíe los meses o quite los filtros.",
-    ),
-    "vs_prev": ("vs {period}", "vs {period}"),
-    "no_previous": (
-        "no data for {period} to compare with",
-        "sin datos de {period} para comparar",
-    ),
-    "download_csv": ("CSV", "CSV"),
-    "download_xlsx": ("Excel", "Excel"),
-    "target": ("Target", "Objetivo"),
-    "actual": ("Actual", "Real"),
-    "previous": ("Previous", "Anterior"),
-    "go_to": ("Open", "Abrir"),
-    # overview
-    "overview_caption": (
-        "The state of every service and application; each change is against the previous "
-        "period of the same length.",
-        "El estado de cada servicio y aplicación; cada cambio, frente al periodo anterior de la "
-        "misma duración.",
-    ),
-    "pillar_services": ("Services", "Servicios"),
-    "pillar_portfolio": ("Portfolio", "Cartera"),
-    "pillar_delivery": ("Delivery", "Entrega"),
-    "pillar_improvement": ("Improvement", "Mejora"),
-    "pillar_stakeholders": ("Stakeholders & risks", "Interesados y riesgos"),
-    "scorecard": ("Services scorecard", "Cuadro de mando de servicios"),
-    "on_target": ("On target", "En objetivo"),
-    "portfolio_heatmap": ("Portfolio health", "Salud de la cartera"),
-    "trends": ("Trends", "Tendencias"),
-    "top_risks": ("Top risks", "Principales riesgos"),
-    "rollout": ("PMO rollout", "Despliegue de la PMO"),
-    "drill_service": ("Open a service", "Abrir un servicio"),
-    "drill_application": ("Open an application", "Abrir una aplicación"),
-    # services / applications
-    "choose_service": ("Service", "Servicio"),
-    "choose_application": ("Application", "Aplicación"),
-    "indicators": ("Indicators against targets", "Indicadores frente a objetivos"),
-    "indicator_trend": ("Indicators, last 12 months", "Indicadores, últimos 12 meses"),
-    "its_applications": ("Its applications", "Sus aplicaciones"),
-    "tickets": ("Tickets", "Tickets"),
-    "effort": ("Effort", "Esfuerzo"),
-    "health": ("Health", "Salud"),
-    "health_reason": ("Why this colour: {reason}", "Por qué este color: {reason}"),
-    "delivery_flow": ("Delivery and flow", "Entrega y flujo"),
-    "incidents": ("Incidents", "Incidencias"),
-    "cost_ev": ("Cost and earned value", "Coste y valor ganado"),
-    "risks": ("Risks", "Riesgos"),
-    "no_services": (
-        "No services in the catalog yet: upload the catalog template on the Data page.",
-        "Aún no hay servicios en el catálogo: suba la plantilla del catálogo en la página Datos.",
-    ),
-    "no_applications": (
-        "No applications yet: upload the portfolio template or a Jira export on the Data page.",
-        "Aún no hay aplicaciones: suba la plantilla de cartera o una exportación de Jira en Datos.",
-    ),
-    # delivery / flow
-    "velocity_chart": ("Velocity", "Velocidad"),
-    "burnup": ("Burnup and forecast", "Burnup y previsión"),
-    "forecast_sample_window": ("Closed sprints sampled", "Sprints cerrados muestreados"),
-    "forecast_sample_window_help": (
-        "The forecast draws each sprint's completed points from the team's last N sprints "
-        "closed by the end of the period.",
-        "La previsión toma los puntos completados de cada sprint de los últimos N sprints del "
-        "equipo cerrados al final del periodo.",
-    ),
-    "forecast_basis": (
-        "Backlog as of {day} ({source}): {points} pts in {items} items. Sampled: the last "
-        "{found} closed sprint(s) ({samples} pts).",
-        "Backlog a {day} ({source}): {points} pts en {items} elementos. Muestra: los últimos "
-        "{found} sprint(s) cerrado(s) ({samples} pts).",
-    ),
-    "forecast_from_snapshot": ("the month-end snapshot", "la foto de fin de mes"),
-    "forecast_from_items": ("from the items' dates", "según las fechas de los elementos"),
-    "forecast_few_sprints": (
-        "Only {found} closed sprint(s) by {day} to sample, of the {asked} asked: the forecast "
-        "is less reliable.",
-        "Solo {found} sprint(s) cerrado(s) a {day} para muestrear, de los {asked} pedidos: la "
-        "previsión es menos fiable.",
-    ),
-    "delivery_undated_sprints": (
-        "Sprints without dates (no calendar entry, nothing completed in them), left out of "
-        "every period's figures: {names}.",
-        "Sprints sin fechas (sin entrada en el calendario ni nada completado en ellos), fuera "
-        "de las cifras de todo periodo: {names}.",
-    ),
-    "forecast_caption": (
-        "Monte Carlo over the last sprints: 50% / 85% / 95% likely to finish by these dates.",
-        "Monte Carlo sobre los últimos sprints: 50 % / 85 % / 95 % de probabilidad de terminar "
-        "en estas fechas.",
-    ),
-    "committed": ("Committed", "Comprometido"),
-    "completed": ("Completed", "Completado"),
-    "average": ("Average", "Media"),
-    "done": ("Done", "Hecho"),
-    "scope": ("Scope", "Alcance"),
-    "throughput": ("Throughput", "Rendimiento"),
-    "lead_time": ("Lead time", "Tiempo de entrega"),
-    "aging_wip": ("Aging work in progress", "Antigüedad del trabajo en curso"),
-    "cfd": ("Cumulative flow", "Flujo acumulado"),
-    "net_flow": ("Net flow", "Flujo neto"),
-    # flow: items whose dates contradict each other (resolved-before-created)
-    "flow_resolved_before_created": (
-        "{count} item(s) resolved before they were created were left out of lead time, cycle "
-        "time and aging: their dates contradict each other.",
-        "{count} elemento(s) resuelto(s) antes de su creación se han excluido del tiempo de "
-        "entrega, el tiempo de ciclo y la antigüedad: sus fechas se contradicen.",
-    ),
-    "flow_resolved_before_created_list": (
-        "Items resolved before they were created",
-        "Elementos resueltos antes de su creación",
-    ),
-    "choose_team": ("Team", "Equipo"),
-    "no_teams": (
-        "No teams yet: upload a Jira or Azure DevOps export on the Data page.",
-        "Aún no hay equipos: suba una exportación de Jira o Azure DevOps en la página Datos.",
-    ),
-    # risks / improvement
-    "risk_heatmap": ("Risk heat map", "Mapa de calor de riesgos"),
-    "risk_register": ("Risk register", "Registro de riesgos"),
-    "risk_status": ("Status", "Estado"),
-    "risk_band": ("Band", "Nivel"),
-    "engagement_gaps": ("Engagement gaps", "Brechas de compromiso"),
-    "overdue_comms": ("Overdue communications", "Comunicaciones atrasadas"),
-    "power_interest": ("Power / interest", "Poder / interés"),
-    "actions_by_status": ("Actions opened and closed", "Acciones abiertas y cerradas"),
-    "opened": ("Opened", "Abiertas"),
-    "closed": ("Closed", "Cerradas"),
-    "expected": ("Expected", "Esperado"),
-    "realised": ("Realised", "Obtenido"),
-    "current": ("Current", "Actual"),
-    "desired": ("Desired", "Deseado"),
-    "services_launched": ("Services launched", "Servicios lanzados"),
-    "deliverables": ("Deliverables per iteration", "Entregables por iteración"),
-    "overdue_actions": ("Overdue actions", "Acciones vencidas"),
-    "benefits": ("Benefits, expected vs realised", "Beneficios, esperados frente a obtenidos"),
-    # data page
-    "data_caption": (
-        "Upload the month's exports, check them, import them; undo a wrong load.",
-        "Suba las exportaciones del mes, revíselas, impórtelas; deshaga una carga errónea.",
-    ),
-    "upload": ("Upload files", "Subir archivos"),
-    "upload_help": (
-        "Jira or Azure DevOps CSV, ServiceNow xlsx/csv, the PMO templates. Several at once.",
-        "CSV de Jira o Azure DevOps, xlsx/csv de ServiceNow, las plantillas de la PMO. Varios a "
-        "la vez.",
-    ),
-    "detected": ("Detected", "Detectado"),
-    "rows": ("rows", "filas"),
-    "problems": ("Problems", "Problemas"),
-    "no_problems": ("No problems found.", "No se encontraron problemas."),
-    "preview": ("Preview", "Vista previa"),
-    "import": ("Import", "Importar"),
-    "importing": ("Importing…", "Importando…"),
-    "import_done": ("Imported: load {load_id}.", "Importado: carga {load_id}."),
-    "import_nothing": (
-        "Nothing new: every file was already loaded.",
-        "Nada nuevo: todos los archivos ya estaban cargados.",
-    ),
-    "import_rejected": (
-        "Nothing was loaded: fix the problems below and upload again.",
-        "No se cargó nada: corrija los problemas siguientes y vuelva a subir.",
-    ),
-    "mapping": ("Column mapping", "Mapeo de columnas"),
-    "mapping_help": (
-        "This file's columns were not recognised. Say which canonical column each one feeds, then "
-        "save the mapping as a profile to reuse next month.",
-        "No se reconocieron las columnas de este archivo. Indique a qué columna canónica va cada "
-        "una y guarde el mapeo como perfil para reutilizarlo el mes próximo.",
-    ),
-    "mapping_target": ("Target table", "Tabla de destino"),
-    "mapping_name": ("Profile name", "Nombre del perfil"),
-    "mapping_save": ("Save profile", "Guardar perfil"),
-    "mapping_saved": ("Profile '{name}' saved.", "Perfil '{name}' guardado."),
-    "mapping_profile": ("Mapping profile", "Perfil de mapeo"),
-    "load_history": ("Load history", "Historial de cargas"),
-    "audit_log": ("Audit log", "Registro de auditoría"),
-    "audit_intact": (
-        "Chain verified: {n} entries, none edited, removed or inserted.",
-        "Cadena verificada: {n} entradas, ninguna editada, eliminada ni insertada.",
-    ),
-    "audit_broken": (
-        "The audit log was altered from entry {seq} on ({reason}): those entries cannot be "
-        "trusted. Compare with a backup.",
-        "El registro de auditoría fue alterado a partir de la entrada {seq} ({reason}): esas "
-        "entradas no son fiables. Compárelo con una copia de seguridad.",
-    ),
-    "undo": ("Undo load {load_id}", "Deshacer carga {load_id}"),
-    "undo_done": ("Load {load_id} undone: {detail}.", "Carga {load_id} deshecha: {detail}."),
-    "redo": ("Redo load {load_id}", "Rehacer carga {load_id}"),
-    "redo_done": ("Load {load_id} redone.", "Carga {load_id} rehecha."),
-    "no_loads": ("No loads yet.", "Aún no hay cargas."),
-    "templates": ("Templates", "Plantillas"),
-    "templates_help": (
-        "The PMO workbook: portfolio, catalog, indicators, sprints, effort, costs, risks, actions, "
-        "stakeholders.",
-        "El libro de la PMO: cartera, catálogo, indicadores, sprints, esfuerzo, costes, riesgos, "
-        "acciones, interesados.",
-    ),
-    "download_templates": ("Download the templates (.xlsx)", "Descargar las plantillas (.xlsx)"),
-    "catalog": ("Catalog and portfolio", "Catálogo y cartera"),
-    "catalog_help": (
-        "Edit in place and save: the change is a load of its own, audited and undoable.",
-        "Edite y guarde: el cambio es una carga propia, auditada y reversible.",
-    ),
-    "save_changes": ("Save {table}", "Guardar {table}"),
-    "no_changes": ("No changes to save.", "No hay cambios que guardar."),
-    "saved_as_load": ("Saved as load {load_id}.", "Guardado como carga {load_id}."),
-    "not_allowed": ("Your role may not do this.", "Su rol no permite esta acción."),
-    # explore
-    "explore_caption": (
-        "Any metric or table: pivot it, chart it, download it; or ask in SQL.",
-        "Cualquier métrica o tabla: pivótela, grafíquela, descárguela; o consulte en SQL.",
-    ),
-    "dataset": ("Metric or table", "Métrica o tabla"),
-    "pivot": ("Pivot", "Tabla dinámica"),
-    "rows_by": ("Rows", "Filas"),
-    "columns_by": ("Columns", "Columnas"),
-    "values": ("Values", "Valores"),
-    "aggregate": ("Aggregate", "Agregación"),
-    "chart_type": ("Chart", "Gráfico"),
-    "sql_console": ("SQL console (read-only)", "Consola SQL (solo lectura)"),
-    "sql_run": ("Run", "Ejecutar"),
-    "sql_refused": ("Refused: {why}", "Rechazada: {why}"),
-    # report
-    "report_caption": (
-        "The monthly report as one Excel workbook a sponsor can forward.",
-        "El informe mensual como un libro de Excel que se puede reenviar.",
-    ),
-    "report_month": ("Month", "Mes"),
-    "report_build": ("Build the report", "Generar el informe"),
-    "report_building": ("Building the report…", "Generando el informe…"),
-    "report_ready": ("The report for {month} is ready.", "El informe de {month} está listo."),
-    "report_download": ("Download {name}", "Descargar {name}"),
-    "report_unavailable": (
-        "The report builder is not available yet.",
-        "El generador de informes aún no está disponible.",
-    ),
-}
+__all__ = ["COUNT_UNITS", "DEFAULT_LANG", "LANGUAGES", "STATUS_WORDS", "STRINGS"]
 
 
 def lang() -> str:
-    value = st.session_state.get("lang")
-    return value if value in LANGUAGES else DEFAULT_LANG
+    return locale.language(st.session_state.get("lang"))
+
+
+def _lang(language: str | None) -> str:
+    return language or lang()
 
 
 def t(key: str, *, language: str | None = None, **values: object) -> str:
     """The UI string ``key`` in the current language (or ``language``), ``values`` filled in."""
-    en, es = STRINGS[key]
-    text = es if (language or lang()) == "es" else en
-    return text.format(**values) if values else text
-
-
-# The words of statuses that are not health (risks, actions, loads, workflow), by language.
-STATUS_WORDS: dict[str, tuple[str, str]] = {
-    "open": ("open", "abierto"),
-    "in progress": ("in progress", "en curso"),
-    "closed": ("closed", "cerrado"),
-    "cancelled": ("cancelled", "cancelado"),
-    "loaded": ("loaded", "cargada"),
-    "undone": ("undone", "deshecha"),
-    "to do": ("to do", "por hacer"),
-    "done": ("done", "hecho"),
-}
+    return locale.t(key, _lang(language), **values)
 
 
 def status_word(value: object, language: str | None = None) -> object:
     """A status that is not a health colour, in the language (``in progress`` / ``en curso``);
     a value without a translation is shown as it is."""
-    if not isinstance(value, str):
-        return value
-    words = STATUS_WORDS.get(value.strip().lower())
-    if words is None:
-        return value
-    return words[1] if (language or lang()) == "es" else words[0]
+    return locale.status_word(value, _lang(language))
 
 
 def month_label(month: date | datetime | pd.Timestamp | str, language: str | None = None) -> str:
     """``Aug 2026`` / ``ago 2026``; accepts a date or ``YYYY-MM``."""
-    language = language or lang()
-    stamp = pd.Timestamp(f"{month}-01" if isinstance(month, str) and len(month) == 7 else month)
-    return f"{_MONTHS[language][stamp.month - 1]} {stamp.year}"
+    return locale.month_label(month, _lang(language))
 
 
 def period_label(first: str | None, last: str | None, language: str | None = None) -> str:
     """``Aug 2026`` or ``Jun 2026 – Aug 2026``; empty without a period."""
-    if not last:
-        return ""
-    if not first or first == last:
-        return month_label(last, language)
-    return f"{month_label(first, language)} – {month_label(last, language)}"
+    return locale.period_label(first, last, _lang(language))
 
 
 def date_label(value: date | datetime | pd.Timestamp | None, language: str | None = None) -> str:
     """``14 Aug 2026`` / ``14 ago 2026``; an en dash when missing."""
-    if value is None or pd.isna(value):
-        return "–"
-    stamp = pd.Timestamp(value)
-    language = language or lang()
-    return f"{stamp.day} {_MONTHS[language][stamp.month - 1]} {stamp.year}"
+    return locale.date_label(value, _lang(language))
 
 
 def number(value: float | int | None, decimals: int = 0, language: str | None = None) -> str:
     """Thousands separators and decimals as the language writes them (1,234.5 / 1.234,5)."""
-    if value is None or pd.isna(value):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    if (language or lang()) == "es":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
-
-
-# Decimals per unit: whole counts, one decimal where it matters.
-_DECIMALS = {"%": 1, "pts": 1, "days": 1, "h": 1, "ratio": 2, "EUR": 0, "score": 0}
-_UNIT_WORDS = {
-    "days": ("days", "días"),
-    "items": ("items", "elementos"),
-    "tickets": ("tickets", "tickets"),
-    "risks": ("risks", "riesgos"),
-    "actions": ("actions", "acciones"),
-    "services": ("services", "servicios"),
-    "applications": ("applications", "aplicaciones"),
-    "stakeholders": ("stakeholders", "interesados"),
-}
-
-
-# Counts read as plain numbers on a card: the label already says what is counted.
-COUNT_UNITS = frozenset(
-    {"items", "tickets", "risks", "actions", "services", "applications", "stakeholders"}
-)
+    return locale.number(value, decimals, _lang(language))
 
 
 def unit_label(unit: str, language: str | None = None) -> str:
     """A unit as shown in titles: %, pts, h, days / días, EUR as €."""
-    if unit == "EUR":
-        return "€"
-    words = _UNIT_WORDS.get(unit)
-    if words:
-        return words[1] if (language or lang()) == "es" else words[0]
-    return unit
+    return locale.unit_label(unit, _lang(language))
 
 
 def quantity(value: float | int | None, unit: str, language: str | None = None) -> str:
     """A value with its unit: ``92.3%``, ``34.5 pts``, ``12.0 h``, ``€1,200``; counts plain."""
-    if value is None or pd.isna(value):
-        return "–"
-    language = language or lang()
-    text = number(value, _DECIMALS.get(unit, 0 if float(value).is_integer() else 1), language)
-    if unit == "%":
-        return f"{text} %" if language == "es" else f"{text}%"
-    if unit == "EUR":
-        return f"{text} €" if language == "es" else f"€{text}"
-    if unit in ("ratio", "score", "") or unit in COUNT_UNITS:
-        return text
-    return f"{text} {unit_label(unit, language)}"
+    return locale.quantity(value, unit, _lang(language))
 
 
 def delta_text(delta: float | None, unit: str, language: str | None = None) -> str | None:
-    """A change with its sign: ``+2.1 pp`` for percentages (points), ``-3 items`` otherwise;
-    ``±0.00`` for a change too small to show (never ``-0.00``)."""
-    if delta is None or pd.isna(delta):
-        return None
-    decimals = 1 if unit == "%" else _DECIMALS.get(unit, 0 if float(delta).is_integer() else 1)
-    if round(abs(delta), decimals) == 0:
-        delta = 0.0
-    # ASCII signs: st.metric reads a leading "-" as a fall (arrow and colour)
-    sign = "+" if delta > 0 else ("-" if delta < 0 else "±")
-    if unit == "%":
-        return f"{sign}{number(abs(delta), 1, language)} pp"
-    return f"{sign}{quantity(abs(delta), unit, language)}"
+    """A change with its sign: ``+2.1 pp``, ``-3``; ``±0.00`` for a change too small to show."""
+    return locale.delta_text(delta, unit, _lang(language))
 
 
 def versus(comparison: Comparison | None, unit: str, language: str | None = None) -> str | None:
     """What a KPI card says of its change: ``+36 vs Nov 2025 – Apr 2026``; that there is nothing
     to compare with when the previous period has no figure; None without a value."""
-    if comparison is None or comparison.value is None or comparison.against is None:
-        return None
-    against = period_label(comparison.against.first, comparison.against.last, language)
-    if comparison.change is None:
-        return t("no_previous", language=language, period=against)
-    change = delta_text(comparison.change, unit, language)
-    return f"{change} {t('vs_prev', language=language, period=against)}"
+    return locale.versus(comparison, unit, _lang(language))
 
 
 def chart_title(label: str, unit: str, period: str) -> str:

@@ -26,6 +26,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from pmo_metrics import locale
 from pmo_metrics.exports.safe import safe_sheet_title
 from pmo_metrics.exports.workbook import (
     CHANGE,
@@ -40,9 +41,12 @@ from pmo_metrics.exports.workbook import (
     status_key,
     unit_format,
 )
+from pmo_metrics.locale import column_headers, short_month
+from pmo_metrics.locale import month_name as month_label  # the report names months in full
 from pmo_metrics.metrics import registry, status
 from pmo_metrics.metrics.registry import Metric, MissingData
 from pmo_metrics.metrics.source import Filters, Source, sharing
+from pmo_metrics.periods import month_keys, months_back, shift_month
 
 Progress = Callable[[float, str], None]
 TREND_MONTHS = 12
@@ -66,149 +70,18 @@ VELOCITY_VIEW = ("team", "sprint", "start_date", "end_date", "committed_points",
 
 RISK_VIEW = ("risk_id", "title", "application", "service", "probability", "impact", "score",
              "band", "owner", "mitigation_due", "overdue")  # fmt: skip
-# Column names of metric tables written under a translated header (others: column_label).
-HEADER_KEYS = ("service", "application", "team", "indicator", "metric", "value", "unit",
-               "target", "target_pct", "status", "month")  # fmt: skip
-
-# Spanish headers for the metric columns the report shows (English: from the column name).
-COLUMNS_ES = {
-    "sprint": "Sprint", "start_date": "Inicio", "end_date": "Fin",
-    "committed_points": "Puntos comprometidos", "completed_points": "Puntos completados",
-    "say_do_ratio": "Ratio say/do", "carry_over_points": "Puntos arrastrados",
-    "items": "Elementos", "tickets": "Tickets", "met_sla": "Cumplen ANS",
-    "compliance_pct": "Cumplimiento %", "priority": "Prioridad", "resolved": "Resueltos",
-    "unjudged": "Sin evaluar", "role": "Rol", "profile": "Perfil", "hours": "Horas",
-    "share_pct": "Porcentaje %", "reason": "Motivo", "risk_id": "Riesgo", "title": "Título",
-    "probability": "Probabilidad", "impact": "Impacto", "score": "Puntuación", "band": "Banda",
-    "owner": "Responsable", "mitigation_due": "Mitigación prevista", "overdue": "Vencido",
-    "budget": "Presupuesto", "actual": "Real", "variance_pct": "Desviación %",
-    "p50_days": "P50 (días)", "p85_days": "P85 (días)", "p95_days": "P95 (días)",
-    "mean_days": "Media (días)", "overall_p85_days": "P85 global (días)",
-    "open_demand": "Demanda abierta", "throughput": "Rendimiento",
-    "lead_time_p85": "Tiempo de entrega P85", "say_do": "Say/do",
-    "incidents_opened": "Incidencias abiertas", "sla_compliance": "Cumplimiento ANS",
-    "effort_hours": "Esfuerzo (h)", "cost_variance_pct": "Desviación de coste %",
-    "open_high_risks": "Riesgos altos abiertos",
-}  # fmt: skip
-
-# key -> (English, Spanish)
-TEXT: dict[str, tuple[str, str]] = {
-    "title": ("PMO monthly report", "Informe mensual de la PMO"),
-    "summary": ("Summary", "Resumen"),
-    "saving": ("Writing the workbook", "Escribiendo el libro"),
-    "done": ("{sheets} sheets written", "{sheets} hojas escritas"),
-    "generated": ("Generated {when}", "Generado el {when}"),
-    "contents": ("Sheets in this report", "Hojas de este informe"),
-    "key_figures": ("Key figures, {month}", "Cifras clave, {month}"),
-    "pillar": ("Pillar", "Pilar"),
-    "indicator": ("Indicator", "Indicador"),
-    "metric": ("Metric", "Métrica"),
-    "value": ("Value", "Valor"),
-    "unit": ("Unit", "Unidad"),
-    "change": ("Change", "Cambio"),
-    "status": ("Status", "Estado"),
-    "target": ("Target", "Objetivo"),
-    "target_pct": ("Target", "Objetivo"),
-    "definition": ("What it measures", "Qué mide"),
-    "month": ("Month", "Mes"),
-    "service": ("Service", "Servicio"),
-    "application": ("Application", "Aplicación"),
-    "team": ("Team", "Equipo"),
-    "pillar_services": ("Services", "Servicios"),
-    "pillar_portfolio": ("Portfolio", "Cartera"),
-    "pillar_delivery": ("Delivery", "Entrega"),
-    "pillar_improvement": ("Improvement", "Mejora continua"),
-    "pillar_stakeholders": ("Stakeholders and risks", "Interesados y riesgos"),
-    "scorecard": ("Services scorecard, {month}", "Cuadro de mando de servicios, {month}"),
-    "health": ("Portfolio health, {month}", "Salud de la cartera, {month}"),
-    "top_risks": ("Top open risks, {month}", "Principales riesgos abiertos, {month}"),
-    "risks": ("Open risks, {month}", "Riesgos abiertos, {month}"),
-    "no_data": ("no data: {why}", "sin datos: {why}"),
-    "no_rows": ("nothing in {month}", "nada en {month}"),
-    "service_sheet": ("Svc {name}", "Serv {name}"),
-    "app_sheet": ("App {name}", "Apl {name}"),
-    "service_title": ("Service: {name}", "Servicio: {name}"),
-    "app_title": ("Application: {name}", "Aplicación: {name}"),
-    "indicators_month": (
-        "Indicators against targets, {month}",
-        "Indicadores frente a objetivos, {month}",
-    ),
-    "indicators_trend": (
-        "Indicators over the 12 months to {month}",
-        "Indicadores en los 12 meses hasta {month}",
-    ),
-    "no_indicators": (
-        "the catalog gives this service no indicators (indicators sheet of the PMO workbook)",
-        "el catálogo no da indicadores a este servicio (hoja de indicadores del libro de la PMO)",
-    ),
-    "sla_by_priority": ("SLA by priority, {month}", "ANS por prioridad, {month}"),
-    "tickets_trend": (
-        "Tickets over the 12 months to {month}",
-        "Tickets en los 12 meses hasta {month}",
-    ),
-    "incidents": (
-        "Incidents over the 12 months to {month}",
-        "Incidencias en los 12 meses hasta {month}",
-    ),
-    "effort": ("Effort, {month}", "Esfuerzo, {month}"),
-    "applications": ("Applications of the service, {month}", "Aplicaciones del servicio, {month}"),
-    "no_applications": (
-        "the portfolio lists no application in this service",
-        "la cartera no incluye ninguna aplicación en este servicio",
-    ),
-    "delivery": (
-        "Delivery: sprints ending in the 12 months to {month}",
-        "Entrega: sprints terminados en los 12 meses hasta {month}",
-    ),
-    "flow": (
-        "Throughput over the 12 months to {month}",
-        "Rendimiento en los 12 meses hasta {month}",
-    ),
-    "lead_time": ("Lead time, {month}", "Tiempo de entrega, {month}"),
-    "cost": ("Cost and earned value up to {month}", "Coste y valor ganado hasta {month}"),
-    "budget": ("Budget variance, {month}", "Desviación presupuestaria, {month}"),
-    "app_health": ("Health, {month}", "Salud, {month}"),
-}
-
-MONTH_NAMES = {
-    "en": "January February March April May June July August September October November December",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
-    "diciembre",
-}
+# The report's text, month names and column headers are in pmo_metrics.locale (shared with the
+# dashboard); its month arithmetic is pmo_metrics.periods'.
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    english, spanish = TEXT[key]
-    return (spanish if lang == "es" else english).format(**values)
-
-
-def month_label(month: str, lang: str) -> str:
-    """``August 2026`` / ``agosto 2026``."""
-    year, number = (int(x) for x in month.split("-"))
-    return f"{MONTH_NAMES['es' if lang == 'es' else 'en'].split()[number - 1]} {year}"
-
-
-def short_month(month: str, lang: str) -> str:
-    """``Aug 2026`` / ``Ago 2026``: a category on a chart's time axis."""
-    name, year = month_label(month, lang).split()
-    return f"{name[:3].capitalize()} {year}"
-
-
-def shift_month(month: str, months: int) -> str:
-    """``YYYY-MM`` moved by ``months`` (negative: back)."""
-    year, number = (int(x) for x in month.split("-"))
-    index = year * 12 + number - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    """The report's text ``key`` in ``lang``: ``report.<key>`` of the locale's one table."""
+    return locale.t(f"report.{key}", lang, **values)
 
 
 def trend_months(month: str, count: int = TREND_MONTHS) -> list[str]:
     """The ``count`` months ending with ``month``, oldest first."""
-    return [shift_month(month, -k) for k in range(count - 1, -1, -1)]
-
-
-def month_keys(column: pd.Series) -> pd.Series:
-    """``YYYY-MM`` for each value of a metric's ``month`` column (date, timestamp or text)."""
-    return pd.to_datetime(column).dt.strftime("%Y-%m")
+    return months_back(month, count)
 
 
 def headline_of(metric: Metric, frame: pd.DataFrame) -> float | None:
@@ -369,14 +242,6 @@ class Report:
                 block = w.table(frame, headers=column_headers(frame.columns, self.lang))
         w.gap()
         return block
-
-
-def column_headers(columns: Sequence[str], lang: str) -> dict[str, str]:
-    """Headers for a metric table's columns in ``lang`` (English ones from the column name)."""
-    headers = {c: t(c, lang) for c in columns if c in HEADER_KEYS}
-    if lang == "es":
-        headers |= {c: COLUMNS_ES[c] for c in columns if c in COLUMNS_ES}
-    return headers
 
 
 def unique_title(wb: Workbook, title: str) -> str:

@@ -78,8 +78,3 @@ def as_of_day(f: Filters) -> date:
 
 def day_literal(day: date) -> ir.DateScalar:
     return ibis.literal(day, type="date")
-
-
-def previous_month(day: date) -> date:
-    """The first day of the month before ``day``'s."""
-    return date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 1)

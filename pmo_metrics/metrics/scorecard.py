@@ -24,9 +24,10 @@ import pandas as pd
 
 from pmo_metrics.metrics import registry, status
 from pmo_metrics.metrics.common import as_frame
-from pmo_metrics.metrics.registers import as_of_day, previous_month, require_rows
+from pmo_metrics.metrics.registers import as_of_day, require_rows
 from pmo_metrics.metrics.registry import MissingData, metric
 from pmo_metrics.metrics.source import Filters, Source, next_month
+from pmo_metrics.periods import month_first_day
 
 SCOPE = ("period", "service", "application", "team")
 TREND_MONTHS = 12
@@ -184,9 +185,7 @@ def trend_months(filters: Filters, *, months: int = TREND_MONTHS) -> list[date]:
         first, end = filters.start, filters.end
     else:
         end = next_month(as_of_day(filters).replace(day=1))
-        first = end
-        for _ in range(months):
-            first = previous_month(first)
+        first = month_first_day(end, -months)
     out, month = [], first
     while month < end:
         out.append(month)

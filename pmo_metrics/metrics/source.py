@@ -28,6 +28,8 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from pmo_metrics.periods import month_first_day
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -67,7 +69,7 @@ def _month_start(text: str) -> date:
 
 def next_month(day: date) -> date:
     """The first day of the month after ``day``'s."""
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return month_first_day(day, 1)
 
 
 T = TypeVar("T")

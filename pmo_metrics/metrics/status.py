@@ -20,14 +20,13 @@ import math
 from collections.abc import Iterable
 from typing import cast
 
+from pmo_metrics.locale import HEALTH_WORDS
+
 GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
 STATUSES: tuple[str, ...] = (GREEN, AMBER, RED, GREY)
 
 ICONS: dict[str, str] = {GREEN: "✓", AMBER: "!", RED: "✗", GREY: "–"}
-WORDS: dict[str, dict[str, str]] = {
-    "en": {GREEN: "on target", AMBER: "at risk", RED: "off target", GREY: "no data"},
-    "es": {GREEN: "en objetivo", AMBER: "en riesgo", RED: "fuera de objetivo", GREY: "sin datos"},
-}
+WORDS = HEALTH_WORDS  # by language, then status; with every other word, in pmo_metrics.locale
 # Okabe-Ito, readable by colour-blind people; the icon and word always go with the colour.
 COLOURS: dict[str, str] = {GREEN: "#009E73", AMBER: "#E69F00", RED: "#D55E00", GREY: "#999999"}
 

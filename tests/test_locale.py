@@ -1,0 +1,146 @@
+"""The project's words in both languages (pmo_metrics.locale): every key said in each, with the
+same placeholders; what a KPI card writes about its change; status words; months and numbers.
+Pure functions, no Streamlit run."""
+
+from __future__ import annotations
+
+from string import Formatter
+
+import pytest
+
+from pmo_metrics import locale
+from pmo_metrics.exports.workbook import column_label
+from pmo_metrics.locale import (
+    COLUMNS_ES,
+    HEADER_KEYS,
+    HEALTH_WORDS,
+    SAME_IN_BOTH,
+    STATUS_WORDS,
+    STRINGS,
+    UNIT_WORDS,
+    UNITS_SAME_IN_BOTH,
+    delta_text,
+    status_word,
+    versus,
+)
+from pmo_metrics.periods import Comparison, Period
+
+SIX = Period("2025-11", "2026-04")
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(text) if name is not None}
+
+
+@pytest.mark.parametrize("key", sorted(STRINGS))
+def test_each_key_has_the_same_placeholders_in_both_languages(key: str) -> None:
+    english, spanish = STRINGS[key]
+    assert english.strip() and spanish.strip()
+    assert placeholders(english) == placeholders(spanish)
+
+
+def test_spanish_differs_from_english_unless_listed_as_the_same() -> None:
+    same = {key for key, (english, spanish) in STRINGS.items() if english == spanish}
+    assert same == SAME_IN_BOTH
+    same_units = {unit for unit, (english, spanish) in UNIT_WORDS.items() if english == spanish}
+    assert same_units == UNITS_SAME_IN_BOTH
+    assert all(english != spanish for english, spanish in STATUS_WORDS.values())
+
+
+def test_every_word_table_has_both_languages_with_the_same_keys() -> None:
+    assert set(HEALTH_WORDS) == set(locale.LANGUAGES)
+    assert set(HEALTH_WORDS["en"]) == set(HEALTH_WORDS["es"]) == {"green", "amber", "red", "grey"}
+    assert all(HEALTH_WORDS["en"][s] != HEALTH_WORDS["es"][s] for s in HEALTH_WORDS["en"])
+    assert set(locale.MONTH_NAMES) == set(locale.MONTH_ABBREVIATIONS) == set(locale.LANGUAGES)
+    assert all(len(names) == 12 for names in locale.MONTH_NAMES.values())
+    assert all(len(names) == 12 for names in locale.MONTH_ABBREVIATIONS.values())
+
+
+def test_report_headers_are_translated() -> None:
+    # A header the report translates by key is a report string; the others are Spanish only,
+    # and say something other than the English header made from the column name, except where
+    # Spanish uses the same word.
+    assert all(f"report.{key}" in STRINGS for key in HEADER_KEYS)
+    assert not set(HEADER_KEYS) & set(COLUMNS_ES)
+    same = {c for c, spanish in COLUMNS_ES.items() if spanish == column_label(c)}
+    assert same == {"sprint", "tickets"}
+    assert locale.column_headers(["month", "sprint", "hours", "other"], "es") == {
+        "month": "Mes",
+        "sprint": "Sprint",
+        "hours": "Horas",
+    }
+    assert locale.column_headers(["month", "hours"], "en") == {"month": "Month"}
+
+
+def test_t_fills_placeholders_in_the_language() -> None:
+    assert locale.t("report_ready", "es", month="ago 2026") == "El informe de ago 2026 está listo."
+    assert locale.t("report.key_figures", "en", month="August 2026") == ("Key figures, August 2026")
+    assert locale.t("page_overview", "fr") == "Overview"  # an unknown language reads English
+
+
+def test_months_dates_and_numbers_in_both_languages() -> None:
+    assert locale.month_label("2026-08", "en") == "Aug 2026"
+    assert locale.month_label("2026-09", "es") == "sept 2026"
+    assert locale.month_name("2026-08", "es") == "agosto 2026"
+    assert locale.short_month("2026-08", "es") == "Ago 2026"
+    assert locale.period_label("2026-06", "2026-08", "en") == "Jun 2026 – Aug 2026"
+    assert locale.date_label(None, "es") == "–"
+    assert locale.number(1234.5, 1, "es") == "1.234,5"
+    assert locale.number(1234.5, 1, "en") == "1,234.5"
+    assert locale.quantity(92.34, "%", "es") == "92,3 %"
+    assert locale.quantity(1200, "EUR", "en") == "€1,200"
+    assert locale.quantity(3.5, "days", "es") == "3,5 días"
+
+
+def test_the_change_names_the_period_it_is_against() -> None:
+    assert versus(Comparison(621.0, 573.0, SIX), "items", "en") == "+48 vs Nov 2025 – Apr 2026"
+    assert versus(Comparison(621.0, 573.0, SIX), "items", "es") == "+48 vs nov 2025 – abr 2026"
+    one = Comparison(89.9, 94.5, Period("2026-09", "2026-09"))
+    assert versus(one, "%", "en") == "-4.6 pp vs Sep 2026"
+
+
+def test_no_previous_figure_is_said_and_no_value_says_nothing() -> None:
+    assert versus(Comparison(5.0, None, SIX), "items", "en") == (
+        "no data for Nov 2025 – Apr 2026 to compare with"
+    )
+    assert versus(Comparison(5.0, None, SIX), "items", "es") == (
+        "sin datos de nov 2025 – abr 2026 para comparar"
+    )
+    assert versus(Comparison(None, 3.0, SIX), "items", "en") is None
+    assert versus(Comparison(5.0, None, None), "items", "en") is None
+    assert versus(None, "items", "en") is None
+
+
+def test_a_change_too_small_to_show_has_no_sign() -> None:
+    assert delta_text(-0.004, "ratio", "en") == "±0.00"
+    assert delta_text(-0.02, "ratio", "en") == "-0.02"
+    assert delta_text(0.04, "%", "es") == "±0,0 pp"
+    assert delta_text(-3.0, "items", "en") == "-3"
+
+
+def test_status_words_in_both_languages() -> None:
+    assert [status_word(s, "en") for s in ("open", "in progress", "loaded")] == [
+        "open",
+        "in progress",
+        "loaded",
+    ]
+    assert [status_word(s, "es") for s in ("open", "In Progress", "undone", "cancelled")] == [
+        "abierto",
+        "en curso",
+        "deshecha",
+        "cancelado",
+    ]
+    assert status_word("Waiting for vendor", "es") == "Waiting for vendor"
+    assert status_word(None, "es") is None
+
+
+def test_the_dashboard_helpers_are_the_locale_in_the_language_given() -> None:
+    from ui import i18n
+
+    assert i18n.versus(Comparison(621.0, 573.0, SIX), "items", "es") == (
+        "+48 vs nov 2025 – abr 2026"
+    )
+    assert i18n.t("active_filters", language="es", what="x") == "Mostrando x"
+    assert i18n.quantity(92.34, "%", "es") == "92,3 %"
+    assert i18n.month_label("2026-09", "es") == "sept 2026"
+    assert i18n.STRINGS is STRINGS
