@@ -16,14 +16,16 @@ from __future__ import annotations
 import ast
 import pkgutil
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeGuard
 
 PACKAGE = "pmo_metrics.metrics"
 FIELDS = ("name", "label", "unit", "definition", "family")
+# f"{x!s}", f"{x!r}", f"{x!a}"
+_CONVERSIONS: dict[int, Callable[[object], str]] = {ord("s"): str, ord("r"): repr, ord("a"): ascii}
 # The text of a call of metric (not of effort_metric): where the source may declare a metric.
 _METRIC_CALL = re.compile(r"\bmetric\s*\(")
 
@@ -92,13 +94,13 @@ def _nodes_on(node: ast.AST, line: int) -> Iterator[ast.AST]:
     for child in ast.iter_child_nodes(node):
         first, last = getattr(child, "lineno", None), getattr(child, "end_lineno", None)
         for decorator in getattr(child, "decorator_list", ()):  # above the def's own line
-            first = min(first, decorator.lineno)  # type: ignore[type-var]
+            first = min(first, decorator.lineno)
         if first is None or last is None or first <= line <= last:
             yield child
             yield from _nodes_on(child, line)
 
 
-def _calls_metric(node: ast.AST) -> bool:
+def _calls_metric(node: ast.AST) -> TypeGuard[ast.Call]:
     if not isinstance(node, ast.Call):
         return False
     func = node.func
@@ -113,10 +115,11 @@ def _listed(module: str, call: ast.Call) -> Listed:
     given = {k.arg: k.value for k in call.keywords}
     if not set(FIELDS) <= given.keys():
         raise NotStatic(f"{module}:{call.lineno}: a field is missing")
-    values = {f: _value(module, given[f]) for f in FIELDS}
-    if not all(isinstance(v, str) for v in values.values()):
+    values = [_value(module, given[f]) for f in FIELDS]
+    texts = [v for v in values if isinstance(v, str)]
+    if len(texts) != len(values):
         raise NotStatic(f"{module}:{call.lineno}: a field is not text")
-    return Listed(**values)
+    return Listed(*texts)
 
 
 def _value(module: str, node: ast.expr) -> object:
@@ -130,7 +133,7 @@ def _value(module: str, node: ast.expr) -> object:
     if isinstance(node, ast.FormattedValue):
         value = _value(module, node.value)
         if node.conversion != -1:
-            value = {ord("s"): str, ord("r"): repr, ord("a"): ascii}[node.conversion](value)
+            value = _CONVERSIONS[node.conversion](value)
         spec = "" if node.format_spec is None else _value(module, node.format_spec)
         return format(value, spec)  # type: ignore[arg-type]
     if isinstance(node, ast.Name):
@@ -165,7 +168,7 @@ def _bound(module: str, name: str) -> object:
     raise NotStatic(f"{module}.{name}: bound by {type(node).__name__}")
 
 
-def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt | ast.excepthandler]:
     """The module-level statements: those of ``body`` and of the blocks of its if, for, while,
     with and try statements (not of the functions and classes it defines)."""
     for node in body:
@@ -176,7 +179,7 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             for block in ("body", "orelse", "finalbody"):
                 yield from _statements(getattr(node, block, []))
             for handler in getattr(node, "handlers", []):
-                yield handler  # type: ignore[misc]
+                yield handler
                 yield from _statements(handler.body)
 
 

@@ -8,7 +8,7 @@ import sys
 from pmo_metrics.access import cli_actor
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "backup", help="copy the store to a new folder (one Parquet file per table + manifest)"
     )

@@ -6,12 +6,18 @@ import argparse
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmo_metrics.access import cli_actor
 from pmo_metrics.terminal import printable
 
+if TYPE_CHECKING:  # for annotations only
+    import duckdb
 
-def register(sub: argparse._SubParsersAction) -> None:
+    from pmo_metrics.commands import Commands
+
+
+def register(sub: Commands) -> None:
     p = sub.add_parser(
         "import",
         help="import exports / PMO workbooks (all files in one all-or-nothing load)",
@@ -135,7 +141,7 @@ def _fail_if_disk_full(exc: Exception, db: str | None, changed: str = "") -> int
     return 1
 
 
-def _close(con) -> None:
+def _close(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.close()
     except Exception:  # a store DuckDB invalidated (disk full): already reported

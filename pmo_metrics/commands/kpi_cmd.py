@@ -14,9 +14,9 @@ import sys
 import textwrap
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from pmo_metrics.commands._metric_list import declared_metrics
+from pmo_metrics.commands._metric_list import Listed, declared_metrics
 
 if TYPE_CHECKING:  # for annotations only: pandas and the metrics load when a metric is computed
     import pandas as pd
@@ -24,17 +24,7 @@ if TYPE_CHECKING:  # for annotations only: pandas and the metrics load when a me
     from pmo_metrics.metrics.registry import Metric
 
 
-class Described(Protocol):
-    """What the list prints of a metric: a registry Metric, or its declaration as read."""
-
-    name: str
-    label: str
-    unit: str
-    definition: str
-    family: str
-
-
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("kpi", help="compute a metric (kpi --list lists them)")
     p.add_argument("name", nargs="?", help="metric name, e.g. velocity, sla-compliance")
     p.add_argument("--list", action="store_true", help="list every metric with its definition")
@@ -96,18 +86,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def listed() -> list[Described]:
+def listed() -> list[Listed] | list[Metric]:
     """Every metric of the registry, in its order, read from the declarations when they can
     be read without running them (no pandas: ``kpi --list`` starts at once), else from it."""
     declared = declared_metrics()
     if declared is not None:
-        return list(declared)
+        return declared
     from pmo_metrics.metrics.registry import all_metrics
 
-    return list(all_metrics())
+    return all_metrics()
 
 
-def metric_list(metrics: list[Described]) -> str:
+def metric_list(metrics: list[Listed] | list[Metric]) -> str:
     """Name, label, unit and definition of each metric, grouped by family."""
     lines: list[str] = []
     family = None

@@ -7,7 +7,7 @@ import argparse
 from pmo_metrics.access import cli_actor
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("loads", help="list the load history, newest first")
     p.add_argument("--db", help="DuckDB file (default: $PMO_DB or data/pmo.duckdb)")
     p.set_defaults(func=run_loads)

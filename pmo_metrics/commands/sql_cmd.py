@@ -11,10 +11,12 @@ from pmo_metrics.terminal import printable
 if TYPE_CHECKING:  # for annotations only: pandas loads when the query runs
     import pandas as pd
 
+    from pmo_metrics.commands import Commands
+
 _HINT = {"rows": "--max-rows to change", "bytes": "--max-bytes to change"}
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Commands) -> None:
     p = sub.add_parser(
         "sql",
         help="run one read-only query (no files, no writes, no settings; row/size/time/memory "

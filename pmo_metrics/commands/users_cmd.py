@@ -9,7 +9,7 @@ import sys
 from pmo_metrics.access import ROLES
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("users", help="manage the dashboard's local users (hashed passwords)")
     users = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     add = users.add_parser("add", help="add or replace a user with a role")
