@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pmo_metrics.charts.delivery import burnup_fan, say_do_chart, velocity_chart
+from pmo_metrics.metrics.burnup import burnup
 from pmo_metrics.metrics.delivery import (
     FORECAST_COLUMNS,
     FORECAST_WINDOW,
@@ -133,16 +134,7 @@ if forecast.empty or velocity.empty:
     empty_state(forecast.missing or velocity.missing)
 else:
     row = forecast.frame.iloc[0]
-    done = velocity.frame.sort_values("sprint_order").dropna(subset=["end_date"])
-    progress = pd.DataFrame(
-        {
-            "date": pd.to_datetime(done["end_date"]),
-            "done_points": done["completed_points"].fillna(0).cumsum(),
-        }
-    )
-    if len(progress):
-        remaining = float(row["remaining_points"] or 0)
-        progress["scope_points"] = progress["done_points"].iloc[-1] + remaining
+    progress = burnup(velocity.frame, float(row["remaining_points"]))
     st.caption(t("forecast_caption"))
     day = date_label(row["backlog_as_of"])
     st.caption(

@@ -8,6 +8,7 @@ import streamlit as st
 from pmo_metrics.charts.generic import plan_actual_bars, step_line
 from pmo_metrics.charts.scorecard import status_heatmap, trend_vs_target
 from pmo_metrics.metrics.portfolio import DIMENSIONS
+from pmo_metrics.metrics.risks import top_open_risks
 from ui import drill
 from ui.components import (
     chart,
@@ -163,12 +164,8 @@ def top_risks() -> None:
     if result.empty:
         empty_state(result.missing)
         return
-    frame = result.frame
-    if "status" in frame:
-        frame = frame[frame["status"] == "open"]
-    frame = frame.sort_values("score", ascending=False).head(5)
-    cols = [c for c in ("title", "application", "score", "band", "owner") if c in frame]
-    st.dataframe(frame[cols], hide_index=True, key="overview_top_risks")
+    top = top_open_risks(result.frame)[["title", "application", "score", "band", "owner"]]
+    st.dataframe(top, hide_index=True, key="overview_top_risks")
 
 
 def rollout() -> None:

@@ -45,12 +45,12 @@ from pmo_metrics.locale import column_headers, short_month
 from pmo_metrics.locale import month_name as month_label  # the report names months in full
 from pmo_metrics.metrics import registry, status
 from pmo_metrics.metrics.registry import Metric, MissingData
+from pmo_metrics.metrics.risks import TOP_RISKS, top_open_risks
 from pmo_metrics.metrics.source import Filters, Source, sharing
 from pmo_metrics.periods import month_keys, months_back, shift_month
 
 Progress = Callable[[float, str], None]
 TREND_MONTHS = 12
-TOP_RISKS = 10
 INDICATOR_CHARTS = 3  # side by side next to the trend table; the table holds every indicator
 
 # The Summary's key figures, per pillar of the PMO method (DOMAIN.md), by registry name.
@@ -393,7 +393,7 @@ def write_summary(report: Report, w: SheetWriter) -> None:
     write_key_figures(report, w)
     write_scorecard(report, w)
     write_health(report, w, t("health", lang, month=report.month_name))
-    write_risks(report, w, t("top_risks", lang, month=report.month_name))
+    write_risks(report, w, t("top_risks", lang, month=report.month_name), TOP_RISKS)
 
 
 @dataclass(frozen=True)
@@ -566,16 +566,17 @@ def health_view(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[["application", "status", "reason", *health_dimensions(frame)]]
 
 
-def write_risks(report: Report, w: SheetWriter, heading: str, **scope: str | None) -> None:
-    report.section(w, heading, report.run("risks", report.filters(**scope)), view=top_open_risks)
-
-
-def top_open_risks(frame: pd.DataFrame) -> pd.DataFrame:
-    """Open risks, highest score first, at most :data:`TOP_RISKS`, in the columns a sponsor
-    reads (the register itself is on the Risks page)."""
-    frame = frame[frame["status"].astype(str).str.lower() == "open"]
-    frame = frame.sort_values("score", ascending=False, kind="stable").head(TOP_RISKS)
-    return frame[[c for c in RISK_VIEW if c in frame.columns]]
+def write_risks(
+    report: Report, w: SheetWriter, heading: str, limit: int | None, **scope: str | None
+) -> None:
+    """The open risks, most important first, at most ``limit`` (all with None), in the columns
+    a sponsor reads (the register itself is on the Risks page)."""
+    report.section(
+        w,
+        heading,
+        report.run("risks", report.filters(**scope)),
+        view=lambda frame: top_open_risks(frame, limit)[list(RISK_VIEW)],
+    )
 
 
 def write_contents(w: SheetWriter, links: Sequence[tuple[str, str]]) -> None:
@@ -746,7 +747,7 @@ def write_application(report: Report, app: str) -> str:
     report.section(w, heading, report.run("earned-value", report.to_date(application=app)))
     heading = t("budget", lang, month=report.month_name)
     report.section(w, heading, report.run("budget-variance", report.filters(application=app)))
-    write_risks(report, w, t("risks", lang, month=report.month_name), application=app)
+    write_risks(report, w, t("risks", lang, month=report.month_name), None, application=app)
     report.close(w)
     return w.ws.title
 

@@ -6,6 +6,10 @@ The register is judged as of the period's last day (else today): a risk counts o
 then (or with no raised date), and is open unless it is closed with a closing date on or before
 that day (a closed risk without a closing date is closed throughout). A mitigation is overdue
 when its risk is open and its due date is before that day (due on the day itself is not).
+
+Risks are listed most important first (:data:`PRIORITY`), and the sponsor's views (the
+overview, the monthly report's Summary) show the first :data:`TOP_RISKS` open ones
+(:func:`top_open_risks`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,15 @@ SCOPE = ("period", "service", "application", "team")
 BANDS: tuple[tuple[str, int], ...] = (("low", 4), ("medium", 9), ("high", 15), ("critical", 25))
 HIGH_BANDS = ("high", "critical")
 GRID = range(1, 6)
+# Most important first: the higher score; at an equal score the higher impact (a rare disaster
+# before a frequent nuisance: what it would cost is what a sponsor weighs); then the risk id, so
+# that the order never depends on the order of the rows. (column, ascending)
+PRIORITY: tuple[tuple[str, bool], ...] = (("score", False), ("impact", False), ("risk_id", True))
+# The overview and the monthly report's Summary are a sponsor's two-minute read (UX.md): five
+# risks fit the overview's one screen beside the rollout chart and are as many as a steering
+# meeting works through; the whole register is one click away on the Risks page, and the
+# report's sheet of each application lists all of its open risks.
+TOP_RISKS = 5
 
 REGISTER_COLUMNS = (
     "risk_id", "title", "application", "service", "probability", "impact", "score", "band",
@@ -68,6 +81,23 @@ def risk_register(risks: ir.Table, day: date) -> ir.Table:
             overdue, on.delta(r.mitigation_due, unit="day"), ibis.null("int64")
         ),
     )
+
+
+def by_priority(register: ir.Table) -> ir.Table:
+    """``register`` in :data:`PRIORITY` order, most important risk first."""
+    return register.order_by([ibis.asc(c) if up else ibis.desc(c) for c, up in PRIORITY])
+
+
+def top_open_risks(register: pd.DataFrame, limit: int | None = TOP_RISKS) -> pd.DataFrame:
+    """The open risks of ``register`` (the ``risks`` metric's table, in any row order), most
+    important first (:data:`PRIORITY`), at most ``limit`` of them (all with None).
+
+    Columns: those of ``register``.
+    """
+    columns, ascending = zip(*PRIORITY, strict=True)
+    open_ = register[register["status"] == "open"]
+    ordered = open_.sort_values(list(columns), ascending=list(ascending), kind="stable")
+    return (ordered if limit is None else ordered.head(limit)).reset_index(drop=True)
 
 
 def risk_exposure(register: ir.Table) -> ir.Table:
@@ -138,9 +168,7 @@ _AS_OF = " As of the period's last day (else today)."
     empty_value=0.0,
 )
 def risks_metric(source: Source, filters: Filters) -> pd.DataFrame:
-    register = _register(source, filters)
-    ordered = register.order_by([ibis.desc("score"), "risk_id"])
-    return as_frame(source.execute(ordered), REGISTER_COLUMNS)
+    return as_frame(source.execute(by_priority(_register(source, filters))), REGISTER_COLUMNS)
 
 
 @metric(
@@ -221,4 +249,4 @@ def overdue_mitigations_metric(source: Source, filters: Filters) -> pd.DataFrame
 def open_high_risks_metric(source: Source, filters: Filters) -> pd.DataFrame:
     register = _register(source, filters)
     high = register.filter(register.is_open & register.band.isin(HIGH_BANDS))
-    return as_frame(source.execute(high.order_by([ibis.desc("score"), "risk_id"])), HIGH_COLUMNS)
+    return as_frame(source.execute(by_priority(high)), HIGH_COLUMNS)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from pmo_metrics.metrics.registry import MissingData, get
+from pmo_metrics.metrics.risks import TOP_RISKS, top_open_risks
 from pmo_metrics.metrics.source import Filters, Source
 
 JAN_1 = date(2026, 1, 1)
@@ -125,3 +126,53 @@ def test_without_a_register_says_which_sheet(source):
                  "open-high-risks"):  # fmt: skip
         with pytest.raises(MissingData, match="risks sheet of the PMO workbook"):
             get(name).run(source)
+
+
+# --- the top open risks (the overview's and the monthly report's) --------------------------------
+
+
+def register_row(rid, p, i, status="open"):
+    return {"risk_id": rid, "title": f"risk {rid}", "probability": p, "impact": i,
+            "score": p * i, "band": "", "status": status}  # fmt: skip
+
+
+# Listed in no useful order. R3 has the highest score but is closed; R1, R2 and R5 tie on 10:
+# R1 and R5 (impact 5) before R2 (impact 2), R1 before R5 by id; R2 has the highest probability.
+REGISTER = pd.DataFrame(
+    [
+        register_row("R2", 5, 2),
+        register_row("R6", 1, 3),
+        register_row("R5", 2, 5),
+        register_row("R3", 5, 5, status="closed"),
+        register_row("R7", 3, 3),
+        register_row("R1", 2, 5),
+        register_row("R4", 4, 4),
+    ]
+)
+
+
+def test_top_open_risks_by_score_then_impact_then_id():
+    assert TOP_RISKS == 5
+    top = top_open_risks(REGISTER)
+    assert list(top["risk_id"]) == ["R4", "R1", "R5", "R2", "R7"]  # 16, 10, 10, 10, 9; not R6 (3)
+    assert list(top.columns) == list(REGISTER.columns)
+    everything = top_open_risks(REGISTER, None)
+    assert list(everything["risk_id"]) == ["R4", "R1", "R5", "R2", "R7", "R6"]
+    assert top_open_risks(REGISTER[REGISTER["status"] == "closed"]).empty
+
+
+def test_top_open_risks_of_the_register_as_of_each_month(loaded):
+    # March: open R6 16, R4 10, R3 9, R2 5, then R1 (impact 4) and R8 (impact 2) tie on 4.
+    march = top_open_risks(get("risks").run(loaded, MARCH))
+    assert list(march["risk_id"]) == ["R6", "R4", "R3", "R2", "R1"]
+    # January: R5 (15) is closed only on 20 Feb, R6 is raised only in March.
+    january = top_open_risks(get("risks").run(loaded, Filters.from_period("2026-01")))
+    assert list(january["risk_id"]) == ["R5", "R4", "R3", "R2", "R1"]
+
+
+def test_the_register_lists_risks_in_the_same_order(put, source):
+    # Q1 and Q2 tie on 10: Q2 (impact 5) first, though Q1 comes first by id and by probability.
+    put("risks", [risk("Q1", 5, 2, "A", "S1"), risk("Q2", 2, 5, "A", "S1"),
+                  risk("Q3", 1, 3, "A", "S1")])  # fmt: skip
+    assert list(get("risks").run(source, MARCH)["risk_id"]) == ["Q2", "Q1", "Q3"]
+    assert list(get("open-high-risks").run(source, MARCH)["risk_id"]) == ["Q2", "Q1"]  # Q3 low
