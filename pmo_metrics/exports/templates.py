@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pmo_metrics.metrics.registry import all_metrics
 from pmo_metrics.schema.allowed import ALLOWED_VALUES, INTEGER_RANGES, LIST_SEPARATOR
 from pmo_metrics.schema.tables import TableSpec, table_specs
 
@@ -43,25 +44,6 @@ INSTRUCTIONS_SHEET = "Instructions"
 EXAMPLE_PREFIX = "e.g. "
 DATE_FORMAT = "yyyy-mm-dd"
 VALIDATED_ROWS = 2000  # data validation and formats reach this row
-
-# Used for indicators.metric while the registry has no metrics registered.
-FALLBACK_METRICS: tuple[str, ...] = (
-    "sla-compliance",
-    "mttr",
-    "reopen-rate",
-    "ticket-backlog",
-    "say-do",
-    "velocity",
-    "lead-time",
-    "throughput",
-    "budget-variance",
-    "cpi",
-    "spi",
-    "on-time-rate",
-    "risk-exposure",
-    "engagement-gap",
-    "utilisation",
-)
 
 PURPOSE: dict[str, str] = {
     "applications": "The applications portfolio: each information system, its services and "
@@ -232,14 +214,8 @@ EXAMPLE_FONT = Font(italic=True, color="808080")
 
 
 def metric_names() -> tuple[str, ...]:
-    """The allowed values of ``indicators.metric``: the registry's names, else the built-in list."""
-    from pmo_metrics.metrics.registry import all_metrics
-
-    try:
-        names = tuple(m.name for m in all_metrics())
-    except Exception:  # a broken metric module must not stop the PMO getting its template
-        names = ()
-    return names or FALLBACK_METRICS
+    """The allowed values of ``indicators.metric``: the registry's names."""
+    return tuple(m.name for m in all_metrics())
 
 
 def allowed_values(table: str, column: str) -> tuple[str, ...] | None:
