@@ -6,15 +6,12 @@ user's role may see. Each page lives in ``pages/`` and reads its filters from th
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from pmo_metrics.access import visible_pages
 from ui.context import build_context, forget_context, remember_context
 from ui.i18n import t
 
-PAGES_DIR = Path(__file__).parent / "pages"
 ICONS = {
     "overview": ":material/dashboard:",
     "services": ":material/support_agent:",
@@ -40,7 +37,6 @@ pages = [
         default=name == "overview",
     )
     for name in visible_pages(ctx.user.role)
-    if (PAGES_DIR / f"{name}.py").exists()
 ]
 page = st.navigation(pages)
 remember_context(ctx)

@@ -24,7 +24,6 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "report": _EVERYONE,
     "data": frozenset({"pmo_lead", "admin"}),
     "explore": frozenset({"analyst", "admin"}),
-    "admin": frozenset({"admin"}),
 }
 
 ACTION_ROLES: dict[str, frozenset[str]] = {
