@@ -6,17 +6,17 @@ sprints, 20 services launched over two years) and the PMO's registers at the sca
 120 stakeholders, timesheets of 150 people: ~91,000 rows) into a DuckDB file (in a temporary
 folder, or ``--db`` to keep and reuse it: a reused store gets the registers it lacks), then
 times one render's worth of metrics exactly as the page computes them:
-``ui.data.overview_requests`` lists each (metric, scope) the overview asks for (KPI cards over
-their trend window or the month and the month before, the service status, the portfolio health,
-the trends, the risks, the PMO rollout) and ``ui.data.compute_metric`` computes each one, the
-path the page's cached ``metric_table`` takes (pooled Sources, building blocks shared per data
-version). Each timed render gets a fresh data version, so nothing computed in an earlier render
-is reused: only the SQL compiled from the expressions is warm. Alternating with it, the
-equivalent hand-written DuckDB SQL group-bys (each distinct query once) return their tables as
-pandas. Warm: one untimed render and SQL pass first, then ``--repeat`` of each; prints the
-best, median and worst of each, the ratio of the bests and the best render's breakdown. Before
-timing, it checks that no metric stops with MissingData and that each metric whose twin returns
-its very table (SAME_TABLE) gives the same rows and values, and warns where not.
+``pmo_metrics.evaluation.overview_requests`` lists each (metric, scope) the overview asks for (KPI
+cards over their trend window or the month and the month before, the service status, the portfolio
+health, the trends, the risks, the PMO rollout) and ``pmo_metrics.evaluation.compute_metric``
+computes each one, the path the page's cached ``metric_table`` takes (pooled Sources, building
+blocks shared per data version). Each timed render gets a fresh data version, so nothing computed in
+an earlier render is reused: only the SQL compiled from the expressions is warm. Alternating with
+it, the equivalent hand-written DuckDB SQL group-bys (each distinct query once) return their tables
+as pandas. Warm: one untimed render and SQL pass first, then ``--repeat`` of each; prints the best,
+median and worst of each, the ratio of the bests and the best render's breakdown. Before timing, it
+checks that no metric stops with MissingData and that each metric whose twin returns its very table
+(SAME_TABLE) gives the same rows and values, and warns where not.
 
     python bench/bench_metrics.py [--items 1000000] [--tickets 2000000] [--period 2026-03]
                                   [--repeat 5] [--db PATH]
@@ -42,16 +42,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import streamlit  # noqa: E402, F401  (ui.data caches with it: quiet its "no runtime" warnings)
-
-logging.getLogger("streamlit").setLevel(logging.ERROR)
-for _name in list(logging.root.manager.loggerDict):
-    if _name.startswith("streamlit"):
-        logging.getLogger(_name).setLevel(logging.ERROR)
-
+from pmo_metrics.evaluation import Scope, compute_metric, overview_requests  # noqa: E402
 from pmo_metrics.metrics.source import Filters  # noqa: E402
 from pmo_metrics.store.connection import connect  # noqa: E402
-from ui.data import Scope, compute_metric, overview_requests  # noqa: E402
 
 PROJECTS = 50
 SPRINTS_PER_TEAM = 6  # 50 x 6 = 300 sprints

@@ -6,6 +6,7 @@ import streamlit as st
 
 from pmo_metrics.charts.finance import earned_value_chart
 from pmo_metrics.charts.flow import throughput_chart
+from pmo_metrics.evaluation import trend_window
 from ui.components import (
     chart,
     data_table,
@@ -19,7 +20,7 @@ from ui.components import (
     subject_select,
 )
 from ui.context import page_context
-from ui.data import filter_options, metric_table, trend_window
+from ui.data import filter_options, metric_table
 from ui.filters import APPLICATION
 from ui.i18n import chart_title, period_label, t, with_month_labels
 from ui.markdown import plain

@@ -9,6 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from pmo_metrics.charts.delivery import burnup_fan, say_do_chart, velocity_chart
+from pmo_metrics.evaluation import (
+    COMPUTE_FAILED,
+    MetricResult,
+    Scope,
+    borrowed_source,
+    metric,
+    version_memo,
+)
 from pmo_metrics.metrics.burnup import burnup
 from pmo_metrics.metrics.delivery import (
     FORECAST_COLUMNS,
@@ -27,17 +35,7 @@ from ui.components import (
     subject_select,
 )
 from ui.context import page_context
-from ui.data import (
-    COMPUTE_FAILED,
-    TTL,
-    MetricResult,
-    Scope,
-    borrowed_source,
-    filter_options,
-    metric,
-    metric_table,
-    version_memo,
-)
+from ui.data import TTL, filter_options, metric_table
 from ui.filters import TEAM
 from ui.i18n import chart_title, date_label, number, period_label, t
 from ui.markdown import plain

@@ -11,9 +11,10 @@ from pmo_metrics.charts.flow import (
     net_flow_chart,
     throughput_chart,
 )
+from pmo_metrics.evaluation import metric
 from ui.components import data_table, kpi_card, metric_block, page_header
 from ui.context import page_context
-from ui.data import metric, metric_table, metric_value
+from ui.data import metric_table, metric_value
 from ui.i18n import chart_title, period_label, t, with_month_labels
 
 ctx = page_context("flow")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from pmo_metrics.charts.generic import grouped_bars, plan_actual_bars
+from pmo_metrics.evaluation import metric
 from ui.components import help_text, kpi_row, metric_block, page_header
 from ui.context import page_context
-from ui.data import metric
 from ui.i18n import chart_title, period_label, t, with_month_labels
 
 ctx = page_context("improvement")

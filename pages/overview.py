@@ -7,6 +7,18 @@ import streamlit as st
 
 from pmo_metrics.charts.generic import plan_actual_bars, step_line
 from pmo_metrics.charts.scorecard import status_heatmap, trend_vs_target
+from pmo_metrics.evaluation import (
+    OVERVIEW_LAUNCHES,
+    OVERVIEW_PILLARS,
+    OVERVIEW_PORTFOLIO,
+    OVERVIEW_RISKS,
+    OVERVIEW_ROLLOUT,
+    OVERVIEW_SCORECARD,
+    OVERVIEW_TRENDS,
+    headline_by,
+    metric,
+    trend_window,
+)
 from pmo_metrics.metrics.portfolio import DIMENSIONS
 from pmo_metrics.metrics.risks import top_open_risks
 from ui import drill
@@ -19,24 +31,12 @@ from ui.components import (
     status_text,
 )
 from ui.context import page_context
-from ui.data import (
-    OVERVIEW_LAUNCHES,
-    OVERVIEW_PILLARS,
-    OVERVIEW_PORTFOLIO,
-    OVERVIEW_RISKS,
-    OVERVIEW_ROLLOUT,
-    OVERVIEW_SCORECARD,
-    OVERVIEW_TRENDS,
-    headline_by,
-    metric,
-    metric_table,
-    trend_window,
-)
+from ui.data import metric_table
 from ui.filters import APPLICATION, SERVICE
 from ui.i18n import chart_title, period_label, t, with_month_labels
 
-# What the page computes is listed in ui.data (OVERVIEW_*, overview_requests), which the metrics
-# benchmark times: a metric drawn here is named there.
+# What the page computes is listed in pmo_metrics.evaluation (OVERVIEW_*, overview_requests),
+# which the metrics benchmark times: a metric drawn here is named there.
 
 ctx = page_context("overview")
 page_header(ctx, "page_overview", "overview_caption")

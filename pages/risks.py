@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pmo_metrics.charts.risks import engagement_chart, power_interest_grid, risk_heatmap
+from pmo_metrics.evaluation import metric
 from ui.components import (
     data_table,
     empty_state,
@@ -15,7 +16,7 @@ from ui.components import (
     page_header,
 )
 from ui.context import page_context
-from ui.data import metric, metric_table
+from ui.data import metric_table
 from ui.i18n import chart_title, period_label, t
 
 ctx = page_context("risks")

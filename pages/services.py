@@ -6,6 +6,7 @@ import streamlit as st
 
 from pmo_metrics.charts.generic import stacked_bars
 from pmo_metrics.charts.scorecard import bullet_bars, indicator_bullets, small_multiples
+from pmo_metrics.evaluation import metric, trend_window
 from ui import drill
 from ui.components import (
     chart,
@@ -19,7 +20,7 @@ from ui.components import (
     subject_select,
 )
 from ui.context import page_context
-from ui.data import filter_options, metric, metric_table, trend_window
+from ui.data import filter_options, metric_table
 from ui.filters import APPLICATION, SERVICE
 from ui.i18n import chart_title, period_label, t, with_month_labels
 from ui.markdown import plain

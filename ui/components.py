@@ -13,9 +13,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pmo_metrics.charts.style import inert
+from pmo_metrics.evaluation import COMPUTE_FAILED, metric
 from pmo_metrics.metrics.status import GREY, STATUSES, badge
 from ui.context import PageContext
-from ui.data import COMPUTE_FAILED, card_values, metric, metric_table
+from ui.data import card_values, metric_table
 from ui.filters import clear_filters, describe, is_filtered
 from ui.i18n import lang, quantity, status_word, t, versus
 

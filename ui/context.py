@@ -13,10 +13,11 @@ import duckdb
 import streamlit as st
 
 from pmo_metrics.access import can, can_see
+from pmo_metrics.evaluation import Scope, trend_window
 from ui import drill
 from ui.auth import User, gate
 from ui.connection import connection, data_version, demo_loaded
-from ui.data import Scope, holds_only_sample, trend_window
+from ui.data import holds_only_sample
 from ui.filters import default_months, language_switch, sidebar_filters
 from ui.i18n import t
 

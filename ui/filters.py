@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.data import Scope, filter_options
+from pmo_metrics.evaluation import Scope
+from ui.data import filter_options
 from ui.i18n import LANGUAGES, period_label, t
 from ui.markdown import plain
 

@@ -27,6 +27,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from pmo_metrics import locale
+from pmo_metrics.evaluation import (
+    PILLARS,
+    Card,
+    Headline,
+    MetricResult,
+    Scope,
+    card,
+    metric_headline,
+    monthly_headlines,
+    run_metric,
+)
+from pmo_metrics.evaluation import metric as find_metric
 from pmo_metrics.exports.safe import safe_sheet_title
 from pmo_metrics.exports.workbook import (
     CHANGE,
@@ -43,8 +55,8 @@ from pmo_metrics.exports.workbook import (
 )
 from pmo_metrics.locale import column_headers, short_month
 from pmo_metrics.locale import month_name as month_label  # the report names months in full
-from pmo_metrics.metrics import registry, status
-from pmo_metrics.metrics.registry import Metric, MissingData
+from pmo_metrics.metrics import status
+from pmo_metrics.metrics.registry import Metric
 from pmo_metrics.metrics.risks import TOP_RISKS, top_open_risks
 from pmo_metrics.metrics.source import Filters, Source, sharing
 from pmo_metrics.periods import month_keys, months_back, shift_month
@@ -53,14 +65,7 @@ Progress = Callable[[float, str], None]
 TREND_MONTHS = 12
 INDICATOR_CHARTS = 3  # side by side next to the trend table; the table holds every indicator
 
-# The Summary's key figures, per pillar of the PMO method (DOMAIN.md), by registry name.
-PILLARS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("pillar_services", ("sla-compliance", "mttr", "ticket-backlog", "tickets-opened")),
-    ("pillar_portfolio", ("budget-variance", "cpi", "spi", "effort")),
-    ("pillar_delivery", ("velocity", "say-do", "throughput", "lead-time")),
-    ("pillar_improvement", ("on-time-rate", "overdue-actions")),
-    ("pillar_stakeholders", ("open-high-risks", "engagement-gap", "overdue-communications")),
-)
+# The Summary's key figures are each pillar's headline numbers, pmo_metrics.evaluation.PILLARS.
 # A catalog target judges a portfolio-wide figure only for rates and averages: a target for one
 # service's velocity says nothing about the sum over every team.
 JUDGED_UNITS = ("%", "ratio", "days", "h")
@@ -82,11 +87,6 @@ def t(key: str, lang: str, **values: object) -> str:
 def trend_months(month: str, count: int = TREND_MONTHS) -> list[str]:
     """The ``count`` months ending with ``month``, oldest first."""
     return months_back(month, count)
-
-
-def headline_of(metric: Metric, frame: pd.DataFrame) -> float | None:
-    """The metric's headline over ``frame`` (its empty value, e.g. 0 for counts, if no rows)."""
-    return _number(metric.empty_value if frame.empty else metric.headline(frame))
 
 
 def _number(value: Any) -> float | None:
@@ -118,22 +118,6 @@ class ReportSummary:
 
 
 @dataclass
-class Computed:
-    """A metric's table or headline number, or why there is none."""
-
-    frame: pd.DataFrame | None = None
-    value: float | None = None
-    missing: str | None = None
-
-
-def find_metric(name: str) -> Metric | None:
-    try:
-        return registry.get(name)
-    except KeyError:
-        return None
-
-
-@dataclass
 class Report:
     """One report being written: its inputs, the workbook, and what had no data."""
 
@@ -143,7 +127,7 @@ class Report:
     wb: Workbook = field(default_factory=Workbook)
     no_data: list[str] = field(default_factory=list)
     charts: int = 0
-    _runs: dict[tuple[str, Filters], Computed] = field(default_factory=dict)
+    _runs: dict[tuple[str, Scope], MetricResult] = field(default_factory=dict)
 
     @property
     def month_name(self) -> str:
@@ -153,60 +137,33 @@ class Report:
     def months(self) -> list[str]:
         return trend_months(self.month)
 
-    def filters(self, period: str | None = None, **scope: str | None) -> Filters:
-        return Filters.from_period(period or self.month, **scope)
+    def filters(self, period: str | None = None, **scope: str | None) -> Scope:
+        """The scope of the report month (or ``period``) with the given filters."""
+        return Scope(period or self.month, **scope)
 
-    def window(self, **scope: str | None) -> Filters:
+    def window(self, **scope: str | None) -> Scope:
         """The 12 months to the report month."""
         return self.filters(f"{self.months[0]}:{self.month}", **scope)
 
-    def to_date(self, **scope: str | None) -> Filters:
+    def to_date(self, **scope: str | None) -> Scope:
         """Everything up to the end of the report month (cumulative figures)."""
-        return Filters(end=self.filters().end, **scope)
+        return self.filters(f":{self.month}", **scope)
 
-    def run(self, name: str, filters: Filters) -> Computed:
-        """The metric's table; each (metric, filters) is computed once per report."""
-        key = (name, filters)
+    def run(self, name: str, scope: Scope) -> MetricResult:
+        """The metric's table; each (metric, scope) is computed once per report."""
+        key = (name, scope)
         if key not in self._runs:
-            metric = find_metric(name)
-            if metric is None:
-                self._runs[key] = Computed(missing=f"the metric {name!r} is not available")
-            else:
-                try:
-                    self._runs[key] = Computed(frame=metric.run(self.source, filters))
-                except MissingData as exc:
-                    self._runs[key] = Computed(missing=str(exc))
+            self._runs[key] = run_metric(self.source, name, scope)
         return self._runs[key]
 
-    def value(self, name: str, filters: Filters) -> Computed:
+    def value(self, name: str, scope: Scope) -> Headline:
         """The metric's headline number (None when the selection has no rows)."""
-        metric = find_metric(name)
-        if metric is None or metric.headline is None:
-            return Computed(missing=f"the metric {name!r} has no headline number")
-        computed = self.run(name, filters)
-        if computed.missing:
-            return computed
-        return Computed(value=headline_of(metric, computed.frame))
+        return metric_headline(self.run, name, scope)
 
-    def monthly(self, name: str, months: Sequence[str], **scope: str | None) -> dict[str, Computed]:
-        """The headline number of each of ``months`` (consecutive, oldest first).
-
-        A metric whose table has a ``month`` column is computed once over the whole range and
-        its headline applied to each month's rows, as its rows for a month do not depend on the
-        months around it (a test checks this for each such metric); others month by month. A
-        month in which nothing happened reads as the metric's zero row where the metric fills
-        a range's months (0 items), where asked alone it would have no rows (no number).
-        """
-        metric = find_metric(name)
-        if metric is None or metric.headline is None or "month" not in metric.columns:
-            return {m: self.value(name, self.filters(m, **scope)) for m in months}
-        computed = self.run(name, self.filters(f"{months[0]}:{months[-1]}", **scope))
-        if computed.missing:
-            return {m: computed for m in months}
-        frame = computed.frame
-        keys = month_keys(frame["month"]).to_numpy() if len(frame) else []
-        rows_of = {m: frame[keys == m] if len(frame) else frame for m in months}
-        return {m: Computed(value=headline_of(metric, rows)) for m, rows in rows_of.items()}
+    def monthly(self, name: str, months: Sequence[str], **scope: str | None) -> dict[str, Headline]:
+        """The headline number of each of ``months`` (consecutive, oldest first), see
+        :func:`pmo_metrics.evaluation.monthly_headlines`."""
+        return monthly_headlines(self.run, name, self.filters(**scope), months)
 
     # --- writing ---
 
@@ -225,7 +182,7 @@ class Report:
         self,
         w: SheetWriter,
         heading: str,
-        computed: Computed,
+        computed: MetricResult,
         *,
         view: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
     ) -> Block | None:
@@ -400,41 +357,32 @@ def write_summary(report: Report, w: SheetWriter) -> None:
 class KeyFigure:
     pillar: str
     metric: Metric
-    now: Computed
-    previous: Computed
+    card: Card  # the month against the month before, as the dashboard's KPI card
     target: float | None
     status: str | None
-
-    @property
-    def change(self) -> float | None:
-        if self.now.value is None or self.previous.value is None:
-            return None
-        return self.now.value - self.previous.value
 
 
 def key_figures(report: Report) -> list[KeyFigure]:
     """Each pillar's headline metrics this month and the month before, judged where the
     catalog gives every service the same target for that metric."""
     indicators = indicators_of(report.source)
-    previous = shift_month(report.month, -1)
     figures = []
-    for pillar, names in PILLARS:
+    for pillar, names in PILLARS.items():
         for name in names:
             metric = find_metric(name)
-            if metric is None or metric.headline is None:
+            # Every month counts as loaded: the previous month's figure is shown as computed.
+            figure = card(report.run, name, report.filters(), None)
+            if metric is None or figure is None:
                 continue
-            values = report.monthly(name, [previous, report.month])
-            now = values[report.month]
             target, amber = common_target(indicators, name)
             judged = target is not None and metric.unit in JUDGED_UNITS
             figures.append(
                 KeyFigure(
                     pillar=t(pillar, report.lang),
                     metric=metric,
-                    now=now,
-                    previous=values[previous],
+                    card=figure,
                     target=target if judged else None,
-                    status=status.judge(now.value, target, metric.direction, amber)
+                    status=status.judge(figure.value, target, metric.direction, amber)
                     if judged
                     else None,
                 )
@@ -483,18 +431,18 @@ def write_key_figures(report: Report, w: SheetWriter) -> None:
         metric, fmt, row = figure.metric, unit_format(figure.metric.unit), w.row
         w.cell(row, 1, figure.pillar)
         w.cell(row, 2, metric.label)
-        definition = metric.definition
-        if figure.now.missing:
+        definition, numbers = metric.definition, figure.card
+        if numbers.missing:
             w.cell(row, 3, status.badge(status.GREY, lang)).font = NOTE_FONT
-            definition = f"{t('no_data', lang, why=figure.now.missing)}\n{definition}"
-            report.no_data.append(f"{w.ws.title}: {metric.label}: {figure.now.missing}")
+            definition = f"{t('no_data', lang, why=numbers.missing)}\n{definition}"
+            report.no_data.append(f"{w.ws.title}: {metric.label}: {numbers.missing}")
         else:
-            w.cell(row, 3, figure.now.value, fmt)
+            w.cell(row, 3, numbers.value, fmt)
         w.cell(row, 4, metric.unit)
-        w.cell(row, 5, figure.previous.value, fmt)
-        change = w.cell(row, 6, figure.change, CHANGE)
-        if figure.change:
-            change.font = Font(color=variance_colour(figure.change, metric.direction))
+        w.cell(row, 5, numbers.previous, fmt)
+        change = w.cell(row, 6, numbers.change, CHANGE)
+        if numbers.change:
+            change.font = Font(color=variance_colour(numbers.change, metric.direction))
         w.cell(row, 7, figure.target, fmt)
         if figure.status is not None:
             w.status_cell(row, 8, figure.status)
@@ -545,7 +493,7 @@ def write_health(
     computed = report.run("portfolio-health", report.filters())
     if not computed.missing and applications is not None:
         frame = computed.frame[computed.frame["application"].isin(list(applications))]
-        computed = Computed(frame=frame)
+        computed = MetricResult(frame)
     block = report.section(w, heading, computed, view=health_view)
     if block is None:
         return

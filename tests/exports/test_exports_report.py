@@ -10,6 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from pmo_metrics.evaluation import Scope
 from pmo_metrics.exports.report import (
     Report,
     ReportSummary,
@@ -333,9 +334,9 @@ def test_monthly_split_equals_month_by_month(tiny) -> None:
         if metric.headline is None or "month" not in metric.columns:
             continue
         split = report.monthly(metric.name, months)
-        window = report.run(metric.name, Filters.from_period(f"{months[0]}:{months[-1]}"))
+        window = report.run(metric.name, Scope(f"{months[0]}:{months[-1]}"))
         for month in months:
-            alone = Report(tiny, MONTH, "en").run(metric.name, Filters.from_period(month))
+            alone = Report(tiny, MONTH, "en").run(metric.name, Scope(month))
             assert (split[month].missing is None) == (alone.missing is None), metric.name
             if alone.missing:
                 continue
