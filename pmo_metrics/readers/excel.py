@@ -152,38 +152,55 @@ def _prolog(member: IO[bytes]) -> bytes:
 def guard_zip(data: bytes, file: str) -> None:
     """Refuse a truncated zip, a non-workbook zip, a zip bomb (declared or understated) or an
     XML bomb, before parsing."""
+    zf = _open_zip(data, file)
+    infos = zf.infolist()
+    _refuse_other_zips(infos, file)
+    _refuse_declared_bombs(infos, file)
+    # The declared sizes are bounded above; now make sure no member inflates past its own.
+    refuse_understated_members(data, infos, file)
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            head = _member_prolog(zf, info, file)
+            _refuse_entities(head, info.filename, file)
+            _refuse_oversized_dimension(head, info.filename, file)
+
+
+def _refused(file: str, expected: str) -> FileRefused:
+    return FileRefused(Problem(file, expected))
+
+
+def _open_zip(data: bytes, file: str) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
+        zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileRefused(
-            Problem(
-                file,
-                "a complete Excel workbook; this one is damaged or "
-                "truncated (incomplete download or copy); save or "
-                "download it again",
-            )
+        raise _refused(
+            file,
+            "a complete Excel workbook; this one is damaged or truncated (incomplete download "
+            "or copy); save or download it again",
         ) from exc
+    return zf
+
+
+def _refuse_other_zips(infos: list[zipfile.ZipInfo], file: str) -> None:
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-        raise FileRefused(
-            Problem(
-                file,
-                "an Excel workbook (.xlsx); this is a zip file of "
-                "another kind (e.g. a Word document or an archive)",
-            )
+        raise _refused(
+            file,
+            "an Excel workbook (.xlsx); this is a zip file of another kind (e.g. a Word "
+            "document or an archive)",
         )
+
+
+def _refuse_declared_bombs(infos: list[zipfile.ZipInfo], file: str) -> None:
+    """What the zip directory itself declares: the total size and the compression ratios."""
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if total > limits.MAX_XLSX_UNCOMPRESSED_BYTES:
-        raise FileRefused(
-            Problem(
-                file,
-                f"a workbook that unpacks to at most "
-                f"{limits.MAX_XLSX_UNCOMPRESSED_BYTES >> 20} MB; this "
-                f"one declares {total >> 20} MB (refused as a possible "
-                "zip bomb)",
-            )
+        raise _refused(
+            file,
+            f"a workbook that unpacks to at most {limits.MAX_XLSX_UNCOMPRESSED_BYTES >> 20} MB; "
+            f"this one declares {total >> 20} MB (refused as a possible zip bomb)",
         )
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
@@ -191,66 +208,53 @@ def guard_zip(data: bytes, file: str) -> None:
             info.file_size > limits.COMPRESSION_RATIO_FLOOR_BYTES
             and ratio > limits.MAX_COMPRESSION_RATIO
         ):
-            raise FileRefused(
-                Problem(
-                    file,
-                    f"a workbook compressed at most "
-                    f"{limits.MAX_COMPRESSION_RATIO}:1; '{info.filename}'"
-                    f" is {ratio:,.0f}:1 (refused as a possible zip "
-                    "bomb)",
-                )
+            raise _refused(
+                file,
+                f"a workbook compressed at most {limits.MAX_COMPRESSION_RATIO}:1; "
+                f"'{info.filename}' is {ratio:,.0f}:1 (refused as a possible zip bomb)",
             )
     if (
         total > limits.COMPRESSION_RATIO_FLOOR_BYTES
         and total / packed > limits.MAX_COMPRESSION_RATIO
     ):
-        raise FileRefused(
-            Problem(
-                file,
-                f"a workbook compressed at most "
-                f"{limits.MAX_COMPRESSION_RATIO}:1; this one is "
-                f"{total / packed:,.0f}:1 (refused as a possible zip "
-                "bomb)",
-            )
+        raise _refused(
+            file,
+            f"a workbook compressed at most {limits.MAX_COMPRESSION_RATIO}:1; this one is "
+            f"{total / packed:,.0f}:1 (refused as a possible zip bomb)",
         )
-    # The declared sizes are bounded above; now make sure no member inflates past its own.
-    refuse_understated_members(data, infos, file)
-    for info in infos:
-        if not info.filename.endswith((".xml", ".rels")):
-            continue
-        try:
-            with zf.open(info) as member:
-                head = _prolog(member)
-        except Exception as exc:  # zlib.error, BadZipFile, EOFError on a cut-off member
-            raise FileRefused(
-                Problem(
-                    file,
-                    "a complete Excel workbook; this one is damaged or "
-                    "truncated; save or download it again",
-                )
-            ) from exc
-        if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-            raise FileRefused(
-                Problem(
-                    file,
-                    "a workbook without DTD/entity declarations; "
-                    f"'{info.filename}' declares some (refused: XML "
-                    "bomb risk)",
-                )
+
+
+def _member_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> bytes:
+    try:
+        with zf.open(info) as member:
+            return _prolog(member)
+    except Exception as exc:  # zlib.error, BadZipFile, EOFError on a cut-off member
+        raise _refused(
+            file,
+            "a complete Excel workbook; this one is damaged or truncated; save or download "
+            "it again",
+        ) from exc
+
+
+def _refuse_entities(head: bytes, member: str, file: str) -> None:
+    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+        raise _refused(
+            file,
+            f"a workbook without DTD/entity declarations; '{member}' declares some (refused: "
+            "XML bomb risk)",
+        )
+
+
+def _refuse_oversized_dimension(head: bytes, member: str, file: str) -> None:
+    dimension = _DIMENSION.search(head)
+    if dimension and dimension.group(2):
+        rows, cols = int(dimension.group(2)), _column_number(dimension.group(1).decode())
+        if rows - 1 > limits.MAX_ROWS or cols > limits.MAX_COLUMNS:
+            raise _refused(
+                file,
+                f"at most {limits.MAX_ROWS:,} rows and {limits.MAX_COLUMNS} columns per "
+                f"sheet; '{member}' declares {rows:,} rows x {cols} columns",
             )
-        dimension = _DIMENSION.search(head)
-        if dimension and dimension.group(2):
-            rows, cols = int(dimension.group(2)), _column_number(dimension.group(1).decode())
-            if rows - 1 > limits.MAX_ROWS or cols > limits.MAX_COLUMNS:
-                raise FileRefused(
-                    Problem(
-                        file,
-                        f"at most {limits.MAX_ROWS:,} rows and "
-                        f"{limits.MAX_COLUMNS} columns per sheet; "
-                        f"'{info.filename}' declares {rows:,} rows x "
-                        f"{cols} columns",
-                    )
-                )
 
 
 def _column_number(letters: str) -> int:

@@ -164,21 +164,43 @@ def text_sheet(
         data = path.read_bytes()  # UTF-16 is converted to UTF-8 in memory
     complete = path is None or utf16 or len(data) < HEAD_BYTES
     data, encoding = _utf8_payload(data)
+    encoding, head_text = _head_text(data, encoding, file)
+    delimiter = sniff_delimiter(head_text)
+    header = _header_row(head_text, delimiter, file)
+    names = [f"c{i}" for i in range(len(header))]
+    include = [n for n, h in zip(names, header, strict=True) if wanted is None or wanted(h)]
+    ragged = _RaggedRows(file)
+    table = None
+    if path is not None and encoding == "utf-8" and not utf16:
+        table = _duckdb_csv(path, delimiter, names, include)
+    if table is None and not complete:
+        assert path is not None  # an incomplete head always comes with its file
+        data, _ = _utf8_payload(path.read_bytes())
+    if table is None:
+        encoding = text_encoding(data, file)
+        table = _read_decoded(data, encoding, file, delimiter, names, include, ragged.skip)
+    problems = ragged.problems()
+    _refuse_row_count(table.num_rows, problems, file)
+    header = [h.lstrip("\ufeff").strip() for h in header]
+    return _raw_sheet(table, header, delimiter, problems, renumber=bool(ragged.rows))
+
+
+def _head_text(data: bytes | memoryview, encoding: str, file: str) -> tuple[str, str]:
+    """(encoding, text) of the file's first :data:`HEAD_BYTES`: where the header is read."""
     head = bytes(data[:HEAD_BYTES])
-    head_text = (
-        head.decode("utf-8", errors="replace")
-        if encoding == "utf-8"
-        else head.decode(encoding, errors="replace")
-    )
-    if encoding == "utf-8" and "\ufffd" in head_text.split("\n", 1)[0]:
+    text = head.decode(encoding, errors="replace")
+    if encoding == "utf-8" and "\ufffd" in text.split("\n", 1)[0]:
         # A header that is not UTF-8 (`Aplicación` saved by a Spanish Excel): Windows-1252, if
         # the whole file agrees (see text_encoding).
-        encoding, head_text = "cp1252", head.decode("cp1252", errors="replace")
-    if not head_text.strip():
+        encoding, text = "cp1252", head.decode("cp1252", errors="replace")
+    if not text.strip():
         raise FileRefused(
             Problem(file, "a CSV file with a header row and data rows; the file is empty")
         )
-    delimiter = sniff_delimiter(head_text)
+    return encoding, text
+
+
+def _header_row(head_text: str, delimiter: str, file: str) -> list[str]:
     header = next(csv.reader(io.StringIO(head_text), delimiter=delimiter))
     if len(header) > limits.MAX_COLUMNS:
         raise FileRefused(
@@ -188,67 +210,73 @@ def text_sheet(
                 column=None,
             )
         )
-    names = [f"c{i}" for i in range(len(header))]
-    include = [n for n, h in zip(names, header, strict=True) if wanted is None or wanted(h)]
-    bad_rows: list[Problem] = []
+    return header
 
-    def invalid(row: pacsv.InvalidRow) -> str:
-        if len(bad_rows) < limits.MAX_PROBLEMS_PER_COLUMN:
-            bad_rows.append(
+
+class _RaggedRows:
+    """The rows with more fields than the header: skipped by the parser, each reported with
+    its line number (up to the per-column limit, then a count of the rest)."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.rows: list[Problem] = []
+        self.more = 0
+
+    def skip(self, row: pacsv.InvalidRow) -> str:
+        if len(self.rows) < limits.MAX_PROBLEMS_PER_COLUMN:
+            self.rows.append(
                 Problem(
-                    file,
+                    self.file,
                     f"{row.expected_columns} fields like the header row",
                     row=row.number,
                     value=f"{row.actual_columns} fields",
                 )
             )
         else:
-            bad_rows.append(bad_rows[-1])
+            self.more += 1
         return "skip"
 
-    table = None
-    if path is not None and encoding == "utf-8" and not utf16:
-        table = _duckdb_csv(path, delimiter, names, include)
-    if table is None and not complete:
-        data, _ = _utf8_payload(path.read_bytes())
-    if table is None:
-        encoding = text_encoding(data, file)
-        table = _read_decoded(data, encoding, file, delimiter, names, include, invalid)
-    header = [h.lstrip("\ufeff").strip() for h in header]
-    problems = bad_rows[: limits.MAX_PROBLEMS_PER_COLUMN]
-    if len(bad_rows) > limits.MAX_PROBLEMS_PER_COLUMN:
-        problems.append(
+    def problems(self) -> list[Problem]:
+        if not self.more:
+            return list(self.rows)
+        return [
+            *self.rows,
             Problem(
-                file,
+                self.file,
                 "rows with as many fields as the header row",
-                value=(f"{len(bad_rows) - limits.MAX_PROBLEMS_PER_COLUMN} more such rows"),
-            )
-        )
-    if table.num_rows < 1 and problems:  # every data row skipped: those rows are the problem
+                value=f"{self.more} more such rows",
+            ),
+        ]
+
+
+def _refuse_row_count(rows: int, problems: list[Problem], file: str) -> None:
+    if rows < 1 and problems:  # every data row skipped: those rows are the problem
         raise FileRefused(*problems)
-    if table.num_rows < 1:
+    if rows < 1:
         raise FileRefused(
             Problem(file, "data rows below the header; the file has a header row only")
         )
-    if table.num_rows > limits.MAX_ROWS:
-        raise FileRefused(
-            Problem(file, f"at most {limits.MAX_ROWS:,} rows; the file has {table.num_rows:,}")
-        )
+    if rows > limits.MAX_ROWS:
+        raise FileRefused(Problem(file, f"at most {limits.MAX_ROWS:,} rows; the file has {rows:,}"))
+
+
+def _raw_sheet(
+    table: pa.Table, header: list[str], delimiter: str, problems: list[Problem], *, renumber: bool
+) -> RawSheet:
+    """The parsed table as a raw sheet: blank rows dropped, columns converted when asked."""
     # Records, not lines: a quoted value with line breaks is still one row in Excel.
     rows = np.arange(2, table.num_rows + 2, dtype=np.int64)
-    if bad_rows:
+    if renumber:
         # Skipped rows shift the record numbers; without them a row number would be wrong.
         rows = np.full(table.num_rows, -1, dtype=np.int64)
-    blank = _blank_rows_arrow(table)
-    keep = ~blank
+    keep = ~_blank_rows_arrow(table)
     column_cache: dict[int, pd.Series] = {}
 
     def column(i: int) -> pd.Series:
         if i not in column_cache:
             if f"c{i}" not in table.column_names:
                 return pd.Series([None] * len(rows), dtype="str")
-            arr = table.column(f"c{i}")
-            series = arr.to_pandas(types_mapper=ARROW_TEXT_DTYPES.get)
+            series = table.column(f"c{i}").to_pandas(types_mapper=ARROW_TEXT_DTYPES.get)
             column_cache[i] = series[keep].reset_index(drop=True) if not keep.all() else series
         return column_cache[i]
 
