@@ -18,6 +18,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -67,7 +68,7 @@ def record(
         )
 
 
-def _last(con: duckdb.DuckDBPyConnection) -> tuple | None:
+def _last(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
     return fetch_row(
         con, "SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC NULLS LAST LIMIT 1"
     )

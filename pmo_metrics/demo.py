@@ -107,7 +107,8 @@ def store_holds_only_sample(con: duckdb.DuckDBPyConnection, root: Path | None = 
 
 def store_is_empty(con: duckdb.DuckDBPyConnection) -> bool:
     """True when nothing was ever loaded (undone loads count: the user has used the store)."""
-    return fetch_scalar(con, "SELECT count(*) FROM loads") == 0
+    loads: int = fetch_scalar(con, "SELECT count(*) FROM loads")
+    return loads == 0
 
 
 def ensure_demo_data(

@@ -7,6 +7,8 @@ load history, audited and undoable. Only added or changed rows are loaded.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from typing import cast
 
 import pandas as pd
 
@@ -61,7 +63,8 @@ def edit_as_parsed(table: str, rows: pd.DataFrame, *, user: str | None) -> Parse
 
 def _joined(value: object) -> str:
     if isinstance(value, list | tuple) or hasattr(value, "tolist"):
-        return f"{LIST_SEPARATOR} ".join(str(v) for v in list(value))
+        items = cast(Iterable[object], value)  # a list, a tuple or an array (it has tolist)
+        return f"{LIST_SEPARATOR} ".join(str(v) for v in list(items))
     return str(value)
 
 

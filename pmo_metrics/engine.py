@@ -276,7 +276,7 @@ class SparkMirror(Source):
         self._session = _own_session(base)
         self._root = Path(tempfile.mkdtemp(prefix="pmo-spark-mirror-"))
         self._finalizer = weakref.finalize(self, shutil.rmtree, self._root, True)
-        self._version: tuple | None = None
+        self._version: tuple[object, ...] | None = None
         self._generation = 0
         self._registered: set[str] = set()
         self._lock = threading.Lock()

@@ -3,7 +3,8 @@ interest grid."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -31,10 +32,9 @@ def risk_heatmap(frame: pd.DataFrame, title: str, *, count: str = "risks") -> go
 
     ``frame`` columns: probability, impact, ``count``.
     """
-    counts = {
-        (int(r.probability), int(r.impact)): int(getattr(r, count))
-        for r in frame.itertuples(index=False)
-    }
+    # pandas-stubs types the fields of itertuples as any scalar; these columns hold numbers
+    rows = cast(Iterable[Any], frame.itertuples(index=False))
+    counts = {(int(r.probability), int(r.impact)): int(getattr(r, count)) for r in rows}
     levels = [1, 2, 3, 4, 5]
     fig = go.Figure()
     for p in levels:

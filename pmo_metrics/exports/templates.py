@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -242,7 +242,7 @@ def write_templates(
     if unknown:
         raise ValueError(f"not canonical tables: {', '.join(unknown)}")
     workbook = Workbook()
-    instructions = workbook.active
+    instructions = cast(Worksheet, workbook.active)  # a new workbook has one sheet, a worksheet
     instructions.title = INSTRUCTIONS_SHEET
     list_ranges = _write_instructions(instructions, [specs[t] for t in chosen])
     for name in chosen:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pmo_metrics.readers import convert, limits
-from pmo_metrics.schema.problems import Problem
+from pmo_metrics.schema.problems import Problem, Severity
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Context:
         self,
         expected: str,
         *,
-        severity: str = "error",
+        severity: Severity = "error",
         row: int | None = None,
         column: str | None = None,
         value: object = None,
@@ -55,7 +55,7 @@ class Context:
         expected: str,
         *,
         column: str | None,
-        severity: str = "error",
+        severity: Severity = "error",
     ) -> None:
         """One Problem per offending row, up to the cap, then one that counts the rest."""
         where = np.flatnonzero(mask)

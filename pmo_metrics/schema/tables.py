@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import duckdb
 
@@ -52,7 +53,8 @@ def table_specs() -> dict[str, TableSpec]:
         key = _KEY.search(text)
         if not key:
             continue
-        name = _TABLE.search(text).group(1)
+        # a schema file with a key line creates its table: the pattern matches
+        name = cast(re.Match[str], _TABLE.search(text)).group(1)
         described = con.execute(f"DESCRIBE {name}").fetchall()
         types = {r[0]: r[1] for r in described if r[0] not in PROVENANCE}
         required = tuple(r[0] for r in described if r[2] == "NO" and r[0] not in PROVENANCE)

@@ -7,10 +7,10 @@ import functools
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import duckdb
 
@@ -164,12 +164,17 @@ def _hash_as_number(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def fetch_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+def fetch_row(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None
+) -> tuple[Any, ...] | None:
     """The first row of a query, fully consumed (DuckDB 2 keeps a half-read result open)."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0] if rows else None
 
 
-def fetch_scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+def fetch_scalar(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None
+) -> Any:
+    """The first value of the first row, or None; Any: its type is whatever the query selects."""
     row = fetch_row(con, sql, params)
     return row[0] if row else None

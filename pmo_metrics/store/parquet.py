@@ -55,7 +55,7 @@ def export_parquet(
     return {name: export_table(con, name, parquet_path(directory, name)) for name in names}
 
 
-def store_version(con: duckdb.DuckDBPyConnection) -> tuple:
+def store_version(con: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
     """A cheap fingerprint that changes whenever a load, an undo or a row count changes.
 
     Every change made through the load path creates or undoes a load; row counts also catch
