@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
     if args.period and not _is_period(args.period):
         print(f"error: --period must be YYYY-MM, got '{args.period}'", file=sys.stderr)
         return 2
+    from concurrent.futures import ThreadPoolExecutor
+
     from pmo_metrics.store.connection import StoreBusy, connect
 
     # The store opens on another thread while the readers' modules load: DuckDB works without
