@@ -6,12 +6,15 @@ user's role may see. Each page lives in ``pages/`` and reads its filters from th
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from pmo_metrics.access import visible_pages
 from ui.context import build_context, forget_context, remember_context
 from ui.i18n import t
 
+FAVICON = Path(__file__).parent / "ui" / "favicon.png"
 ICONS = {
     "overview": ":material/dashboard:",
     "services": ":material/support_agent:",
@@ -26,7 +29,8 @@ ICONS = {
     "admin": ":material/admin_panel_settings:",
 }
 
-st.set_page_config(page_title="PMO metrics", page_icon=":material/insights:", layout="wide")
+# A local icon: a Material icon here is fetched from Google's font CDN (fails offline).
+st.set_page_config(page_title="PMO metrics", page_icon=str(FAVICON), layout="wide")
 ctx = build_context()
 pages = [
     st.Page(
