@@ -34,7 +34,9 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(text.split("|"))
 
 
-def read_rows(name: str, types: Mapping[str, Callable[[str], Any]] | None = None) -> list[dict]:
+def read_rows(
+    name: str, types: Mapping[str, Callable[[str], Any]] | None = None
+) -> list[dict[str, Any]]:
     """The rows of ``data/<name>`` as dicts in the file's column order: a column listed in
     ``types`` is converted with it, any other stays text; an empty cell is None."""
     types = types or {}
@@ -120,11 +122,13 @@ APP_BY_PROJECT = {a.project: a for a in APPS if a.project}
 PEOPLE: tuple[Person, ...] = tuple(Person(**r) for r in read_rows("people.csv", {"apps": _names}))
 
 # The catalog's own tables, row for row as the workbook holds them.
-SERVICES: tuple[dict, ...] = tuple(read_rows("services.csv", {"launch_date": date.fromisoformat}))
-INDICATORS: tuple[dict, ...] = tuple(
+SERVICES: tuple[dict[str, Any], ...] = tuple(
+    read_rows("services.csv", {"launch_date": date.fromisoformat})
+)
+INDICATORS: tuple[dict[str, Any], ...] = tuple(
     read_rows("indicators.csv", {"target": float, "amber_threshold": float})
 )
-RESOLUTION_TARGET_ROWS: tuple[dict, ...] = tuple(
+RESOLUTION_TARGET_ROWS: tuple[dict[str, Any], ...] = tuple(
     read_rows("resolution_targets.csv", {"priority": int, "target_hours": float})
 )
 
@@ -140,7 +144,7 @@ def _targets_by_service() -> dict[str, dict[int, float]]:
 RESOLUTION_TARGETS = _targets_by_service()
 
 # The PMO's registers, row for row as the workbook holds them.
-RISKS: tuple[dict, ...] = tuple(
+RISKS: tuple[dict[str, Any], ...] = tuple(
     read_rows(
         "risks.csv",
         {
@@ -152,7 +156,7 @@ RISKS: tuple[dict, ...] = tuple(
         },
     )
 )
-ACTIONS: tuple[dict, ...] = tuple(
+ACTIONS: tuple[dict[str, Any], ...] = tuple(
     read_rows(
         "improvement_actions.csv",
         {
@@ -164,7 +168,7 @@ ACTIONS: tuple[dict, ...] = tuple(
         },
     )
 )
-STAKEHOLDERS: tuple[dict, ...] = tuple(
+STAKEHOLDERS: tuple[dict[str, Any], ...] = tuple(
     read_rows(
         "stakeholders.csv",
         {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from pmo_metrics.sample.catalog import APPS, CAU, PEOPLE
 from pmo_metrics.sample.year import MONTHS, working_days
@@ -22,7 +23,7 @@ def vacations(rng: random.Random) -> dict[str, set[date]]:
     return out
 
 
-def simulate_effort(rng: random.Random, holidays_off: dict[str, set[date]]) -> list[dict]:
+def simulate_effort(rng: random.Random, holidays_off: dict[str, set[date]]) -> list[dict[str, Any]]:
     """Daily timesheet lines: each person's day split over one or two of their applications."""
     rows = []
     for month in MONTHS:
@@ -60,7 +61,7 @@ def simulate_effort(rng: random.Random, holidays_off: dict[str, set[date]]) -> l
     return rows
 
 
-def capacity_rows(holidays_off: dict[str, set[date]]) -> list[dict]:
+def capacity_rows(holidays_off: dict[str, set[date]]) -> list[dict[str, Any]]:
     rows = []
     for month in MONTHS:
         days = working_days(month)

@@ -21,12 +21,13 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, Literal, TypedDict, cast
 
 from openpyxl import Workbook
 
 from pmo_metrics.sample.catalog import APP_BY_PROJECT, Team
 from pmo_metrics.sample.tickets import Ticket
-from pmo_metrics.sample.work import Item
+from pmo_metrics.sample.work import Item, Sprint
 from pmo_metrics.sample.year import AS_OF, month_end
 
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -71,7 +72,7 @@ def _csv_text(
     rows: Iterable[Sequence[object]],
     *,
     delimiter: str = ",",
-    quoting: int = csv.QUOTE_MINIMAL,
+    quoting: Literal[0, 1, 2, 3] = csv.QUOTE_MINIMAL,  # the csv module's QUOTE_* constants
     newline: str = "\n",
 ) -> str:
     buffer = io.StringIO()
@@ -94,7 +95,7 @@ def _state_moment(item: Item, moment: datetime) -> tuple[datetime, datetime]:
     return updated, changed or item.created
 
 
-def _sprint_names(item: Item, sprints: Sequence, moment: datetime) -> list[str]:
+def _sprint_names(item: Item, sprints: Sequence[Sprint], moment: datetime) -> list[str]:
     return [
         sprints[i].name
         for i in item.sprints
@@ -103,7 +104,7 @@ def _sprint_names(item: Item, sprints: Sequence, moment: datetime) -> list[str]:
 
 
 def write_jira_csv(
-    path: Path, team: Team, items: Sequence[Item], sprints: Sequence, month: date
+    path: Path, team: Team, items: Sequence[Item], sprints: Sequence[Sprint], month: date
 ) -> Path:
     """A Jira Cloud all-fields export of ``items`` as they stood at the end of ``month``."""
     moment = min(month_end(month), AS_OF)
@@ -152,7 +153,7 @@ def write_jira_csv(
             "Status Category Changed",
         ]
     )
-    rows: list[list[object]] = [header]
+    rows: list[Sequence[object]] = [header]
     for item, sprint_names in zip(items, sprint_lists, strict=True):
         status, category = item.as_of(moment)
         if item.project == "PMO":
@@ -163,7 +164,8 @@ def write_jira_csv(
         done = category == "Done"
         spent = ""
         if done and item.started and item.item_type != "Epic":
-            spent = str(int(min((item.resolved - item.started).total_seconds(), 8 * 3600 * 5)))
+            resolved = cast(datetime, item.resolved)  # done: the item is resolved
+            spent = str(int(min((resolved - item.started).total_seconds(), 8 * 3600 * 5)))
         description = ""
         if item.item_type == "Story" and item.issue_id % 3 == 0:
             description = (
@@ -244,7 +246,7 @@ def _email(name: str) -> str:
 
 
 def write_ado_csv(
-    path: Path, team: Team, items: Sequence[Item], sprints: Sequence, month: date
+    path: Path, team: Team, items: Sequence[Item], sprints: Sequence[Sprint], month: date
 ) -> Path:
     """An Azure DevOps flat-query export: one row per work item, its last iteration only."""
     moment = min(month_end(month), AS_OF)
@@ -264,7 +266,7 @@ def write_ado_csv(
         "Tags",
         "Parent",
     ]
-    rows: list[list[object]] = [header]
+    rows: list[Sequence[object]] = [header]
     for item in items:
         status, category = item.as_of(moment)
         names = _sprint_names(item, sprints, moment)
@@ -294,7 +296,18 @@ def write_ado_csv(
     return path
 
 
-def _ticket_view(t: Ticket, moment: datetime) -> dict[str, object]:
+class TicketView(TypedDict):
+    """A ticket's fields as the tool showed them at a moment (:func:`_ticket_view`)."""
+
+    state: str
+    resolved: datetime | None
+    closed: datetime | None
+    made_sla: bool
+    reopen_count: int
+    updated: datetime
+
+
+def _ticket_view(t: Ticket, moment: datetime) -> TicketView:
     """A ticket's fields as the tool showed them at ``moment`` (an open ticket's SLA flag
     reads true until it is resolved late, as ServiceNow's does before the breach)."""
     resolved = t.resolved if t.resolved and t.resolved <= moment else None
@@ -400,7 +413,7 @@ def write_servicenow_csv(path: Path, tickets: Sequence[Ticket], month: date) -> 
     return path
 
 
-def write_spanish_timesheet(path: Path, rows: Sequence[dict]) -> Path:
+def write_spanish_timesheet(path: Path, rows: Sequence[dict[str, Any]]) -> Path:
     """Timesheets as a Spanish Excel saves CSV: ``;``, cp1252, 7,5 hours, dd/mm/yyyy."""
     out: list[list[object]] = [
         ["Persona", "Rol", "Perfil", "Fecha", "Horas", "Servicio", "Aplicación"]

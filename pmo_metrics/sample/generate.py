@@ -7,6 +7,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pmo_metrics.exports.templates import write_templates
 from pmo_metrics.sample import formats, registers
@@ -46,8 +47,8 @@ class SampleYear:
     work: WorkSimulation
     tickets: list[Ticket]
     days_off: dict[str, set[date]]
-    effort: list[dict]
-    costs: list[dict]
+    effort: list[dict[str, Any]]
+    costs: list[dict[str, Any]]
 
 
 def simulate(seed: int = SEED) -> SampleYear:
@@ -62,7 +63,7 @@ def simulate(seed: int = SEED) -> SampleYear:
     return SampleYear(work, tickets, days_off, effort, costs)
 
 
-def workbook_data(year: SampleYear) -> dict[str, list[dict]]:
+def workbook_data(year: SampleYear) -> dict[str, list[dict[str, Any]]]:
     """The workbook's sheets' rows, by table (:data:`WORKBOOK_TABLES`)."""
     return {
         "applications": registers.application_rows(),
@@ -134,7 +135,7 @@ def generate(out: Path = SAMPLE_DIR, *, seed: int = SEED) -> list[Path]:
     return written
 
 
-def _workbook(path: Path, data: dict[str, list[dict]]) -> Path:
+def _workbook(path: Path, data: dict[str, list[dict[str, Any]]]) -> Path:
     write_templates(path, tables=WORKBOOK_TABLES, data=data)
     return formats.normalise_xlsx(path)
 

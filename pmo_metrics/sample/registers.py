@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from typing import Any
 
 from pmo_metrics.sample.catalog import (
     ACTIONS,
@@ -22,31 +23,31 @@ from pmo_metrics.sample.year import MONTHS
 
 
 # Fresh dicts on every call: the rows go to a writer, and the catalog's own must stay as read.
-def service_rows() -> list[dict]:
+def service_rows() -> list[dict[str, Any]]:
     return [dict(r) for r in SERVICES]
 
 
-def indicator_rows() -> list[dict]:
+def indicator_rows() -> list[dict[str, Any]]:
     return [dict(r) for r in INDICATORS]
 
 
-def resolution_target_rows() -> list[dict]:
+def resolution_target_rows() -> list[dict[str, Any]]:
     return [dict(r) for r in RESOLUTION_TARGET_ROWS]
 
 
-def risk_rows() -> list[dict]:
+def risk_rows() -> list[dict[str, Any]]:
     return [dict(r) for r in RISKS]
 
 
-def action_rows() -> list[dict]:
+def action_rows() -> list[dict[str, Any]]:
     return [dict(r) for r in ACTIONS]
 
 
-def stakeholder_rows() -> list[dict]:
+def stakeholder_rows() -> list[dict[str, Any]]:
     return [dict(r) for r in STAKEHOLDERS]
 
 
-def application_rows() -> list[dict]:
+def application_rows() -> list[dict[str, Any]]:
     return [
         {
             "application": a.name,
@@ -66,7 +67,7 @@ def application_rows() -> list[dict]:
     ]
 
 
-def sprint_rows(sim: WorkSimulation) -> list[dict]:
+def sprint_rows(sim: WorkSimulation) -> list[dict[str, Any]]:
     """The calendar. Gestión Económica (Azure DevOps, which keeps only an item's last
     iteration) records its commitment at sprint start; Tramitación from April on."""
     rows = []
@@ -88,7 +89,7 @@ def sprint_rows(sim: WorkSimulation) -> list[dict]:
     return rows
 
 
-def cost_rows(rng: random.Random) -> list[dict]:
+def cost_rows(rng: random.Random) -> list[dict[str, Any]]:
     """Per application and month: the month's budget and actual cost; planned value and
     earned value cumulative to date; BAC for the year. Half the applications report earned
     value, the others % complete (EV = % x BAC).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 
 from pmo_metrics.sample.catalog import PEOPLE, TEAMS, TEXTS, Team, person_with_role
 from pmo_metrics.sample.year import month_end
@@ -110,7 +111,7 @@ class WorkSimulation:
         return f"{project}-{n}", self._next_id
 
     def _new(
-        self, team: Team, project: str, item_type: str, summary: str, created: datetime, **kw
+        self, team: Team, project: str, item_type: str, summary: str, created: datetime, **kw: Any
     ) -> Item:
         key, issue_id = self._key(team, project)
         item = Item(key, issue_id, team, project, item_type, summary, created, **kw)
@@ -325,7 +326,8 @@ class WorkSimulation:
             ends = [c.resolved for c in children]
             # an epic closes when its work is done and it is old enough to be complete
             if all(ends) and epic.created < datetime(2026, 6, 1):
-                epic.resolved = max(ends) + timedelta(days=1)
+                done = cast(list[datetime], ends)  # all(ends): every child is resolved
+                epic.resolved = max(done) + timedelta(days=1)
 
     def rows_for_month(self, team: Team, month: date) -> list[Item]:
         """Items a month-end export holds: created by then and not resolved before the month."""
