@@ -124,3 +124,40 @@ def test_download_the_monthly_report_and_open_it(
     assert len(wb.sheetnames) == sheets
     assert wb["Summary"]["A1"].value.startswith("PMO monthly report: ")
     assert sum(len(ws._charts) for ws in wb) > 0
+
+
+# Streamlit's own probe of the page's sub-path before the app's root (streamlit#7074, open):
+# opening /flow asks /flow/_stcore/health and /flow/_stcore/host-config first (404), then /.
+_STREAMLIT_SUBPATH_PROBE = re.compile(r"/[a-z]+/_stcore/(health|host-config)$")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "services", "applications", "delivery", "flow", "risks", "improvement", "report",
+     "data", "explore"],
+)  # fmt: skip
+def test_every_page_loads_with_no_error_and_nothing_from_outside(page: Page, dashboard_url, path):
+    """Opened from a shared link in a new session: no exception drawn, no console error of
+    ours, and no request to any host but the app's (the favicon was fetched from a font CDN)."""
+    errors: list[str] = []
+    outside: list[str] = []
+    host = urlparse(dashboard_url).netloc
+
+    def on_console(message) -> None:
+        where = message.location.get("url", "") if message.location else ""
+        if message.type == "error" and not _STREAMLIT_SUBPATH_PROBE.search(where):
+            errors.append(f"{message.text} ({where})")
+
+    def on_request(request) -> None:
+        if urlparse(request.url).scheme in ("http", "https", "ws", "wss"):
+            if urlparse(request.url).netloc != host:
+                outside.append(request.url)
+
+    page.on("console", on_console)
+    page.on("request", on_request)
+    page.goto(f"{dashboard_url}/{path}")
+    page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=120_000)
+    page.wait_for_timeout(1500)  # late resources (icons, fonts) are requested after the run
+    assert page.get_by_test_id("stException").count() == 0
+    assert errors == []
+    assert outside == []
