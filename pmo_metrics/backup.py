@@ -88,7 +88,7 @@ def backup(db: str | Path | duckdb.DuckDBPyConnection | None, target: str | Path
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupError(f"{target} already exists and is not empty; choose a new folder")
     own = not isinstance(db, duckdb.DuckDBPyConnection)
-    if own:
+    if not isinstance(db, duckdb.DuckDBPyConnection):  # own, spelled so that mypy narrows db
         path = Path(db) if db is not None else default_db_path()
         if not path.exists():
             raise BackupError(f"there is no database at {path}")
@@ -202,7 +202,7 @@ def restore(
     return manifest
 
 
-def _build(path: Path, folder: Path, manifest: Manifest, user) -> None:
+def _build(path: Path, folder: Path, manifest: Manifest, user: str | HasRole | None) -> None:
     con = duckdb.connect(str(path))
     try:
         for name, next_value in manifest.sequences.items():

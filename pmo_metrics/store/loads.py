@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import cast
 
 import duckdb
 import pandas as pd
@@ -216,7 +217,8 @@ def _status(con: duckdb.DuckDBPyConnection, load_id: int) -> str:
     row = fetch_row(con, "SELECT status FROM loads WHERE load_id = ?", [load_id])
     if row is None:
         raise ValueError(f"there is no load {load_id}")
-    return row[0]
+    status: str = row[0]
+    return status
 
 
 def list_loads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -233,15 +235,13 @@ def list_loads(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def _already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
-    return (
-        fetch_scalar(
-            con,
-            "SELECT count(*) FROM load_files JOIN loads USING (load_id) "
-            "WHERE sha256 = ? AND status = 'loaded'",
-            [sha256],
-        )
-        > 0
+    loaded: int = fetch_scalar(
+        con,
+        "SELECT count(*) FROM load_files JOIN loads USING (load_id) "
+        "WHERE sha256 = ? AND status = 'loaded'",
+        [sha256],
     )
+    return loaded > 0
 
 
 def _duplicate_keys(files: Sequence[ParsedFile]) -> list[Problem]:
@@ -276,7 +276,8 @@ def _surely_unique(frame: pd.DataFrame, key: list[str]) -> bool:
     if len(key) != 1 or not hasattr(frame[key[0]].array, "_pa_array"):
         return False
     values = frame[key[0]].array._pa_array
-    return pc.count_distinct(values, mode="all").as_py() == len(values)
+    distinct: int = pc.count_distinct(values, mode="all").as_py()
+    return distinct == len(values)
 
 
 def _combine(
@@ -357,7 +358,9 @@ def _infer_period(batches: dict[str, pd.DataFrame]) -> str:
     activity = {"work_items": ("created", "resolved"), "tickets": ("opened", "resolved")}
     for table, cols in activity.items():
         frame = batches.get(table)
-        for col in cols if frame is not None else ():
+        if frame is None:
+            continue
+        for col in cols:
             if col in frame and frame[col].notna().any():
                 newest.append(pd.Timestamp(frame[col].max()))
     moment = max(newest) if newest else pd.Timestamp(date.today())
@@ -452,7 +455,8 @@ def _upsert_from(
     con.execute(f"INSERT INTO {history} ({cols}) SELECT {cols} FROM _stage")
     _settle(con, spec, f"SELECT {_keys(spec)} FROM _stage")
     con.execute("DROP TABLE IF EXISTS _stage")
-    return TableCounts(*counts)
+    # count(*) without GROUP BY: always one row
+    return TableCounts(*cast(tuple[int, ...], counts))
 
 
 def _settle(con: duckdb.DuckDBPyConnection, spec: TableSpec, keys_query: str) -> None:
@@ -487,7 +491,9 @@ def _settle(con: duckdb.DuckDBPyConnection, spec: TableSpec, keys_query: str) ->
 
 def _undo_table(con: duckdb.DuckDBPyConnection, spec: TableSpec, load_id: int) -> int:
     """Settle the keys whose current row is the (now undone) load's; returns how many."""
-    removed = fetch_scalar(con, f"SELECT count(*) FROM {spec.name} WHERE load_id = ?", [load_id])
+    removed: int = fetch_scalar(
+        con, f"SELECT count(*) FROM {spec.name} WHERE load_id = ?", [load_id]
+    )
     if removed:
         _settle(con, spec, f"SELECT {_keys(spec)} FROM {spec.name} WHERE load_id = {load_id}")
     return removed
@@ -591,7 +597,8 @@ def _snapshot(
     cols = _columns(spec)
     con.execute(f"INSERT INTO {snapshot} ({cols}) SELECT {cols} FROM _snap")
     con.execute("DROP TABLE _snap; DROP TABLE _carried")
-    return TableCounts(*counts)
+    # count(*) without GROUP BY: always one row
+    return TableCounts(*cast(tuple[int, ...], counts))
 
 
 def _only_current(con: duckdb.DuckDBPyConnection, source: str, history: str, snapshot: str) -> bool:
@@ -611,7 +618,7 @@ def _snapshot_current(
     business = ", ".join(f'"{c}"' for c in spec.columns)
     con.execute("SET preserve_insertion_order = false")
     try:
-        return fetch_scalar(
+        added: int = fetch_scalar(
             con,
             f"""
             INSERT INTO {spec.name} ({_columns(spec)})
@@ -621,5 +628,6 @@ def _snapshot_current(
                 FROM {source})
             """,
         )
+        return added
     finally:
         con.execute("RESET preserve_insertion_order")
