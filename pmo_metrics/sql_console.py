@@ -44,10 +44,10 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import duckdb
 import numpy as np
@@ -144,7 +144,11 @@ class QueryFailed(ConsoleError):
     """The query is allowed but DuckDB could not run it (a syntax error, an unknown column)."""
 
 
-def console_config(memory_limit: str, threads: int) -> dict[str, object]:
+# The value types duckdb.connect accepts in its config.
+ConsoleConfig = dict[str, str | bool | int | float | list[str]]
+
+
+def console_config(memory_limit: str, threads: int) -> ConsoleConfig:
     """The locked DuckDB configuration of every console connection (order matters: the lock
     must come last, after every other option is set)."""
     return {
@@ -163,7 +167,7 @@ def console_config(memory_limit: str, threads: int) -> dict[str, object]:
 
 
 def console_connection(
-    database: str, config: dict[str, object], *, read_only: bool = False
+    database: str, config: ConsoleConfig, *, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
     """Open a console connection; the lock is applied last, after the connection-local
     options (the progress bar would print to the server's terminal)."""
@@ -212,7 +216,7 @@ def check_statement(sql: str, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         )
 
 
-def _statements(parser: duckdb.DuckDBPyConnection, sql: str) -> list:
+def _statements(parser: duckdb.DuckDBPyConnection, sql: str) -> list[duckdb.Statement]:
     """The statements of ``sql``: exactly one, or a refusal."""
     try:
         statements = parser.extract_statements(sql)
@@ -346,7 +350,7 @@ def _open_same_instance(path: Path) -> duckdb.DuckDBPyConnection:
 def _run_in_sandbox(
     source: duckdb.DuckDBPyConnection,
     sql: str,
-    config: dict[str, object],
+    config: ConsoleConfig,
     limits: _Limits,
     hidden: tuple[str, ...] = (),
 ) -> pd.DataFrame:
@@ -419,9 +423,9 @@ def _fetch_limited(con: duckdb.DuckDBPyConnection, sql: str, limits: _Limits) ->
     relation = con.sql(sql)
     names, types = relation.columns, relation.types
     columns = [f"c{i}" for i in range(len(names))]
-    reader = relation.query("__result", _bounded_sql(columns, types, limits)).to_arrow_reader(
-        _FETCH_ROWS
-    )
+    bounded = relation.query("__result", _bounded_sql(columns, types, limits))
+    # a SELECT over the result: a relation (None is for statements that return no rows)
+    reader = cast(duckdb.DuckDBPyRelation, bounded).to_arrow_reader(_FETCH_ROWS)
     batches: list[pa.RecordBatch] = []
     rows, cut_by = 0, None
     try:
@@ -442,7 +446,7 @@ def _fetch_limited(con: duckdb.DuckDBPyConnection, sql: str, limits: _Limits) ->
     table = pa.Table.from_batches(batches, schema=reader.schema).drop_columns(["__bytes"])
     table = table.slice(0, limits.rows).combine_chunks()
     # Back through DuckDB for the same pandas types as ``.df()`` (dates, decimals, time zones).
-    frame = con.from_arrow(table).df()
+    frame: pd.DataFrame = con.from_arrow(table).df()
     frame.columns = names  # the query's own names, duplicates included
     frame.attrs.update(
         truncated=cut_by is not None,
@@ -453,7 +457,7 @@ def _fetch_limited(con: duckdb.DuckDBPyConnection, sql: str, limits: _Limits) ->
     return frame
 
 
-def _bounded_sql(columns: list[str], types: list, limits: _Limits) -> str:
+def _bounded_sql(columns: list[str], types: Sequence[object], limits: _Limits) -> str:
     """A query over ``__result`` (the analyst's, columns renamed ``c0, c1...``) adding the
     running size ``__bytes`` and emptying the rows after the byte limit. The running sum is a
     streaming window: rows flow through one chunk at a time, in the query's order."""
