@@ -14,6 +14,7 @@ neutralised against formula injection (see :mod:`pmo_metrics.exports.safe`).
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -56,7 +57,8 @@ from pmo_metrics.exports.workbook import (
 from pmo_metrics.locale import column_headers, short_month
 from pmo_metrics.locale import month_name as month_label  # the report names months in full
 from pmo_metrics.metrics import status
-from pmo_metrics.metrics.registry import Metric
+from pmo_metrics.metrics.plan import month_filters, monthly_plan, split_table
+from pmo_metrics.metrics.registry import Metric, MissingData, get
 from pmo_metrics.metrics.risks import TOP_RISKS, top_open_risks
 from pmo_metrics.metrics.source import Filters, Source, sharing
 from pmo_metrics.periods import month_keys, months_back, shift_month
@@ -73,6 +75,8 @@ JUDGED_UNITS = ("%", "ratio", "days", "h")
 VELOCITY_VIEW = ("team", "sprint", "start_date", "end_date", "committed_points",
                  "completed_points", "say_do_ratio", "carry_over_points")  # fmt: skip
 
+# The catalog and portfolio tables a report reads whole, once.
+CATALOG = ("services", "applications")
 RISK_VIEW = ("risk_id", "title", "application", "service", "probability", "impact", "score",
              "band", "owner", "mitigation_due", "overdue")  # fmt: skip
 # The report's text, month names and column headers are in pmo_metrics.locale (shared with the
@@ -150,11 +154,20 @@ class Report:
         return self.filters(f":{self.month}", **scope)
 
     def run(self, name: str, scope: Scope) -> MetricResult:
-        """The metric's table; each (metric, scope) is computed once per report."""
+        """The metric's table; each (metric, scope) is computed once per report, a service's
+        or an application's from the whole portfolio's where the metric's plan says how
+        (:func:`pmo_metrics.metrics.plan.split_table`: one query serves every sheet)."""
         key = (name, scope)
         if key not in self._runs:
-            self._runs[key] = run_metric(self.source, name, scope)
+            self._runs[key] = self._compute(name, scope)
         return self._runs[key]
+
+    def _compute(self, name: str, scope: Scope) -> MetricResult:
+        try:
+            frame = split_table(self.source, name, scope.filters())
+        except MissingData as exc:
+            return MetricResult(pd.DataFrame(columns=list(get(name).columns)), str(exc))
+        return run_metric(self.source, name, scope) if frame is None else MetricResult(frame)
 
     def value(self, name: str, scope: Scope) -> Headline:
         """The metric's headline number (None when the selection has no rows)."""
@@ -162,8 +175,51 @@ class Report:
 
     def monthly(self, name: str, months: Sequence[str], **scope: str | None) -> dict[str, Headline]:
         """The headline number of each of ``months`` (consecutive, oldest first), see
-        :func:`pmo_metrics.evaluation.monthly_headlines`."""
-        return monthly_headlines(self.run, name, self.filters(**scope), months)
+        :func:`pmo_metrics.evaluation.monthly_headlines`; in one query where the metric has a
+        monthly plan (:func:`pmo_metrics.metrics.plan.monthly_plan`)."""
+        m = find_metric(name)
+        by_month = monthly_plan(name) if m is not None and "month" not in m.columns else None
+        if by_month is None:
+            return monthly_headlines(self.run, name, self.filters(**scope), months)
+        filters = month_filters(months, self.filters(**scope).filters())
+        try:
+            values = by_month(self.source, filters, months)
+        except MissingData as exc:
+            return {month: Headline(None, str(exc)) for month in months}
+        return {month: Headline(values.get(month)) for month in months}
+
+    # --- the catalog and portfolio, read once per report ---
+
+    @functools.cached_property
+    def indicators(self) -> pd.DataFrame:
+        """Every service's indicators (see :func:`indicators_of`)."""
+        return indicators_of(self.source)
+
+    def indicators_of(self, service: str) -> pd.DataFrame:
+        """The service's indicators, as :func:`indicators_of` gives them."""
+        every = self.indicators
+        return every[(every["service"] == service).to_numpy(dtype=bool)].reset_index(drop=True)
+
+    @functools.cached_property
+    def _tables(self) -> dict[str, pd.DataFrame]:
+        return {name: self.source.execute(self.source.table(name)) for name in CATALOG}
+
+    def record(self, table: str, key: str, name: str) -> dict[str, Any]:
+        """As :func:`record`, from the table read once."""
+        frame = self._tables[table]
+        rows = frame[(frame[key] == name).to_numpy(dtype=bool)]
+        if rows.empty:
+            return {}
+        return {k: v for k, v in rows.iloc[0].to_dict().items() if _present(v)}
+
+    def applications_of_service(self, service: str) -> list[str]:
+        """The portfolio's applications of ``service``, in the portfolio's order."""
+        apps = self._tables["applications"]
+        return [
+            app
+            for app, services in zip(apps["application"], apps["services"], strict=True)
+            if services is not None and not isinstance(services, float) and service in services
+        ]
 
     # --- writing ---
 
@@ -365,7 +421,7 @@ class KeyFigure:
 def key_figures(report: Report) -> list[KeyFigure]:
     """Each pillar's headline metrics this month and the month before, judged where the
     catalog gives every service the same target for that metric."""
-    indicators = indicators_of(report.source)
+    indicators = report.indicators
     figures = []
     for pillar, names in PILLARS.items():
         for name in names:
@@ -544,7 +600,7 @@ def write_service(report: Report, service: str) -> str:
     """The service's sheet; its title."""
     lang = report.lang
     w = report.sheet(t("service_sheet", lang, name=service))
-    info = record(report.source, "services", "service", service)
+    info = report.record("services", "service", service)
     subtitle = " · ".join(str(info[k]) for k in ("description", "state") if k in info)
     w.title(t("service_title", lang, name=service), subtitle or None)
     write_indicators(report, w, service)
@@ -578,7 +634,7 @@ def target_column(indicator: str, lang: str) -> str:
 def write_indicators(report: Report, w: SheetWriter, service: str) -> None:
     """The service's indicators this month (the scorecard), then month by month with charts."""
     lang = report.lang
-    indicators = indicators_of(report.source, service)
+    indicators = report.indicators_of(service)
     if indicators.empty:
         heading = t("indicators_month", lang, month=report.month_name)
         w.heading(heading)
@@ -658,19 +714,19 @@ def sla_target(report: Report, service: str | None) -> float | None:
     """The service's SLA compliance target, if the catalog gives exactly one."""
     if service is None:
         return None
-    rows = indicators_of(report.source, service)
+    rows = report.indicators_of(service)
     targets = rows[rows["metric"] == "sla-compliance"]["target"]
     return _number(targets.iloc[0]) if len(targets) == 1 else None
 
 
 def write_service_applications(report: Report, w: SheetWriter, service: str) -> None:
     heading = t("applications", report.lang, month=report.month_name)
-    if report.source.execute(report.source.applications_of_service(service)).empty:
+    apps = report.applications_of_service(service)
+    if not apps:
         w.heading(heading)
         report.missing(w, heading, t("no_applications", report.lang))
         return
-    apps = report.source.execute(report.source.applications_of_service(service))
-    write_health(report, w, heading, list(apps["application"]))
+    write_health(report, w, heading, apps)
 
 
 # --- a sheet per application ------------------------------------------------------------------
@@ -680,7 +736,7 @@ def write_application(report: Report, app: str) -> str:
     """The application's sheet; its title."""
     lang = report.lang
     w = report.sheet(t("app_sheet", lang, name=app))
-    info = record(report.source, "applications", "application", app)
+    info = report.record("applications", "application", app)
     parts = [", ".join(map(str, info["services"]))] if "services" in info else []
     parts += [str(info[k]) for k in ("criticality", "owner", "lifecycle") if k in info]
     w.title(t("app_title", lang, name=app), " · ".join(parts) or None)

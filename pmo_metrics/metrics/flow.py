@@ -11,6 +11,7 @@ lead time, cycle time and aging's reference, and listed by ``resolved-before-cre
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 import ibis
@@ -18,6 +19,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from pmo_metrics.metrics import plan
 from pmo_metrics.metrics.common import (
     IN_PROGRESS,
     as_frame,
@@ -35,6 +37,7 @@ from pmo_metrics.metrics.common import (
 )
 from pmo_metrics.metrics.registry import Grouped, MissingData, metric
 from pmo_metrics.metrics.source import Filters, Source
+from pmo_metrics.periods import month_keys
 
 SCOPE = ("period", "service", "application", "team")
 NO_HISTORY = (
@@ -247,6 +250,33 @@ TIME_COLUMNS = (
 def compute_lead_time(source: Source, filters: Filters) -> pd.DataFrame:
     done = finished_items(scoped_work_items(source, filters), filters)
     return as_frame(source.execute(time_percentiles(done, "lead_time_days")), TIME_COLUMNS)
+
+
+@plan.splits("lead-time", "application")
+def lead_time_of(source: Source, filters: Filters, by: str, key: str) -> pd.DataFrame:
+    """The lead-time table of one application: its row of the selection's table (its items'
+    percentiles), whose P85 is then also the P85 over all the selected items."""
+    frame = plan.rows_of(source, filters, "lead-time", by, key)
+    frame["overall_p85_days"] = frame["p85_days"]
+    return frame
+
+
+@plan.monthly("lead-time")
+def lead_time_by_month(
+    source: Source, filters: Filters, months: Sequence[str]
+) -> dict[str, float | None]:
+    """The lead-time headline of each month in one query: the P85 over the items done in that
+    month, as :func:`time_percentiles` computes it over a month's selection."""
+    done = finished_items(scoped_work_items(source, filters), filters)
+    rows = done.filter(done.lead_time_days.notnull())
+    expr = rows.group_by(month=month_start(rows.done_at)).aggregate(
+        p85=exact_quantile(rows.lead_time_days, 0.85)
+    )
+    frame = source.execute(expr)
+    if frame.empty and source.count("work_items") == 0:  # as needs_rows says
+        raise MissingData(NO_ITEMS.format(what="lead time"))
+    found = dict(zip(month_keys(frame["month"]), frame["p85"], strict=True)) if len(frame) else {}
+    return {month: plan.as_number(found.get(month)) for month in months}
 
 
 LEAD_ITEMS_COLUMNS = (

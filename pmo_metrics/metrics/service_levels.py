@@ -13,6 +13,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from pmo_metrics.metrics import plan
 from pmo_metrics.metrics.common import (
     as_frame,
     complete_grid,
@@ -254,7 +255,25 @@ SLA_COLUMNS = ("service", "month", "tickets", "met_sla", "compliance_pct", "reso
 )
 @needs_rows("tickets", NO_TICKETS.format(what="SLA compliance"))
 def compute_sla_compliance(source: Source, filters: Filters) -> pd.DataFrame:
-    frame = sla_summed(sla_block(source, filters), ["service", "month"])
+    return sla_table(sla_block(source, filters), filters)
+
+
+@plan.splits("sla-compliance", "service", "application")
+def sla_compliance_of(source: Source, filters: Filters, by: str, key: str) -> pd.DataFrame:
+    """The sla-compliance table of ``by=key``: the key's rows of the selection's
+    :func:`sla_block` (a ticket's service and application are its block row's), as
+    :func:`compute_sla_compliance` makes the table from them."""
+    block = sla_block(source, filters)
+    # Only the period of the filters shapes the table (its months); the key picks the rows.
+    frame = sla_table(block[(block[by] == key).to_numpy(dtype=bool)], filters)
+    if frame.empty and source.count("tickets") == 0:  # as needs_rows says
+        raise MissingData(NO_TICKETS.format(what="SLA compliance"))
+    return frame
+
+
+def sla_table(block: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The sla-compliance table from the selection's :func:`sla_block`."""
+    frame = sla_summed(block, ["service", "month"])
     _require_judged(frame)
     months = period_months(filters, frame["month"])
     frame = complete_grid(
