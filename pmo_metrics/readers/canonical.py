@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,11 @@ EXPECTED = {
 }
 
 
-Finisher = Callable[[pd.DataFrame, np.ndarray, Context, dict], pd.DataFrame]
+# A table's own finishing step: (frame, source rows, context, {"raw": columns kept as read,
+# "headers": canonical column -> the file's header}) -> (frame, source rows)
+Finisher = Callable[
+    [pd.DataFrame, np.ndarray, Context, dict[str, Any]], tuple[pd.DataFrame, np.ndarray]
+]
 
 
 def build_table(
@@ -97,7 +102,7 @@ def build_table(
 
 
 def finish_sprints(
-    frame: pd.DataFrame, rows: np.ndarray, ctx: Context, extra: dict
+    frame: pd.DataFrame, rows: np.ndarray, ctx: Context, extra: dict[str, Any]
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """A calendar sprint without start and end dates cannot place itself in time: warn."""
     undated = np.zeros(len(frame), dtype=bool)

@@ -12,9 +12,11 @@ for every value is ambiguous and the caller is told which order was assumed, nev
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -76,7 +78,9 @@ def arrow_of(s: pd.Series) -> pa.Array | pa.ChunkedArray:
 
 
 def text_series(arr: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
-    out = arr.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
+    out: pd.Series = arr.to_pandas(
+        types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get
+    )
     out.index = index
     return out
 
@@ -87,7 +91,8 @@ def blank_mask(s: pd.Series) -> np.ndarray:
         # Arrow kernels (what pandas' .str.strip / .isin run, minus a Series per step).
         stripped = pc.utf8_trim_whitespace(arrow_of(s))
         blank = pc.or_kleene(pc.is_null(stripped), pc.is_in(stripped, value_set=_BLANKS))
-        return blank.to_numpy(zero_copy_only=False).astype(bool)
+        mask: np.ndarray = blank.to_numpy(zero_copy_only=False).astype(bool)
+        return mask
     if _is_typed(s):
         return s.isna().to_numpy()
     values = s.to_numpy(dtype=object)
@@ -261,7 +266,7 @@ def replace(values: pd.Series, regex: str, by: str) -> pd.Series:
     return text_series(pc.replace_substring_regex(arrow_of(values), regex, by), values.index)
 
 
-def map_distinct(values: pd.Series, fn) -> pd.Series:
+def map_distinct(values: pd.Series, fn: Callable[[Any], object]) -> pd.Series:
     """``fn`` applied once per distinct non-null value (fast on a million rows of few values).
 
     Text results come back as an Arrow-backed `str` Series (no Python object per row), any
@@ -322,12 +327,9 @@ def _single_format(text: pd.Series, day_first: bool) -> tuple[pd.Series | None, 
     if present.empty:
         return pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]"), order
     first = present.iloc[0]
-    if re.match(ISO_RE, first):
-        fmt = "ISO8601"
-    else:
-        fmt = _format_of(first, day_first)
-        if fmt is None:
-            return None, order
+    fmt = "ISO8601" if re.match(ISO_RE, first) else _format_of(first, day_first)
+    if fmt is None:
+        return None, order
     parsed = _try_format(text, fmt)
     if parsed is None:
         return None, order
@@ -482,7 +484,8 @@ def _numeric_order(first: np.ndarray, second: np.ndarray, day_first: bool) -> Da
 def _ints(struct: pa.Array, field: str) -> np.ndarray:
     part = pc.struct_field(struct, field)
     part = pc.if_else(pc.equal(part, ""), None, part)
-    return pc.fill_null(pc.cast(part, pa.int64()), -1).to_numpy(zero_copy_only=False)
+    ints: np.ndarray = pc.fill_null(pc.cast(part, pa.int64()), -1).to_numpy(zero_copy_only=False)
+    return ints
 
 
 def _days_in_month(year: np.ndarray, month: np.ndarray) -> np.ndarray:
@@ -498,7 +501,8 @@ def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
     yoe = y - era * 400
     doy = (153 * (m + np.where(m > 2, -3, 9)) + 2) // 5 + d - 1
     doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
+    days: np.ndarray = era * 146097 + doe - 719468
+    return days
 
 
 def _is_text(s: pd.Series) -> bool:

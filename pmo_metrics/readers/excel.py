@@ -26,10 +26,10 @@ import posixpath
 import re
 import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO
+from typing import IO, TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,10 @@ from pmo_metrics.readers import limits
 from pmo_metrics.readers.inflate import refuse_understated_members
 from pmo_metrics.readers.sheets import ARROW_TEXT_DTYPES, FileRefused, RawSheet, kind_of_bytes
 from pmo_metrics.schema.problems import Problem
+
+if TYPE_CHECKING:  # imported where used: a workbook reader is loaded only to read one
+    from fastexcel import DTypeMap, ExcelReader
+    from python_calamine import CalamineWorkbook
 
 # Set to False (tests) to read every sheet with python-calamine.
 FAST = True
@@ -278,13 +282,13 @@ def _what_it_is(data: bytes) -> str:
 # ------------------------------------------------------------------------ python-calamine path
 
 
-def _calamine_book(data: bytes):
+def _calamine_book(data: bytes) -> CalamineWorkbook:
     from python_calamine import CalamineWorkbook
 
     return CalamineWorkbook.from_filelike(io.BytesIO(data))
 
 
-def _calamine_grid(book, name: str, file: str) -> list[list]:
+def _calamine_grid(book: CalamineWorkbook, name: str, file: str) -> Sequence[Sequence[object]]:
     """A sheet's cells, row by row from A1 (empty cells as '')."""
     sheet = book.get_sheet_by_name(name)
     height, width = (
@@ -308,7 +312,7 @@ def _check_size(height: int, width: int, name: str, file: str) -> None:
         )
 
 
-def grid_sheet(name: str, grid: list[list], file: str) -> RawSheet | None:
+def grid_sheet(name: str, grid: Sequence[Sequence[object]], file: str) -> RawSheet | None:
     """A sheet's cells as a RawSheet: header = first row with two or more non-empty cells."""
     header_at = next(
         (i for i, row in enumerate(grid[:30]) if sum(1 for v in row if v not in ("", None)) >= 2),
@@ -348,7 +352,7 @@ def _header_text(value: object) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def _is_data_row(row: list) -> bool:
+def _is_data_row(row: Sequence[object]) -> bool:
     first = next((v for v in row if v not in ("", None)), None)
     if first is None:
         return False
@@ -417,7 +421,7 @@ def _sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
         path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
         path = posixpath.normpath(path)
         if path.startswith("xl/worksheets/") and path.endswith(".xml"):
-            members[sheet.get("name")] = path
+            members[cast(str, sheet.get("name"))] = path  # a <sheet> always has its name
     return members
 
 
@@ -426,7 +430,7 @@ class _SharedStrings:
 
     def __init__(self, zf: zipfile.ZipFile) -> None:
         self._zf = zf
-        self._member = None
+        self._member: IO[bytes] | None = None
         self._buffer = b""
         self._done = "xl/sharedStrings.xml" not in zf.namelist()
         self.items: list[str] = []
@@ -480,7 +484,9 @@ def _first_row(zf: zipfile.ZipFile, member: str, strings: _SharedStrings) -> _He
             return None
     if row.group(2) or _attrs(row.group(1).decode()).get("r") != "1":
         return None
-    body = buffer[row.end() : _ROW_END.search(buffer, row.end()).start()].decode("utf-8")
+    # the loop stopped at a row whose end it found (a self-closing row returned above)
+    row_end = cast(re.Match[bytes], _ROW_END.search(buffer, row.end()))
+    body = buffer[row.end() : row_end.start()].decode("utf-8")
     texts: dict[int, str | None] = {}
     for cell in _CELL.finditer(body):
         attrs = _attrs(cell.group(1))
@@ -495,7 +501,7 @@ def _first_row(zf: zipfile.ZipFile, member: str, strings: _SharedStrings) -> _He
             if text is None:
                 return None
         elif kind == "inlineStr" and _INLINE.search(inner):
-            text = _rich_text(_INLINE.search(inner).group(1))
+            text = _rich_text(cast(re.Match[str], _INLINE.search(inner)).group(1))  # tested above
         elif kind == "str" and value is not None:
             text = _xml_text(value.group(1), preserve=True)
         elif kind == "e":
@@ -535,7 +541,7 @@ def _xml_text(raw: str, *, preserve: bool) -> str:
 # ---------------------------------------------------------------------------- fastexcel path
 
 
-def _fastexcel_reader(data: bytes):
+def _fastexcel_reader(data: bytes) -> ExcelReader | None:
     try:
         import fastexcel
 
@@ -560,7 +566,7 @@ def _fastexcel_names(header: _Header, width: int) -> list[str]:
 
 
 def _fast_sheet(
-    reader,
+    reader: ExcelReader,
     index: int,
     name: str,
     header: _Header,
@@ -570,7 +576,9 @@ def _fast_sheet(
 ) -> RawSheet | None:
     """The sheet read by fastexcel, or None when python-calamine must read it."""
     headers = [_header_text(t) for t in header.texts]
-    untyped = {i: "string" for i, h in enumerate(headers) if wanted is not None and not wanted(h)}
+    untyped: DTypeMap = {
+        i: "string" for i, h in enumerate(headers) if wanted is not None and not wanted(h)
+    }
     try:
         sheet = reader.load_sheet(
             index,
@@ -636,7 +644,8 @@ def _series(arr: pa.Array) -> pd.Series:
     typ = arr.type
     if pa.types.is_string(typ) or pa.types.is_large_string(typ) or pa.types.is_null(typ):
         text = pc.fill_null(arr.cast(pa.string()), "")
-        return text.to_pandas(types_mapper=ARROW_TEXT_DTYPES.get)
+        series: pd.Series = text.to_pandas(types_mapper=ARROW_TEXT_DTYPES.get)
+        return series
     if pa.types.is_floating(typ) or pa.types.is_integer(typ):
         return pd.Series(arr.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype="float64")
     if pa.types.is_boolean(typ) and arr.null_count == 0:

@@ -19,6 +19,7 @@ import shutil
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -163,8 +164,8 @@ def text_sheet(
     if path is not None and utf16 and len(data) >= HEAD_BYTES:
         data = path.read_bytes()  # UTF-16 is converted to UTF-8 in memory
     complete = path is None or utf16 or len(data) < HEAD_BYTES
-    data, encoding = _utf8_payload(data)
-    encoding, head_text = _head_text(data, encoding, file)
+    payload, encoding = _utf8_payload(data)
+    encoding, head_text = _head_text(payload, encoding, file)
     delimiter = sniff_delimiter(head_text)
     header = _header_row(head_text, delimiter, file)
     names = [f"c{i}" for i in range(len(header))]
@@ -175,10 +176,10 @@ def text_sheet(
         table = _duckdb_csv(path, delimiter, names, include)
     if table is None and not complete:
         assert path is not None  # an incomplete head always comes with its file
-        data, _ = _utf8_payload(path.read_bytes())
+        payload, _ = _utf8_payload(path.read_bytes())
     if table is None:
-        encoding = text_encoding(data, file)
-        table = _read_decoded(data, encoding, file, delimiter, names, include, ragged.skip)
+        encoding = text_encoding(payload, file)
+        table = _read_decoded(payload, encoding, file, delimiter, names, include, ragged.skip)
     problems = ragged.problems()
     _refuse_row_count(table.num_rows, problems, file)
     header = [h.lstrip("\ufeff").strip() for h in header]
@@ -340,6 +341,10 @@ def _not_utf8(data: bytes | memoryview, offset: int, file: str) -> Problem:
     )
 
 
+# pyarrow's invalid_row_handler: given a row with too many fields, "skip" or "error"
+InvalidRowHandler = Callable[[Any], str]
+
+
 def _read_decoded(
     data: bytes | memoryview,
     encoding: str,
@@ -347,7 +352,7 @@ def _read_decoded(
     delimiter: str,
     names: list[str],
     include: list[str],
-    invalid: Callable,
+    invalid: InvalidRowHandler,
 ) -> pa.Table:
     try:
         return _read_csv(data, encoding, delimiter, names, include, invalid)
@@ -358,12 +363,12 @@ def _read_decoded(
 
 
 def _read_csv(
-    data: bytes,
+    data: bytes | memoryview,
     encoding: str,
     delimiter: str,
     names: list[str],
     include: list[str],
-    invalid: Callable,
+    invalid: InvalidRowHandler,
 ) -> pa.Table:
     """All cells as text. A row-count mismatch makes pyarrow raise; only then is the file read
     again with the (slow, Python) handler that records each such row as a problem."""
@@ -403,12 +408,12 @@ def _duckdb_csv(
 
 
 def _arrow_csv(
-    data: bytes,
+    data: bytes | memoryview,
     encoding: str,
     delimiter: str,
     names: list[str],
     include: list[str],
-    invalid: Callable | None,
+    invalid: InvalidRowHandler | None,
 ) -> pa.Table:
     # A BufferReader and the default "utf8" keep pyarrow's parser multi-threaded and off the GIL.
     return pacsv.read_csv(

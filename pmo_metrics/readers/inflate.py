@@ -77,6 +77,7 @@ def _inflated_size(view: memoryview, info: zipfile.ZipInfo, cap: int) -> int:
         raise _Damaged(f"compression method {info.compress_type}, which Excel does not use")
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     inflated, at = 0, start
+    piece: bytes | memoryview  # the inflater's leftover, or a slice of the file: no copy
     try:
         while not inflater.eof and inflated <= cap:
             if inflater.unconsumed_tail:
@@ -102,7 +103,8 @@ def _data_start(view: memoryview, info: zipfile.ZipInfo) -> int:
     signature, name_length, extra_length = _LOCAL_HEADER.unpack_from(view, at)
     if signature != b"PK\x03\x04":
         raise _Damaged("no local header")
-    return at + _LOCAL_HEADER.size + name_length + extra_length
+    data_start: int = at + _LOCAL_HEADER.size + name_length + extra_length
+    return data_start
 
 
 def _size(n: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -162,7 +163,7 @@ def _refused(name: str, digest: str, *problems: Problem) -> ParsedFile:
     return ParsedFile(name, digest, "unknown", problems=list(problems))
 
 
-def _wanted(mapping: dict[str, str] | None):
+def _wanted(mapping: dict[str, str] | None) -> Callable[[str], bool]:
     """Headers worth converting: any table's synonym, or a header the mapping names."""
     known = {key for table in table_specs() for key in synonym_index(table)}
     known |= {normalise(h) for h in (mapping or {})}
@@ -175,7 +176,11 @@ def _wanted(mapping: dict[str, str] | None):
 
 
 def _raw_sheets(
-    data: bytes, name: str, suffix: str, wanted=None, path: Path | None = None
+    data: bytes,
+    name: str,
+    suffix: str,
+    wanted: Callable[[str], bool] | None = None,
+    path: Path | None = None,
 ) -> list[RawSheet]:
     kind = kind_of_bytes(data)
     if kind in ("workbook", "ole2"):

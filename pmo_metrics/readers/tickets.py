@@ -16,6 +16,8 @@ docs/METRICS.md relies on.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -90,7 +92,7 @@ PREFIXES = {
 
 
 def finish_tickets(
-    frame: pd.DataFrame, rows: np.ndarray, ctx: Context, extra: dict
+    frame: pd.DataFrame, rows: np.ndarray, ctx: Context, extra: dict[str, Any]
 ) -> tuple[pd.DataFrame, np.ndarray]:
     raw, headers = extra["raw"], extra["headers"]
     if "priority" in raw:

@@ -23,6 +23,8 @@ Rules, in the order applied:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -106,7 +108,7 @@ ADO_SUBTASK_TYPES = {"task", "tarea"}
 
 
 def finish_work_items(
-    frame: pd.DataFrame, rows: np.ndarray, ctx: Context, extra: dict
+    frame: pd.DataFrame, rows: np.ndarray, ctx: Context, extra: dict[str, Any]
 ) -> tuple[pd.DataFrame, np.ndarray]:
     headers = extra["headers"]
     frame["source"] = ctx.kind
@@ -125,7 +127,7 @@ def finish_work_items(
 
 
 def _drop_removed(
-    frame: pd.DataFrame, rows: np.ndarray, ctx: Context, headers: dict
+    frame: pd.DataFrame, rows: np.ndarray, ctx: Context, headers: dict[str, str]
 ) -> tuple[pd.DataFrame, np.ndarray]:
     if "status" not in frame:
         return frame, rows
@@ -184,7 +186,7 @@ def _derive_types(frame: pd.DataFrame, kind: str) -> None:
 
 
 def _derive_status_category(
-    frame: pd.DataFrame, rows: np.ndarray, ctx: Context, headers: dict
+    frame: pd.DataFrame, rows: np.ndarray, ctx: Context, headers: dict[str, str]
 ) -> None:
     category = pd.Series(pd.NA, index=frame.index, dtype=object)
     if "status_category" in frame:
@@ -224,7 +226,9 @@ def normalise_words(text: str) -> list[str]:
     return [normalise(w) for w in str(text).replace("-", " ").split() if normalise(w)]
 
 
-def _warn_unestimated(frame: pd.DataFrame, rows: np.ndarray, ctx: Context, headers: dict) -> None:
+def _warn_unestimated(
+    frame: pd.DataFrame, rows: np.ndarray, ctx: Context, headers: dict[str, str]
+) -> None:
     if "status_category" not in frame:
         return
     estimate = frame["estimate"] if "estimate" in frame else pd.Series(np.nan, index=frame.index)
@@ -245,7 +249,7 @@ def _warn_unestimated(frame: pd.DataFrame, rows: np.ndarray, ctx: Context, heade
 
 
 def _warn_resolved_before_created(
-    frame: pd.DataFrame, rows: np.ndarray, ctx: Context, headers: dict
+    frame: pd.DataFrame, rows: np.ndarray, ctx: Context, headers: dict[str, str]
 ) -> None:
     """Name the Done items whose done date (as the flow metrics take it) precedes creation."""
     if "created" not in frame or "status_category" not in frame:
