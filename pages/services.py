@@ -7,6 +7,7 @@ import streamlit as st
 from pmo_metrics.charts.generic import stacked_bars
 from pmo_metrics.charts.scorecard import bullet_bars, indicator_bullets, small_multiples
 from pmo_metrics.evaluation import metric, trend_window
+from pmo_metrics.metrics.status import most_urgent
 from ui import drill
 from ui.components import (
     chart,
@@ -32,12 +33,23 @@ if not services:
     empty_state(t("no_services"))
     st.stop()
 
+# With no service chosen, open on the one most in need of attention that has data (a planned
+# service with nothing measured yet is not where a sponsor should land).
+statuses = metric_table(ctx.con, ctx.version, "service-status", ctx.scope).frame
 service = subject_select(
     t("choose_service"),
     services,
     key="services_service",
     filter_key=SERVICE,
     current=ctx.scope.service,
+    default=most_urgent(
+        zip(
+            statuses.get("service", []),
+            statuses.get("status", []),
+            statuses.get("on_target_pct", []),
+            strict=True,
+        )
+    ),
 )
 here = ctx.narrowed(service=service)
 scope = here.scope

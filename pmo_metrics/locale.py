@@ -479,6 +479,10 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
     "undone": ("undone", "deshecha"),
     "to do": ("to do", "por hacer"),
     "done": ("done", "hecho"),
+    # an indicator's direction (the column "Better when")
+    "higher": ("higher", "mayor"),
+    "lower": ("lower", "menor"),
+    "neutral": ("neither", "ninguno"),
 }
 
 

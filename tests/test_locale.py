@@ -144,3 +144,16 @@ def test_the_dashboard_helpers_are_the_locale_in_the_language_given() -> None:
     assert i18n.quantity(92.34, "%", "es") == "92,3 %"
     assert i18n.month_label("2026-09", "es") == "sept 2026"
     assert i18n.STRINGS is STRINGS
+
+
+def test_every_column_of_every_metric_has_a_header_in_both_languages():
+    """Tables show headers, not column names (no `amber_threshold`, `p50_sprints`)."""
+    from pmo_metrics.columns import LABELS, column_label
+    from pmo_metrics.metrics.registry import all_metrics
+
+    columns = {c for m in all_metrics() for c in m.columns}
+    assert sorted(columns - set(LABELS)) == []
+    assert all(english and spanish for english, spanish in LABELS.values())
+    assert column_label("amber_threshold", "es") == "Umbral ámbar"
+    assert column_label("p85_sprints", "en") == "Sprints (85%)"
+    assert column_label("my_alias", "en") == "My alias"  # a query's own column, readable

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pmo_metrics.charts.style import inert
+from pmo_metrics.columns import HIDDEN, column_label
 from pmo_metrics.evaluation import COMPUTE_FAILED, metric
 from pmo_metrics.metrics.status import GREY, STATUSES, badge
 from ui.context import PageContext
@@ -73,8 +74,11 @@ def status_column(frame: pd.DataFrame, column: str = "status") -> pd.DataFrame:
 
 def readable_statuses(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every status column (``status``, ``*_status``) readable: health columns
-    as icon and word (their ``icon`` / ``word`` helper columns dropped), others translated."""
-    columns = [c for c in frame.columns if c == "status" or str(c).endswith("_status")]
+    as icon and word (their ``icon`` / ``word`` helper columns dropped), others translated
+    (and an indicator's ``direction``)."""
+    columns = [
+        c for c in frame.columns if c in ("status", "direction") or str(c).endswith("_status")
+    ]
     if "status" in columns and is_health(frame["status"]):
         frame = frame.drop(columns=["icon", "word"], errors="ignore")
     for column in columns:
@@ -170,13 +174,61 @@ def data_table(
     height: int | str = "auto",
     **dataframe_args,
 ):
-    """A table with CSV and Excel downloads (formula-injection safe)."""
-    shown = readable_statuses(frame)
+    """A table as a reader sees it, with CSV and Excel downloads (formula-injection safe).
+
+    Headers in the page's language, statuses in words, text cells without a value as "-",
+    dates without a midnight time, numbers with separators; the columns that only serve the
+    drawing are hidden. The downloads hold the table as computed."""
+    shown = readable_statuses(frame).drop(columns=list(HIDDEN), errors="ignore")
+    config = {c: column_format(shown[c], column_label(str(c), lang())) for c in shown.columns}
     event = st.dataframe(
-        shown, hide_index=True, key=f"{key}_table", height=height, **dataframe_args
+        shown.astype({c: "object" for c in _text_columns(shown)}).fillna(
+            {c: "-" for c in _text_columns(shown)}
+        ),
+        hide_index=True,
+        key=f"{key}_table",
+        height=height,
+        column_config=config | dataframe_args.pop("column_config", {}),
+        **dataframe_args,
     )
     download_buttons(frame, key=key, file_stem=file_stem, help=help)
     return event
+
+
+def _text_columns(frame: pd.DataFrame) -> list[str]:
+    return [
+        c
+        for c in frame.columns
+        if pd.api.types.is_string_dtype(frame[c].dtype) or frame[c].dtype == object
+    ]
+
+
+def column_format(values: pd.Series, label: str):
+    """How one column is drawn: dates as dates (no 00:00:00), numbers with thousands
+    separators and as many decimals as their size needs (the reader's browser writes them in
+    Spanish when the page is in Spanish: Streamlit has no decimal comma of its own)."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        dates = values.dropna()
+        midnight = dates.empty or bool((dates == dates.dt.normalize()).all())
+        spanish = lang() == "es"
+        if midnight:
+            return st.column_config.DateColumn(
+                label, format="DD/MM/YYYY" if spanish else "YYYY-MM-DD"
+            )
+        return st.column_config.DatetimeColumn(
+            label, format="DD/MM/YYYY HH:mm" if spanish else "YYYY-MM-DD HH:mm"
+        )
+    if pd.api.types.is_bool_dtype(values.dtype) or not pd.api.types.is_numeric_dtype(values.dtype):
+        return st.column_config.Column(label)
+    if lang() == "es":
+        return st.column_config.NumberColumn(label, format="localized")
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return st.column_config.NumberColumn(label, format="%,d")
+    numbers = values.dropna()
+    largest = numbers.abs().max() if len(numbers) else 0
+    whole = bool((numbers == numbers.round()).all())
+    decimals = 0 if whole or largest >= 1000 else 1 if largest >= 10 else 2
+    return st.column_config.NumberColumn(label, format=f"%,.{decimals}f")
 
 
 def download_buttons(frame: pd.DataFrame, *, key: str, file_stem: str, help: str | None = None):
@@ -217,11 +269,19 @@ def chart(fig: go.Figure, key: str, **plotly_args) -> None:
 
 
 def subject_select(
-    label: str, options: list[str], *, key: str, filter_key: str, current: str | None
+    label: str,
+    options: list[str],
+    *,
+    key: str,
+    filter_key: str,
+    current: str | None,
+    default: str | None = None,
 ) -> str:
     """The one service / application / team a page is about. It follows the global filter
-    (sidebar, drill-down, URL) and a change here sets that filter, so the link is shareable."""
-    st.session_state[key] = current if current in options else options[0]
+    (sidebar, drill-down, URL) and a change here sets that filter, so the link is shareable;
+    with no filter it opens on ``default`` (e.g. the service most in need of attention)."""
+    fallback = default if default in options else options[0]
+    st.session_state[key] = current if current in options else fallback
     return st.selectbox(label, options, key=key, on_change=_copy_to_filter, args=(key, filter_key))
 
 

@@ -72,6 +72,22 @@ def worst(statuses: Iterable[str]) -> str:
     return max(judged, key=_SEVERITY.__getitem__) if judged else GREY
 
 
+def most_urgent(rows: Iterable[tuple[str, str, float | None]]) -> str | None:
+    """Of ``(key, status, share on target %)`` rows, the key a reader should see first: the
+    worst judged status, and among equals the smallest share on target (then the first
+    listed); None when no row was judged (all grey: nothing to show first)."""
+    judged = [(key, s, share) for key, s, share in rows if s in _SEVERITY]
+    if not judged:
+        return None
+
+    def urgency(row: tuple[str, str, float | None]) -> tuple[int, float]:
+        share = row[2]
+        unknown = share is None or math.isnan(share)
+        return (-_SEVERITY[row[1]], math.inf if unknown else cast(float, share))
+
+    return min(judged, key=urgency)[0]
+
+
 def icon(status: str) -> str:
     return ICONS.get(status, ICONS[GREY])
 

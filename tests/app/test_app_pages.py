@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pmo_metrics.evaluation import Scope, borrowed_source, run_metric
 from pmo_metrics.store.connection import connect
 
 
@@ -114,3 +115,20 @@ def test_flow_and_risks_numbers(app, sample_db, month, expected, card) -> None:
     risks = app(sample_db, "pages/risks.py")
     exposure = expected("risk-exposure", month)
     assert card(risks, "Risk exposure").value == f"{exposure:,.0f}"
+
+
+def test_services_page_opens_on_the_service_most_in_need_of_attention(
+    app, sample_db, month
+) -> None:
+    """No service chosen: the worst judged service (then the fewest indicators on target), not
+    the first by name (a planned service with no data yet, in the sample)."""
+    con = connect(sample_db)
+    try:
+        with borrowed_source(con) as source:
+            frame = run_metric(source, "service-status", Scope(period=month)).frame
+    finally:
+        con.close()
+    worst = frame.loc[frame["status"] == "red"].sort_values("on_target_pct")["service"].iloc[0]
+    assert sorted(frame["service"])[0] != worst  # the sample would not tell the rule apart
+    at = app(sample_db, "pages/services.py")
+    assert at.selectbox(key="services_service").value == worst
