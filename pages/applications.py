@@ -15,7 +15,7 @@ from ui.components import (
     kpi_row,
     metric_block,
     page_header,
-    readable_statuses,
+    plain_table,
     status_text,
     subject_select,
 )
@@ -53,7 +53,7 @@ else:
     st.markdown(f"### {plain(application)} · {status_text(row.get('status'))}")
     if "reason" in row and row["reason"]:
         st.caption(t("health_reason", reason=plain(row["reason"])))
-    st.dataframe(readable_statuses(health.frame), hide_index=True, key="applications_health")
+    plain_table(health.frame, key="applications_health")
 
 st.subheader(t("delivery_flow"))
 kpi_row(here, ("throughput", "lead-time", "say-do", "wip"))

@@ -20,7 +20,7 @@ from pmo_metrics.schema.problems import ImportRejected
 from pmo_metrics.schema.tables import table_specs
 from pmo_metrics.store.connection import default_db_path, disk_full
 from pmo_metrics.store.loads import list_loads
-from ui.components import data_table, page_header
+from ui.components import data_table, page_header, plain_table
 from ui.connection import cursor, reopen
 from ui.context import page_context
 from ui.data import table
@@ -150,12 +150,12 @@ def _import_summary(result) -> None:
         ]
     )
     if len(counts):
-        st.dataframe(counts, hide_index=True, key="data_import_counts")
+        plain_table(counts, key="data_import_counts")
     for name in result.skipped_files:
         st.caption(f"{plain(name)}: {t('import_nothing')}")
     if result.warnings:
         with st.expander(f"{t('problems')} ({len(result.warnings)})"):
-            st.dataframe(_problems_frame(result.warnings), hide_index=True)
+            plain_table(_problems_frame(result.warnings))
 
 
 def upload_section() -> None:
@@ -309,7 +309,7 @@ def _save_edit(name: str, before: pd.DataFrame, after: pd.DataFrame) -> None:
         result = actions.edit_catalog(cursor(), ctx.user, name, rows)
     except ImportRejected as exc:
         st.error(t("import_rejected"))
-        st.dataframe(_problems_frame(exc.problems), hide_index=True)
+        plain_table(_problems_frame(exc.problems))
         return
     except PermissionDenied:
         st.error(t("not_allowed"))

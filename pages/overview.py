@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from pmo_metrics.charts.generic import plan_actual_bars, step_line
-from pmo_metrics.charts.scorecard import status_heatmap, trend_vs_target
+from pmo_metrics.charts.scorecard import judged_columns, status_heatmap, trend_vs_target
+from pmo_metrics.columns import column_label
 from pmo_metrics.evaluation import (
     OVERVIEW_LAUNCHES,
     OVERVIEW_PILLARS,
@@ -28,12 +29,13 @@ from ui.components import (
     help_text,
     kpi_card,
     page_header,
+    plain_table,
     status_text,
 )
 from ui.context import page_context
 from ui.data import metric_table
 from ui.filters import APPLICATION, SERVICE
-from ui.i18n import chart_title, period_label, t, with_month_labels
+from ui.i18n import chart_title, lang, period_label, t, with_month_labels
 
 # What the page computes is listed in pmo_metrics.evaluation (OVERVIEW_*, overview_requests),
 # which the metrics benchmark times: a metric drawn here is named there.
@@ -93,16 +95,17 @@ def portfolio() -> None:
     if m is None or result.empty:
         empty_state(result.missing)
         return
-    frame = result.frame
-    dimensions = [c for c in frame.columns if c.endswith("_status")]
-    frame = frame.sort_values("application")
-    labels = {f"{d.column}_status": d.label for d in DIMENSIONS}
+    frame = result.frame.sort_values("application")
+    labels = {f"{d.column}_status": column_label(d.column, lang()) for d in DIMENSIONS}
+    dimensions, unjudged = judged_columns(frame, [c for c in frame.columns if c in labels])
     fig = status_heatmap(
         frame,
         chart_title(m.label, "", period),
         row="application",
         columns=["status", *dimensions],
         column_labels={"status": t("health"), **labels},
+        values={f"{d.column}_status": d.column for d in DIMENSIONS},
+        lang=lang(),
     )
     chart(
         drill.selectable_cells(fig),
@@ -110,6 +113,8 @@ def portfolio() -> None:
         on_select=drill.on_point_select("overview_heatmap", APPLICATION),
         selection_mode="points",
     )
+    if unjudged:
+        st.caption(t("heatmap_unjudged", names=", ".join(labels[c] for c in unjudged)))
     drill.select(
         t("drill_application"),
         list(frame["application"]),
@@ -165,7 +170,7 @@ def top_risks() -> None:
         empty_state(result.missing)
         return
     top = top_open_risks(result.frame)[["title", "application", "score", "band", "owner"]]
-    st.dataframe(top, hide_index=True, key="overview_top_risks")
+    plain_table(top, key="overview_top_risks")
 
 
 def rollout() -> None:

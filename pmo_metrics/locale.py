@@ -118,6 +118,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "scorecard": ("Services scorecard", "Cuadro de mando de servicios"),
     "on_target": ("On target", "En objetivo"),
     "portfolio_heatmap": ("Portfolio health", "Salud de la cartera"),
+    "heatmap_unjudged": (
+        "Not shown, no data for any application in this period: {names}.",
+        "No se muestran, sin datos para ninguna aplicación en este periodo: {names}.",
+    ),
     "trends": ("Trends", "Tendencias"),
     "top_risks": ("Top risks", "Principales riesgos"),
     "rollout": ("PMO rollout", "Despliegue de la PMO"),

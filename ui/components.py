@@ -174,25 +174,27 @@ def data_table(
     height: int | str = "auto",
     **dataframe_args,
 ):
-    """A table as a reader sees it, with CSV and Excel downloads (formula-injection safe).
+    """A table as a reader sees it (:func:`plain_table`), with CSV and Excel downloads
+    (formula-injection safe) of the table as computed."""
+    event = plain_table(frame, key=f"{key}_table", height=height, **dataframe_args)
+    download_buttons(frame, key=key, file_stem=file_stem, help=help)
+    return event
 
-    Headers in the page's language, statuses in words, text cells without a value as "-",
-    dates without a midnight time, numbers with separators; the columns that only serve the
-    drawing are hidden. The downloads hold the table as computed."""
+
+def plain_table(frame: pd.DataFrame, *, key: str | None = None, **dataframe_args):
+    """A table as a reader sees it: headers in the page's language, statuses in words, text
+    cells without a value as "-", dates without a midnight time, numbers with separators; the
+    columns that only serve the drawing are hidden."""
     shown = readable_statuses(frame).drop(columns=list(HIDDEN), errors="ignore")
+    text = _text_columns(shown)
     config = {c: column_format(shown[c], column_label(str(c), lang())) for c in shown.columns}
-    event = st.dataframe(
-        shown.astype({c: "object" for c in _text_columns(shown)}).fillna(
-            {c: "-" for c in _text_columns(shown)}
-        ),
+    return st.dataframe(
+        shown.astype({c: "object" for c in text}).fillna({c: "-" for c in text}),
         hide_index=True,
-        key=f"{key}_table",
-        height=height,
+        key=key,
         column_config=config | dataframe_args.pop("column_config", {}),
         **dataframe_args,
     )
-    download_buttons(frame, key=key, file_stem=file_stem, help=help)
-    return event
 
 
 def _text_columns(frame: pd.DataFrame) -> list[str]:

@@ -5,6 +5,7 @@ Every status mark carries its icon (✓ ! ✗ –) beside its Okabe–Ito colour
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -20,6 +21,7 @@ from pmo_metrics.charts.style import (
     status_colour,
     status_icon,
 )
+from pmo_metrics.locale import number
 
 
 def bullet_bars(
@@ -220,21 +222,23 @@ def status_heatmap(
     row: str,
     columns: list[str],
     column_labels: Mapping[str, str] | None = None,
+    values: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """Rows (e.g. applications, top to bottom) × dimensions, each cell coloured by its status
-    and showing its icon; hover tells the status word.
+    and showing its icon, and its value where ``values`` names the value column of a status
+    column; hover tells the status word. Labels are horizontal, wrapped on short lines.
 
     ``frame`` columns: ``row`` and one status column (green/amber/red/grey) per dimension.
     """
     frame = frame.iloc[::-1]
     codes = {s: i for i, s in enumerate(STATUS_ORDER)}
     z = [[codes.get(_status(v), 3) for v in frame[c]] for c in columns]
-    text = [[status_icon(_status(v)) for v in frame[c]] for c in columns]
+    text = [_cell_texts(frame, c, (values or {}).get(c), lang) for c in columns]
     n = len(STATUS_ORDER)
     scale = []
     for i, s in enumerate(STATUS_ORDER):
         scale += [[i / n, status_colour(s)], [(i + 1) / n, status_colour(s)]]
-    # many narrow columns: slanted labels stay readable where wrapped ones collide
     labels = [str((column_labels or {}).get(c, c)) for c in columns]
     fig = go.Figure(
         go.Heatmap(
@@ -243,7 +247,7 @@ def status_heatmap(
             y=frame[row].astype(str),
             text=list(map(list, zip(*text, strict=True))) if text else [],
             texttemplate="%{text}",
-            textfont={"size": 16, "color": "white"},
+            textfont={"size": 13, "color": "white"},
             colorscale=scale,
             zmin=-0.5,
             zmax=n - 0.5,
@@ -253,20 +257,68 @@ def status_heatmap(
             hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
         )
     )
+    lines = max((len(_wrapped(label).split("<br>")) for label in labels), default=1)
     fig.update_xaxes(
         side="top",
         showgrid=False,
         linecolor="white",
         ticks="",
-        tickangle=-35,
+        tickangle=0,
         tickfont={"size": 11},
+        # our own labels, wrapped (the trace's text is escaped as imported text)
+        tickvals=labels,
+        ticktext=[_wrapped(label) for label in labels],
     )
     fig.update_yaxes(showgrid=False, zeroline=False)
-    height = max(260, 170 + 34 * len(frame))
+    height = max(260, 120 + 16 * lines + 34 * len(frame))
     fig = layout(fig, title, height=height, legend=False)
     # the column labels sit on top, between the title and the cells
-    fig.update_layout(margin={"t": 150}, title={"y": 0.99, "yanchor": "top"})
+    fig.update_layout(margin={"t": 70 + 16 * lines}, title={"y": 0.99, "yanchor": "top"})
     return fig
+
+
+def judged_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[list[str], list[str]]:
+    """(columns with at least one judged cell, columns grey in every row): a dimension with no
+    data anywhere is said in words, not drawn as a grey stripe."""
+    shown = [c for c in columns if any(_status(v) != "grey" for v in frame[c])]
+    return shown, [c for c in columns if c not in shown]
+
+
+def _cell_texts(frame: pd.DataFrame, column: str, value_column: str | None, lang: str) -> list[str]:
+    icons = [status_icon(_status(v)) for v in frame[column]]
+    if value_column is None or value_column not in frame.columns:
+        return icons
+    shorts = [_short(v, lang) for v in frame[value_column]]
+    grey = status_icon("grey")  # a value nothing judges (no target): the value alone
+    return [
+        (v if i == grey else f"{i} {v}") if v else i for i, v in zip(icons, shorts, strict=True)
+    ]
+
+
+def _short(value: object, lang: str) -> str:
+    """A cell's value in a few characters: 1,234 · 92 · 0.92 (none: empty)."""
+    if value is None or isinstance(value, bool | str):
+        return ""
+    try:
+        amount = float(value)  # type: ignore[arg-type]  # numpy and Python numbers alike
+    except (TypeError, ValueError):
+        return ""
+    if math.isnan(amount):
+        return ""
+    decimals = 0 if abs(amount) >= 10 or amount.is_integer() else 2
+    text = number(amount, decimals, lang)
+    return text.rstrip("0").rstrip(".,") if decimals else text
+
+
+def _wrapped(label: str, width: int = 12) -> str:
+    """``label`` broken into lines of about ``width`` characters, at spaces."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "<br>".join(lines) or label
 
 
 def _status(value: object) -> str:
