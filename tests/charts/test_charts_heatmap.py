@@ -46,5 +46,5 @@ def test_cells_show_icon_and_value_in_the_language_and_labels_wrap():
     assert list(fig.layout.xaxis.ticktext) == [
         "Health",
         "say_do_status",
-        "Desviación de<br>coste %",
+        "Desviación<br>de coste %",
     ]
