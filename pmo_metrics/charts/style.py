@@ -9,6 +9,8 @@ never told by colour alone.
 from __future__ import annotations
 
 import html
+import math
+import numbers
 from collections.abc import Mapping
 
 import plotly.graph_objects as go
@@ -69,7 +71,26 @@ def layout(fig: go.Figure, title: str, *, height: int = 320, legend: bool = True
     )
     fig.update_xaxes(showgrid=False, linecolor="#BBBBBB", ticks="outside", tickcolor="#BBBBBB")
     fig.update_yaxes(gridcolor="#EEEEEE", zeroline=True, zerolinecolor="#BBBBBB")
+    if _small_counts(fig):  # 0, 1, 2 tickets or items: no 0.5 tick
+        fig.update_yaxes(dtick=1, tick0=0, tickformat="d")
     return fig
+
+
+def _small_counts(fig: go.Figure) -> bool:
+    """Whether every vertical value drawn is a whole number and they span at most ten (where
+    plotly would put ticks at halves); larger spans get whole ticks from plotly itself."""
+    values: list[float] = []
+    for trace in fig.data:
+        if getattr(trace, "orientation", None) == "h" or trace.type not in ("bar", "scatter"):
+            return False
+        for v in trace.y if trace.y is not None else ():
+            if v is None or isinstance(v, bool):
+                continue
+            if not isinstance(v, numbers.Real):  # categories on the vertical axis
+                return False
+            if not math.isnan(v):
+                values.append(float(v))
+    return bool(values) and all(v.is_integer() for v in values) and max(values) - min(values) <= 10
 
 
 def name(names: Mapping[str, str] | None, key: str, default: str) -> str:
