@@ -71,9 +71,11 @@ def undated_names(_con: duckdb.DuckDBPyConnection, version: str, team: str) -> l
 
 
 ctx = page_context("delivery")
-page_header(ctx, "page_delivery")
+header = st.container()  # filled once the team is known: its caption names the team shown
 teams = filter_options(ctx.con, ctx.version)["teams"]
 if not teams:
+    with header:
+        page_header(ctx, "page_delivery")
     empty_state(t("no_teams"))
     st.stop()
 
@@ -83,6 +85,8 @@ team = subject_select(
 scope = ctx.scope._replace(team=team)
 period = period_label(scope.first_month, scope.last_month)
 team_ctx = ctx.narrowed(team=team)
+with header:
+    page_header(ctx, "page_delivery", shown=team_ctx.scope)
 
 cards = st.columns(4)
 for column, name in zip(cards, ("velocity", "say-do", "unestimated", "throughput"), strict=True):

@@ -14,7 +14,7 @@ import streamlit as st
 
 from pmo_metrics.charts.style import inert
 from pmo_metrics.columns import HIDDEN, column_label
-from pmo_metrics.evaluation import COMPUTE_FAILED, metric
+from pmo_metrics.evaluation import COMPUTE_FAILED, Scope, metric
 from pmo_metrics.metrics.status import GREY, STATUSES, badge
 from ui.context import PageContext
 from ui.data import card_values, metric_table
@@ -34,12 +34,19 @@ h1 {padding-top: 0;}
 """
 
 
-def page_header(ctx: PageContext, title_key: str, caption_key: str | None = None) -> None:
-    """Title, what the page is for, and which filters are active (with a way to clear them)."""
+def page_header(
+    ctx: PageContext,
+    title_key: str,
+    caption_key: str | None = None,
+    *,
+    shown: Scope | None = None,
+) -> None:
+    """Title, what the page is for, and what it shows: the active filters, or ``shown`` where
+    the page narrows them itself (the Delivery page's one team), with a way to clear them."""
     st.html(CSS)
     st.title(t(title_key))
     left, right = st.columns([5, 1], vertical_alignment="center")
-    what = t("active_filters", what=describe(ctx.scope))
+    what = t("active_filters", what=describe(shown or ctx.scope))
     left.caption(f"{t(caption_key)} {what}" if caption_key else what)
     right.button(
         t("clear_filters"),

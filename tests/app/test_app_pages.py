@@ -132,3 +132,13 @@ def test_services_page_opens_on_the_service_most_in_need_of_attention(
     assert sorted(frame["service"])[0] != worst  # the sample would not tell the rule apart
     at = app(sample_db, "pages/services.py")
     assert at.selectbox(key="services_service").value == worst
+
+
+def test_delivery_says_which_team_it_shows(app, sample_db) -> None:
+    """No team chosen in the sidebar: the page shows one team, and its caption names that team
+    (it said "all teams")."""
+    at = app(sample_db, "pages/delivery.py")
+    team = at.selectbox(key="delivery_team").value
+    captions = " ".join(c.value for c in at.caption)
+    assert f"Team: {team}" in captions
+    assert "all services, applications and teams" not in captions
