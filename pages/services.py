@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from pmo_metrics.charts.generic import stacked_bars
@@ -21,9 +22,9 @@ from ui.components import (
     subject_select,
 )
 from ui.context import page_context
-from ui.data import filter_options, metric_table
+from ui.data import filter_options, metric_table, table
 from ui.filters import APPLICATION, SERVICE
-from ui.i18n import chart_title, period_label, t, with_month_labels
+from ui.i18n import chart_title, date_label, period_label, t, with_month_labels
 from ui.markdown import plain
 
 ctx = page_context("services")
@@ -82,6 +83,17 @@ if year := trend_window(scope):
             small_multiples(frame, chart_title(t("indicator_trend"), "", ""), facet="indicator"),
             key="services_trend_chart",
         )
+
+# A service not launched yet has nothing measured: say so instead of empty sections.
+catalog = table(ctx.con, ctx.version, "services")
+row = catalog.loc[catalog["service"] == service]
+if len(row) and row["state"].iloc[0] == "planned":
+    launch = row["launch_date"].iloc[0]
+    st.info(
+        t("service_planned", launch=date_label(launch) if pd.notna(launch) else "-"),
+        icon=":material/event_upcoming:",
+    )
+    st.stop()
 
 # Its applications, each a way into the Applications page.
 st.subheader(t("its_applications"), help=help_text("portfolio-health"))

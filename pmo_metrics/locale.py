@@ -118,6 +118,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "scorecard": ("Services scorecard", "Cuadro de mando de servicios"),
     "on_target": ("On target", "En objetivo"),
     "portfolio_heatmap": ("Portfolio health", "Salud de la cartera"),
+    "service_planned": (
+        "A planned service (launch: {launch}): its indicators and targets are set; tickets, "
+        "applications and effort are measured once it is launched.",
+        "Servicio planificado (lanzamiento: {launch}): tiene indicadores y objetivos; los "
+        "tickets, aplicaciones y esfuerzo se miden cuando se lance.",
+    ),
     "heatmap_unjudged": (
         "Not shown, no data for any application in this period: {names}.",
         "No se muestran, sin datos para ninguna aplicación en este periodo: {names}.",

@@ -142,3 +142,16 @@ def test_delivery_says_which_team_it_shows(app, sample_db) -> None:
     captions = " ".join(c.value for c in at.caption)
     assert f"Team: {team}" in captions
     assert "all services, applications and teams" not in captions
+
+
+def test_a_planned_service_says_it_is_planned_instead_of_empty_sections(app, sample_db) -> None:
+    con = connect(sample_db)
+    try:
+        planned = con.execute("SELECT service FROM services WHERE state = 'planned'").fetchall()
+    finally:
+        con.close()
+    assert planned, "the sample has a planned service"
+    at = app(sample_db, "pages/services.py", service=planned[0][0])
+    assert not at.exception
+    assert any(i.value.startswith("A planned service (launch: ") for i in at.info)
+    assert "Nothing for this selection" not in " ".join(i.value for i in at.info)
