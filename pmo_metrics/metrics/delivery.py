@@ -13,6 +13,7 @@ column order).
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -24,6 +25,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from pmo_metrics.metrics import plan
 from pmo_metrics.metrics.common import (
     DONE,
     as_frame,
@@ -310,6 +312,12 @@ class SprintPlan:
     order: pd.DataFrame
     narrowed: bool  # under an application or service filter (no calendar commitment)
 
+    @functools.cached_property
+    def completions(self) -> pd.DataFrame:
+        """:func:`last_sprints` of the plan: an item's last sprint is the last of ALL its
+        sprints, whatever the period, so every period of the plan shares it (read only)."""
+        return last_sprints(self.lists, self.order)
+
 
 def sprint_plan(
     lists: pd.DataFrame, cal: pd.DataFrame, narrowed: bool, no_sprints: Callable[[], None]
@@ -335,7 +343,7 @@ def velocity_in_period(plan: SprintPlan, filters: Filters) -> pd.DataFrame:
         return as_frame(order, VELOCITY_COLUMNS)
     # An item's last sprint is its last of ALL its sprints, not of those in the period: an item
     # carried into next month's sprint completes there, whichever month is viewed.
-    completions = last_sprints(plan.lists, plan.order)
+    completions = plan.completions
     table = sprint_velocity(
         plan.commitments, completions, order, calendar_commitment=not plan.narrowed
     )
@@ -478,10 +486,12 @@ def say_do_headline(frame: pd.DataFrame) -> float | None:
     needs=("work_items", "sprints"),
     dimensions=SCOPE,
     headline=velocity_headline,
-    grouped=velocity_values_by(velocity_headline, "velocity"),
 )
 def compute_velocity(source: Source, filters: Filters) -> pd.DataFrame:
     return velocity_table(source, filters)
+
+
+plan.per_key("velocity", grouped=velocity_values_by(velocity_headline, "velocity"))
 
 
 SAY_DO_COLUMNS = (
@@ -514,10 +524,12 @@ SAY_DO_COLUMNS = (
     needs=("work_items", "sprints"),
     dimensions=SCOPE,
     headline=say_do_headline,
-    grouped=velocity_values_by(say_do_headline, "say/do"),
 )
 def compute_say_do(source: Source, filters: Filters) -> pd.DataFrame:
     return as_frame(velocity_table(source, filters, what="say/do"), SAY_DO_COLUMNS)
+
+
+plan.per_key("say-do", grouped=velocity_values_by(say_do_headline, "say/do"))
 
 
 @metric(

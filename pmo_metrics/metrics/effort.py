@@ -7,6 +7,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from pmo_metrics.metrics import plan
 from pmo_metrics.metrics.common import as_frame, month_start, pct
 from pmo_metrics.metrics.registers import date_in_period, require_rows, scoped
 from pmo_metrics.metrics.registry import metric
@@ -84,11 +85,12 @@ def utilisation_headline(frame: pd.DataFrame) -> float | None:
     needs=("effort", "applications"),
     dimensions=SCOPE,
     headline=total_hours,
-    groups=("application",),
-    services_from_applications=True,
 )
 def effort_metric(source: Source, filters: Filters) -> pd.DataFrame:
     return as_frame(source.execute(effort_hours(_effort(source, filters))), EFFORT_COLUMNS)
+
+
+plan.per_key("effort", groups=("application",), services_from_applications=True)
 
 
 @metric(

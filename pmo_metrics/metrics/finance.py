@@ -18,6 +18,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from pmo_metrics.metrics import plan
 from pmo_metrics.metrics.common import as_frame, pct, ratio
 from pmo_metrics.metrics.registers import date_in_period, require_rows, scoped
 from pmo_metrics.metrics.registry import metric
@@ -240,10 +241,11 @@ def spi_metric(source: Source, filters: Filters) -> pd.DataFrame:
     needs=("costs", "applications"),
     dimensions=SCOPE,
     headline=budget_variance_headline,
-    groups=("application",),
     # costs name no service: a service's rows are its applications' (sums split exactly)
-    services_from_applications=True,
 )
 def budget_variance_metric(source: Source, filters: Filters) -> pd.DataFrame:
     return as_frame(source.execute(budget_variance(_costs(source, filters), filters)),
                     BUDGET_COLUMNS)  # fmt: skip
+
+
+plan.per_key("budget-variance", groups=("application",), services_from_applications=True)

@@ -35,7 +35,7 @@ from pmo_metrics.metrics.common import (
     week_start,
     work,
 )
-from pmo_metrics.metrics.registry import Grouped, MissingData, metric
+from pmo_metrics.metrics.registry import MissingData, metric
 from pmo_metrics.metrics.source import Filters, Source
 from pmo_metrics.periods import month_keys
 
@@ -119,7 +119,7 @@ def own_p85(rows: pd.DataFrame) -> float:
     return float(rows["p85_days"].iloc[0])
 
 
-def p85_by_service(column: str, what: str) -> Grouped:
+def p85_by_service(column: str, what: str) -> plan.Grouped:
     """The P85 of ``column`` per service in one pass, as :func:`time_percentiles` computes the
     P85 over all the items of the selection: the items of the service's applications (an
     application in several services counts in each)."""
@@ -169,8 +169,6 @@ THROUGHPUT_COLUMNS = ("application", "month", "items")
     dimensions=SCOPE,
     headline=lambda frame: float(frame["items"].sum()),
     empty_value=0.0,
-    groups=("application",),
-    services_from_applications=True,
 )
 @needs_rows("work_items", NO_ITEMS.format(what="throughput"))
 def compute_throughput(source: Source, filters: Filters) -> pd.DataFrame:
@@ -180,6 +178,9 @@ def compute_throughput(source: Source, filters: Filters) -> pd.DataFrame:
     return as_frame(
         complete_grid(frame, ["application"], "month", months, ["items"]), THROUGHPUT_COLUMNS
     )
+
+
+plan.per_key("throughput", groups=("application",), services_from_applications=True)
 
 
 WEEKLY_COLUMNS = ("application", "week", "items")
@@ -242,14 +243,19 @@ TIME_COLUMNS = (
     needs=("work_items",),
     dimensions=SCOPE,
     headline=lambda frame: float(frame["overall_p85_days"].iloc[0]),
-    groups=("application",),
-    group_headline=own_p85,
-    grouped=p85_by_service("lead_time_days", "lead time"),
 )
 @needs_rows("work_items", NO_ITEMS.format(what="lead time"))
 def compute_lead_time(source: Source, filters: Filters) -> pd.DataFrame:
     done = finished_items(scoped_work_items(source, filters), filters)
     return as_frame(source.execute(time_percentiles(done, "lead_time_days")), TIME_COLUMNS)
+
+
+plan.per_key(
+    "lead-time",
+    groups=("application",),
+    group_headline=own_p85,
+    grouped=p85_by_service("lead_time_days", "lead time"),
+)
 
 
 @plan.splits("lead-time", "application")
@@ -335,15 +341,20 @@ def compute_lead_time_items(source: Source, filters: Filters) -> pd.DataFrame:
     needs=("work_items",),
     dimensions=SCOPE,
     headline=lambda frame: float(frame["overall_p85_days"].iloc[0]),
-    groups=("application",),
-    group_headline=own_p85,
-    grouped=p85_by_service("cycle_time_days", "cycle time"),
 )
 @needs_rows("work_items", NO_ITEMS.format(what="cycle time"))
 def compute_cycle_time(source: Source, filters: Filters) -> pd.DataFrame:
     _require_history(source)
     done = finished_items(scoped_work_items(source, filters), filters)
     return as_frame(source.execute(time_percentiles(done, "cycle_time_days")), TIME_COLUMNS)
+
+
+plan.per_key(
+    "cycle-time",
+    groups=("application",),
+    group_headline=own_p85,
+    grouped=p85_by_service("cycle_time_days", "cycle time"),
+)
 
 
 # The same columns as the per-item lead times: these items are the ones left out of them.

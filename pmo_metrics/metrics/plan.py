@@ -12,6 +12,10 @@ selection, giving exactly what the key's own run gives:
   :func:`splits` for metrics that rebuild the key's table from a shared block.
 - :func:`monthly_plan`: a metric's headline per month of a range in one pass, for a metric whose
   table has no month column (:func:`monthly` declares it).
+- :func:`values_by`: a metric's headline for each of many services, applications or teams, by
+  the metric's :class:`KeyPlan` (declared with :func:`per_key` beside the metric): split from
+  one run's rows, mapped from per-application rows, or the metric's own grouped pass (delivery's
+  ``velocity_values_by`` over its ``selection_lists``, flow's ``p85_by_service``, ...).
 
 Inside a :func:`~pmo_metrics.metrics.source.sharing` block the whole selection is computed once
 (:meth:`Source.remember`); outside one, each call computes it afresh.
@@ -19,13 +23,13 @@ Inside a :func:`~pmo_metrics.metrics.source.sharing` block the whole selection i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
 import pandas as pd
 
-from pmo_metrics.metrics.registry import Metric, get
+from pmo_metrics.metrics.registry import KEY_PLANS, Headline, Metric, MissingData, get
 from pmo_metrics.metrics.source import Filters, Source
 
 # (source, filters without the key's filter, by, key) -> the metric's table with by=key.
@@ -43,6 +47,10 @@ ROW_SPLITS: dict[str, tuple[str, ...]] = {
     "risks": ("application",),  # one row per risk, judged on its own dates
     "throughput": ("application",),  # counts per application and month, every month of each
 }
+
+GROUP_DIMENSIONS = ("service", "application", "team")
+# (source, filters, by, keys) -> the headline of each key's rows, in one pass; None: cannot.
+Grouped = Callable[[Source, Filters, str, list[str]], "dict[str, float | None] | None"]
 
 _SPLITS: dict[tuple[str, str], Split] = {}
 _MONTHLY: dict[str, Monthly] = {}
@@ -121,3 +129,127 @@ def month_filters(months: Sequence[str], filters: Filters) -> Filters:
 
 def as_number(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
+
+
+def declared_splits() -> list[tuple[str, str]]:
+    """Every (metric, by) whose table :func:`split_table` obtains from the whole selection."""
+    rows = [(name, by) for name, bys in ROW_SPLITS.items() for by in bys]
+    return rows + sorted(_SPLITS)
+
+
+def declared_monthly() -> list[str]:
+    """Every metric with a one-pass monthly plan."""
+    return sorted(_MONTHLY)
+
+
+# --- per service, application or team: values_by -------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyPlan:
+    """How a metric's headline per service, application or team is computed in one pass."""
+
+    # Columns of the table the headline splits by exactly: for a value g of such a column, the
+    # headline of the rows with that value IS the metric's value with g as the filter (checked
+    # per metric: sums, counts and ratios of summed counts split; a P85 over the selection or a
+    # filter that reaches further than the column does not).
+    groups: tuple[str, ...] = ()
+    # The headline of one group's rows where it differs from the metric's headline (lead time:
+    # the group's own P85 row, not the P85 over the whole selection).
+    group_headline: Headline | None = None
+    # True when the table has one row per application (and, where the data names one, per
+    # service) and the headline of any set of rows is the value of that set (sums, counts):
+    # per-service values then follow from the rows as the service filter picks them (the
+    # rows naming the service, and the rows naming none whose application belongs to it).
+    services_from_applications: bool = False
+    # For a ``by`` the table cannot split by: every key's value in one pass, built from the
+    # metric's own building blocks; returns None for a ``by`` it does not handle.
+    grouped: Grouped | None = field(default=None, compare=False)
+
+
+def per_key(name: str, **fields: Any) -> None:
+    """Declare metric ``name``'s :class:`KeyPlan` (once, beside its ``@metric``)."""
+    if name in KEY_PLANS:
+        raise ValueError(f"metric {name!r} has two per-key plans")
+    KEY_PLANS[name] = KeyPlan(**fields)
+
+
+def key_plan(name: str) -> KeyPlan:
+    """Metric ``name``'s per-key plan (none declared: one run per key)."""
+    get(name)  # the family module that declares it is loaded
+    return cast(KeyPlan, KEY_PLANS.get(name, KeyPlan()))
+
+
+def values_by(
+    m: Metric, source: Source, filters: Filters | None, by: str, keys: Iterable[str]
+) -> dict[str, float | None]:
+    """``{k: m.value(source, filters with by=k)}`` for each of ``keys``, computed once.
+
+    ``by`` is "service", "application" or "team" (a filter on ``by`` itself is replaced by
+    each key). How, by ``m``'s :class:`KeyPlan`: (1) ``by`` in its groups: one run, the
+    headline per group of rows; (2) per service from per-application rows mapped through the
+    portfolio, where services_from_applications; (3) its grouped pass; (4) else one run per
+    key. A key whose own data is missing (where ``value`` raises MissingData for it alone, e.g.
+    SLA compliance of a service whose tickets cannot be judged) gets None; MissingData for the
+    selection as a whole (nothing loaded) is raised.
+    """
+    if m.headline is None:
+        raise TypeError(f"metric {m.name!r} has no headline number")
+    if by not in GROUP_DIMENSIONS:
+        raise ValueError(f"values_by: {by!r} is not one of {GROUP_DIMENSIONS}")
+    keys = list(dict.fromkeys(keys))
+    chosen: dict[str, Any] = {by: None}  # a Filters field: service, application or team
+    base = replace(filters or Filters(), **chosen)
+    if not keys:
+        return {}
+    how = key_plan(m.name)
+    values: dict[str, float | None] | None = None
+    if by in how.groups:
+        values = _split(m, how, m.run(source, base), by)
+    elif by == "service" and how.services_from_applications:
+        values = _per_service(m, source, m.run(source, base), keys)
+    elif how.grouped is not None:
+        values = how.grouped(source, base, by, keys)
+    if values is None:  # no one-pass way for this pair: one run per key, exact by definition
+        return _per_key(m, source, base, by, keys)
+    return {k: as_number(values.get(k, m.empty_value)) for k in keys}
+
+
+def _split(m: Metric, how: KeyPlan, frame: pd.DataFrame, by: str) -> dict[str, float | None]:
+    # values_by checked that the metric has a headline before it splits.
+    headline = cast(Headline, how.group_headline or m.headline)
+    return {cast(str, k): headline(rows) for k, rows in frame.groupby(by, sort=False)}
+
+
+def _per_service(
+    m: Metric, source: Source, frame: pd.DataFrame, keys: list[str]
+) -> dict[str, float | None]:
+    pairs = source.execute(source.service_applications())
+    apps_of = pairs.groupby("service")["application"].apply(set).to_dict()
+    own = frame["service"] if "service" in frame.columns else None  # effort, risks
+    headline = cast(Headline, m.headline)  # values_by checked that there is one
+    out: dict[str, float | None] = {}
+    for service in keys:
+        mine = frame["application"].isin(apps_of.get(service, ()))
+        if own is not None:  # the service filter's rule (registers.scoped)
+            mine = (own == service).fillna(False) | (own.isna() & mine)
+        rows = frame[mine.to_numpy(dtype=bool)]
+        out[service] = headline(rows) if len(rows) else m.empty_value
+    return out
+
+
+def _per_key(
+    m: Metric, source: Source, base: Filters, by: str, keys: list[str]
+) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    missing: list[MissingData] = []
+    for k in keys:
+        try:
+            key: dict[str, Any] = {by: k}  # a Filters field: service, application or team
+            out[k] = as_number(m.value(source, replace(base, **key)))
+        except MissingData as exc:
+            out[k] = None
+            missing.append(exc)
+    if len(missing) == len(keys):
+        raise missing[0]  # no key computable: the data is not loaded
+    return out

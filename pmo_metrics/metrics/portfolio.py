@@ -21,10 +21,10 @@ from typing import Any, cast
 import ibis.expr.types as ir
 import pandas as pd
 
-from pmo_metrics.metrics import registry, status
+from pmo_metrics.metrics import plan, registry, status
 from pmo_metrics.metrics.common import as_frame, done_date, estimable_work, scoped_work_items
 from pmo_metrics.metrics.common import timestamp as timestamp_literal
-from pmo_metrics.metrics.registry import MissingData, metric
+from pmo_metrics.metrics.registry import Metric, MissingData, metric
 from pmo_metrics.metrics.source import Filters, Source
 
 SCOPE = ("period", "service", "application", "team")
@@ -38,7 +38,7 @@ NO_WORK_ITEMS = (
 @dataclass(frozen=True)
 class Dimension:
     """A health dimension: the registry metric it shows. Every application's value comes from
-    one ``Metric.values_by(..., "application", applications)`` (a test pins that it equals the
+    one ``plan.values_by(metric, ..., "application", applications)`` (a test pins that it equals the
     headline asked per application)."""
 
     column: str
@@ -93,14 +93,15 @@ def open_demand(items: ir.Table, filters: Filters) -> ir.Table:
     dimensions=SCOPE,
     headline=lambda frame: float(frame["open_items"].sum()),
     empty_value=0.0,
-    groups=("application",),
-    services_from_applications=True,
 )
 def open_demand_metric(source: Source, filters: Filters) -> pd.DataFrame:
     if source.count("work_items") == 0:
         raise MissingData(NO_WORK_ITEMS)
     expr = open_demand(scoped_work_items(source, filters), filters)
     return as_frame(source.execute(expr), OPEN_DEMAND_COLUMNS)
+
+
+plan.per_key("open-demand", groups=("application",), services_from_applications=True)
 
 
 # --- health --------------------------------------------------------------------------------------
@@ -110,13 +111,11 @@ def dimension_values(
     source: Source, dim: Dimension, applications: list[str], period: Filters
 ) -> dict[str, float | None]:
     """Each application's value of ``dim`` over ``period``: the metric's headline for that
-    application (None without data or when the registry lacks the metric), all in one pass."""
-    registry.load_all()
-    m = registry.REGISTRY.get(dim.metric)
-    if m is None:
-        return {}
+    application (None without data), all in one pass. Portfolio health declares the
+    dimensions' metrics in its ``uses``."""
+    m = cast(Metric, registry.used("portfolio-health", dim.metric))  # declared: registered
     try:
-        return m.values_by(source, period, "application", applications)
+        return plan.values_by(m, source, period, "application", applications)
     except MissingData:
         return {}
 
@@ -160,7 +159,7 @@ def explain(judged: list[Judged]) -> str:
                 continue
             # Red or amber: judged, so the dimension has a value and a target.
             value, target = cast(float, value), cast(Mapping[str, Any], target)
-            unit = registry.REGISTRY[dim.metric].unit
+            unit = cast(Metric, registry.used("portfolio-health", dim.metric)).unit  # declared
             op = "<" if str(target["direction"]).strip().lower() == "higher" else ">"
             parts.append(
                 f"{dim.label} {_number(value, unit)} {op} target {_target(target['target'], unit)}"
@@ -263,6 +262,7 @@ def share_green(frame: pd.DataFrame) -> float | None:
     columns=HEALTH_COLUMNS,
     needs=("applications", "indicators", "work_items", "tickets", "effort", "costs", "risks"),
     dimensions=SCOPE,
+    uses=tuple(d.metric for d in DIMENSIONS),
     headline=share_green,
 )
 def portfolio_health_metric(source: Source, filters: Filters) -> pd.DataFrame:

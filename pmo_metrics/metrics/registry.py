@@ -7,8 +7,8 @@ tidy table from a :class:`~pmo_metrics.metrics.source.Source` and :class:`Filter
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 import pandas as pd
@@ -18,9 +18,6 @@ from pmo_metrics.metrics.source import Filters, Source
 Direction = Literal["higher", "lower", "neutral"]
 Compute = Callable[[Source, Filters], pd.DataFrame]
 Headline = Callable[[pd.DataFrame], float | None]
-# (source, filters, by, keys) -> the headline of each key's rows, in one pass; None: cannot.
-Grouped = Callable[[Source, Filters, str, list[str]], "dict[str, float | None] | None"]
-GROUP_DIMENSIONS = ("service", "application", "team")
 
 # The sections of docs/METRICS.md, in the order a PMO reads them: family -> (title, what holds
 # for every metric of the family). Every metric's family must be here (tests/test_docs.py).
@@ -138,94 +135,28 @@ class Metric:
     headline: Callable[[pd.DataFrame], float | None] | None = None
     # The headline of an empty selection: 0 for counts (no overdue action is 0, not "no data").
     empty_value: float | None = None
-    # Columns of the table the headline splits by exactly: for a value g of such a column, the
-    # headline of the rows with that value IS the metric's value with g as the filter (checked
-    # per metric: sums, counts and ratios of summed counts split; a P85 over the selection or a
-    # filter that reaches further than the column does not).
-    groups: tuple[str, ...] = ()
-    # The headline of one group's rows where it differs from ``headline`` (lead time: the
-    # group's own P85 row, not the P85 over the whole selection).
-    group_headline: Callable[[pd.DataFrame], float | None] | None = None
-    # True when the table has one row per application (and, where the data names one, per
-    # service) and the headline of any set of rows is the value of that set (sums, counts):
-    # per-service values then follow from the rows as the service filter picks them (the
-    # rows naming the service, and the rows naming none whose application belongs to it).
-    services_from_applications: bool = False
     # Traps and context the definition has no room for: the tool whose number it matches, what
     # it is not, what it needs to be computed. docs/METRICS.md prints them under the definition.
     notes: str = ""
-    # For a ``by`` the table cannot split by: every key's value in one pass, built from the
-    # metric's own building blocks; returns None for a ``by`` it does not handle.
-    grouped: Grouped | None = field(default=None, compare=False)
+    # The metrics whose values this one reads (portfolio health's dimensions), by name; a
+    # metric reaches another only through :func:`used`, which checks this declaration.
+    # ``(ANY_HEADLINE,)``: any metric with a headline, named by data (the scorecard's
+    # indicators name their metrics in the services catalog).
+    uses: tuple[str, ...] = ()
 
-    def values_by(
-        self, source: Source, filters: Filters | None, by: str, keys: Iterable[str]
-    ) -> dict[str, float | None]:
-        """``{k: self.value(source, filters with by=k)}`` for each of ``keys``, computed once.
+    # How the metric's value per service, application or team is computed in one pass is its
+    # plan (pmo_metrics.metrics.plan.per_key, values_by); docs/METRICS.md reads it here.
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return cast(tuple[str, ...], getattr(KEY_PLANS.get(self.name), "groups", ()))
 
-        ``by`` is "service", "application" or "team" (a filter on ``by`` itself is replaced by
-        each key). How: (1) ``by`` in :attr:`groups`: one run, the headline per group of rows;
-        (2) per service from per-application rows mapped through the portfolio, where
-        :attr:`services_from_applications`; (3) the metric's :attr:`grouped` pass; (4) else one
-        run per key. A key whose own data is missing (where ``value`` raises MissingData for it
-        alone, e.g. SLA compliance of a service whose tickets cannot be judged) gets None;
-        MissingData for the selection as a whole (nothing loaded) is raised.
-        """
-        if self.headline is None:
-            raise TypeError(f"metric {self.name!r} has no headline number")
-        if by not in GROUP_DIMENSIONS:
-            raise ValueError(f"values_by: {by!r} is not one of {GROUP_DIMENSIONS}")
-        keys = list(dict.fromkeys(keys))
-        base = replace(filters or Filters(), **{by: None})
-        if not keys:
-            return {}
-        values: dict[str, float | None] | None = None
-        if by in self.groups:
-            values = self._split(self.run(source, base), by)
-        elif by == "service" and self.services_from_applications:
-            values = self._per_service(source, self.run(source, base), keys)
-        elif self.grouped is not None:
-            values = self.grouped(source, base, by, keys)
-        if values is None:  # no one-pass way for this pair: one run per key, exact by definition
-            return self._per_key(source, base, by, keys)
-        return {k: _number(values.get(k, self.empty_value)) for k in keys}
+    @property
+    def services_from_applications(self) -> bool:
+        return bool(getattr(KEY_PLANS.get(self.name), "services_from_applications", False))
 
-    def _split(self, frame: pd.DataFrame, by: str) -> dict[str, float | None]:
-        # values_by checked that the metric has a headline before it splits.
-        headline = cast(Headline, self.group_headline or self.headline)
-        return {cast(str, k): headline(rows) for k, rows in frame.groupby(by, sort=False)}
-
-    def _per_service(
-        self, source: Source, frame: pd.DataFrame, keys: list[str]
-    ) -> dict[str, float | None]:
-        pairs = source.execute(source.service_applications())
-        apps_of = pairs.groupby("service")["application"].apply(set).to_dict()
-        own = frame["service"] if "service" in frame.columns else None  # effort, risks
-        headline = cast(Headline, self.headline)  # values_by checked that there is one
-        out: dict[str, float | None] = {}
-        for service in keys:
-            mine = frame["application"].isin(apps_of.get(service, ()))
-            if own is not None:  # the service filter's rule (registers.scoped)
-                mine = (own == service).fillna(False) | (own.isna() & mine)
-            rows = frame[mine.to_numpy(dtype=bool)]
-            out[service] = headline(rows) if len(rows) else self.empty_value
-        return out
-
-    def _per_key(
-        self, source: Source, base: Filters, by: str, keys: list[str]
-    ) -> dict[str, float | None]:
-        out: dict[str, float | None] = {}
-        missing: list[MissingData] = []
-        for k in keys:
-            try:
-                key: dict[str, Any] = {by: k}  # a Filters field: service, application or team
-                out[k] = _number(self.value(source, replace(base, **key)))
-            except MissingData as exc:
-                out[k] = None
-                missing.append(exc)
-        if len(missing) == len(keys):
-            raise missing[0]  # no key computable: the data is not loaded
-        return out
+    @property
+    def grouped(self) -> object | None:
+        return getattr(KEY_PLANS.get(self.name), "grouped", None)
 
     def value(self, source: Source, filters: Filters | None = None) -> float | None:
         """The headline number for a selection (service, application, team, period)."""
@@ -244,11 +175,10 @@ class Metric:
         return frame[list(self.columns)]
 
 
-def _number(value: Any) -> float | None:  # a headline: None, NaN or a number
-    return None if value is None or pd.isna(value) else float(value)
-
-
 REGISTRY: dict[str, Metric] = {}
+# Each metric's per-key plan (pmo_metrics.metrics.plan.KeyPlan), filled by plan.per_key: the
+# registry only holds it, so that Metric can show it without importing the plans.
+KEY_PLANS: dict[str, Any] = {}
 
 
 def metric(**fields: object) -> Callable[[Compute], Compute]:
@@ -270,6 +200,26 @@ def get(name: str) -> Metric:
         return REGISTRY[name]
     except KeyError:
         raise KeyError(f"unknown metric {name!r}; `kpi --list` lists them") from None
+
+
+ANY_HEADLINE = "*"  # in ``uses``: any registered metric with a headline number
+
+
+def used(user: str, name: str) -> Metric | None:
+    """The metric ``name`` as metric ``user`` reads it, checked against ``user``'s ``uses``.
+
+    A name ``user`` declares gives that metric. Under ``uses=(ANY_HEADLINE,)``, any name
+    gives the registered metric if it has a headline, else None (a catalog indicator naming a
+    metric the registry does not know, or one without a number: the indicator is grey).
+    A name ``user`` does not declare is a bug in ``user``: ValueError.
+    """
+    declared = get(user).uses
+    if name in declared:
+        return get(name)
+    if ANY_HEADLINE in declared:
+        found = REGISTRY.get(name)
+        return found if found is not None and found.headline is not None else None
+    raise ValueError(f"metric {user!r} reads {name!r} without declaring it in uses=")
 
 
 def all_metrics() -> list[Metric]:

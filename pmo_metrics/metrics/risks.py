@@ -20,6 +20,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from pmo_metrics.metrics import plan
 from pmo_metrics.metrics.common import as_frame
 from pmo_metrics.metrics.registers import as_of_day, day_literal, require_rows, scoped
 from pmo_metrics.metrics.registry import metric
@@ -243,10 +244,11 @@ def overdue_mitigations_metric(source: Source, filters: Filters) -> pd.DataFrame
     dimensions=SCOPE,
     headline=count_rows,
     empty_value=0.0,
-    groups=("application",),
-    services_from_applications=True,
 )
 def open_high_risks_metric(source: Source, filters: Filters) -> pd.DataFrame:
     register = _register(source, filters)
     high = register.filter(register.is_open & register.band.isin(HIGH_BANDS))
     return as_frame(source.execute(by_priority(high)), HIGH_COLUMNS)
+
+
+plan.per_key("open-high-risks", groups=("application",), services_from_applications=True)

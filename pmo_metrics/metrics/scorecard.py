@@ -3,7 +3,7 @@ status, and the indicators month by month.
 
 An indicator's value is the headline number of its registry metric for the service over the
 filter's period (``Metric.value(source, Filters(service=..., period))``), computed for every
-service at once with ``Metric.values_by(..., "service", services)``: one run per metric (and
+service at once with ``plan.values_by(metric, ..., "service", services)``: one run per metric (and
 month, for the trend) instead of one per service and indicator. Its status follows
 :mod:`pmo_metrics.metrics.status`: green meets the target, amber misses it within the amber
 threshold, red otherwise, grey without data (no value, a metric the registry does not know, or
@@ -22,10 +22,10 @@ from typing import Any
 import ibis.expr.types as ir
 import pandas as pd
 
-from pmo_metrics.metrics import registry, status
+from pmo_metrics.metrics import plan, registry, status
 from pmo_metrics.metrics.common import as_frame
 from pmo_metrics.metrics.registers import as_of_day, require_rows
-from pmo_metrics.metrics.registry import MissingData, metric
+from pmo_metrics.metrics.registry import ANY_HEADLINE, MissingData, metric
 from pmo_metrics.metrics.source import Filters, Source, next_month
 from pmo_metrics.periods import month_first_day
 
@@ -58,9 +58,8 @@ class Indicator:
 def indicator_value(source: Source, metric_name: str, filters: Filters) -> float | None:
     """The headline of ``metric_name`` for ``filters``; None when the registry does not know
     the metric, it has no headline number, or its data is not loaded."""
-    registry.load_all()
-    m = registry.REGISTRY.get(metric_name)
-    if m is None or m.headline is None:
+    m = registry.used("scorecard", metric_name)
+    if m is None:
         return None
     try:
         value = m.value(source, filters)
@@ -76,15 +75,14 @@ def indicator_values(
     for all the services that have an indicator on it, in one ``values_by`` (two indicators of a
     service on one metric, with different targets, share the value). None as in
     :func:`indicator_value`."""
-    registry.load_all()
     services_of: dict[str, list[str]] = {}
     for ind in indicators:
         services_of.setdefault(ind.metric, []).append(ind.service)
     values: dict[tuple[str, str], float | None] = {}
     for name, services in services_of.items():
-        m = registry.REGISTRY.get(name)
+        m = registry.used("scorecard", name)
         try:
-            found = m.values_by(source, period, "service", services) if m and m.headline else {}
+            found = plan.values_by(m, source, period, "service", services) if m else {}
         except MissingData:
             found = {}
         values.update({(name, s): found.get(s) for s in services})
@@ -129,7 +127,7 @@ def indicators_in_scope(source: Source, filters: Filters) -> list[Indicator]:
 
 
 def _unit(metric_name: str) -> str | None:
-    m = registry.REGISTRY.get(metric_name)
+    m = registry.used("scorecard", metric_name)
     return m.unit if m else None
 
 
@@ -243,6 +241,7 @@ _STATUS_RULE = (
     columns=SCORECARD_COLUMNS,
     needs=("indicators", "services"),
     dimensions=SCOPE,
+    uses=(ANY_HEADLINE,),
     headline=share_on_target,
 )
 def scorecard_metric(source: Source, filters: Filters) -> pd.DataFrame:
@@ -264,6 +263,7 @@ def scorecard_metric(source: Source, filters: Filters) -> pd.DataFrame:
     columns=SERVICE_STATUS_COLUMNS,
     needs=("indicators", "services"),
     dimensions=SCOPE,
+    uses=(ANY_HEADLINE,),
     headline=_service_share,
 )
 def service_status_metric(source: Source, filters: Filters) -> pd.DataFrame:
@@ -283,6 +283,7 @@ def service_status_metric(source: Source, filters: Filters) -> pd.DataFrame:
     columns=TREND_COLUMNS,
     needs=("indicators", "services"),
     dimensions=SCOPE,
+    uses=(ANY_HEADLINE,),
     headline=share_on_target,
 )
 def scorecard_trend_metric(source: Source, filters: Filters) -> pd.DataFrame:

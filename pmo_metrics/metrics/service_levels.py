@@ -85,8 +85,6 @@ COUNT_COLUMNS = ("service", "month", "tickets")
     dimensions=SCOPE,
     headline=lambda frame: float(frame["tickets"].sum()),
     empty_value=0.0,
-    groups=("service",),
-    grouped=lambda source, f, by, keys: opened_by(source, f, by),
 )
 @needs_rows("tickets", NO_TICKETS.format(what="tickets opened"))
 def compute_tickets_opened(source: Source, filters: Filters) -> pd.DataFrame:
@@ -94,6 +92,13 @@ def compute_tickets_opened(source: Source, filters: Filters) -> pd.DataFrame:
     t = t.filter(Source.in_period(t.opened, filters)).mutate(month=month_start(t.opened))
     counts = t.group_by(["service", "month"]).aggregate(tickets=t.count())
     return as_frame(_monthly(source, counts, filters, ["tickets"]), COUNT_COLUMNS)
+
+
+plan.per_key(
+    "tickets-opened",
+    groups=("service",),
+    grouped=lambda source, f, by, keys: opened_by(source, f, by),
+)
 
 
 @metric(
@@ -108,13 +113,15 @@ def compute_tickets_opened(source: Source, filters: Filters) -> pd.DataFrame:
     dimensions=SCOPE,
     headline=lambda frame: float(frame["tickets"].sum()),
     empty_value=0.0,
-    groups=("service",),
 )
 @needs_rows("tickets", NO_TICKETS.format(what="tickets resolved"))
 def compute_tickets_resolved(source: Source, filters: Filters) -> pd.DataFrame:
     t = resolved_in_period(scoped_tickets(source, filters), filters)
     counts = t.group_by(["service", "month"]).aggregate(tickets=t.count())
     return as_frame(_monthly(source, counts, filters, ["tickets"]), COUNT_COLUMNS)
+
+
+plan.per_key("tickets-resolved", groups=("service",))
 
 
 def opened_by(source: Source, filters: Filters, by: str) -> dict[str, float | None] | None:
@@ -250,12 +257,15 @@ SLA_COLUMNS = ("service", "month", "tickets", "met_sla", "compliance_pct", "reso
     needs=("tickets", "resolution_targets"),
     dimensions=SCOPE,
     headline=sla_headline,
-    groups=("service",),
-    grouped=lambda source, f, by, keys: sla_by(source, f, by),
 )
 @needs_rows("tickets", NO_TICKETS.format(what="SLA compliance"))
 def compute_sla_compliance(source: Source, filters: Filters) -> pd.DataFrame:
     return sla_table(sla_block(source, filters), filters)
+
+
+plan.per_key(
+    "sla-compliance", groups=("service",), grouped=lambda source, f, by, keys: sla_by(source, f, by)
+)
 
 
 @plan.splits("sla-compliance", "service", "application")
@@ -311,11 +321,13 @@ SLA_PRIORITY_COLUMNS = (
     needs=("tickets", "resolution_targets"),
     dimensions=SCOPE,
     headline=sla_headline,
-    groups=("service",),
 )
 @needs_rows("tickets", NO_TICKETS.format(what="SLA compliance"))
 def compute_sla_by_priority(source: Source, filters: Filters) -> pd.DataFrame:
     return as_frame(_sla_frame(source, filters, ["service", "priority"]), SLA_PRIORITY_COLUMNS)
+
+
+plan.per_key("sla-by-priority", groups=("service",))
 
 
 # --- MTTR ----------------------------------------------------------------------------------------
@@ -344,7 +356,6 @@ MTTR_COLUMNS = ("service", "month", "tickets", "mttr_hours", "p90_hours", "resol
         if f["tickets"].sum()
         else None
     ),
-    groups=("service",),
 )
 @needs_rows("tickets", NO_TICKETS.format(what="MTTR"))
 def compute_mttr(source: Source, filters: Filters) -> pd.DataFrame:
@@ -358,6 +369,9 @@ def compute_mttr(source: Source, filters: Filters) -> pd.DataFrame:
     )
     frame = source.execute(per_month.order_by(["service", "month"]))
     return as_frame(frame, MTTR_COLUMNS)
+
+
+plan.per_key("mttr", groups=("service",))
 
 
 # --- backlog -------------------------------------------------------------------------------------
@@ -416,7 +430,6 @@ def open_at(tickets: ir.Table, points: ir.Table) -> ir.Table:
     headline=lambda f: float(f[f["month"] == f["month"].max()]["open_tickets"].sum()),
     empty_value=0.0,
     # every service's rows run to the same last month (complete_grid): the latest is its own
-    groups=("service",),
 )
 @needs_rows("tickets", NO_TICKETS.format(what="the ticket backlog"))
 def compute_ticket_backlog(source: Source, filters: Filters) -> pd.DataFrame:
@@ -446,6 +459,9 @@ def compute_ticket_backlog(source: Source, filters: Filters) -> pd.DataFrame:
     return as_frame(frame, BACKLOG_COLUMNS)
 
 
+plan.per_key("ticket-backlog", groups=("service",))
+
+
 # --- reopen rate ---------------------------------------------------------------------------------
 
 REOPEN_COLUMNS = ("service", "month", "resolved", "reopened", "reopen_rate_pct")
@@ -471,7 +487,6 @@ REOPEN_COLUMNS = ("service", "month", "resolved", "reopened", "reopen_rate_pct")
     headline=lambda f: (
         float(f["reopened"].sum() / f["resolved"].sum() * 100) if f["resolved"].sum() else None
     ),
-    groups=("service",),
 )
 @needs_rows("tickets", NO_TICKETS.format(what="the reopen rate"))
 def compute_reopen_rate(source: Source, filters: Filters) -> pd.DataFrame:
@@ -492,3 +507,6 @@ def compute_reopen_rate(source: Source, filters: Filters) -> pd.DataFrame:
             frame["resolved"] > 0
         )
     return as_frame(frame, REOPEN_COLUMNS)
+
+
+plan.per_key("reopen-rate", groups=("service",))

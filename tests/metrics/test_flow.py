@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pmo_metrics.metrics.plan import values_by
 from pmo_metrics.metrics.registry import MissingData, get
 from pmo_metrics.metrics.source import Filters
 
@@ -204,7 +205,7 @@ def test_items_resolved_before_created_leave_time_metrics_and_are_counted(put, s
         ("Q", 1, 1.0, 1.0, 1.0),
     ]
     assert get("lead-time").value(source, MARCH) == pytest.approx(7.75)
-    assert get("lead-time").values_by(source, MARCH, "application", ["P", "Q"]) == {
+    assert values_by(get("lead-time"), source, MARCH, "application", ["P", "Q"]) == {
         "P": pytest.approx(8.875),
         "Q": 1.0,
     }

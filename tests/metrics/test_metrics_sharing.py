@@ -16,6 +16,7 @@ import pytest
 
 from pmo_metrics.metrics import delivery
 from pmo_metrics.metrics.common import scoped_work_items
+from pmo_metrics.metrics.plan import values_by
 from pmo_metrics.metrics.portfolio import strictest_target
 from pmo_metrics.metrics.registry import MissingData, get
 from pmo_metrics.metrics.service_levels import _sla_frame, sla_block, sla_by, sla_summed
@@ -219,7 +220,7 @@ def test_velocity_and_say_do_of_two_months_run_one_sprint_query(loaded, monkeypa
         for name, f in [("say-do", MARCH), ("velocity", FEBRUARY), ("say-do", FEBRUARY)]:
             get(name).run(loaded, f)
         assert len(ran) == first  # the lists, the calendar and the plan came from the memo
-        get("say-do").values_by(loaded, MARCH, "application", ["A", "B", "C"])
+        values_by(get("say-do"), loaded, MARCH, "application", ["A", "B", "C"])
         assert len(ran) == first  # the per-application lists too
         get("rollout-deliverables").run(loaded)
         assert len(ran) == first + 1  # only which applications are the PMO's

@@ -1,4 +1,4 @@
-"""Metric.values_by: every group's headline in one pass equals the headline asked per group.
+"""plan.values_by: every group's headline in one pass equals the headline asked per group.
 
 A small store where a service has two applications (S1: A and B), an application belongs to
 two services (B: S1 and S2), two applications share a team (B and C: Blue), a Jira project is
@@ -13,9 +13,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pmo_metrics.metrics import registry
+from pmo_metrics.metrics import plan, registry
+from pmo_metrics.metrics.plan import key_plan, values_by
 from pmo_metrics.metrics.registry import MissingData, get
-from pmo_metrics.metrics.source import Filters, Source
+from pmo_metrics.metrics.source import Filters, Source, sharing
 
 APPS = [
     {"application": "A", "services": ["S1"], "team": "Red", "jira_project": "PA",
@@ -148,8 +149,9 @@ SELECTIONS = [
 
 def one_pass(m: registry.Metric, by: str) -> bool:
     """values_by has a way other than one run per key for (m, by)."""
-    return by in m.groups or m.grouped is not None or (
-        by == "service" and m.services_from_applications
+    how = key_plan(m.name)
+    return by in how.groups or how.grouped is not None or (
+        by == "service" and how.services_from_applications
     )  # fmt: skip
 
 
@@ -184,7 +186,7 @@ def test_values_by_equals_value_asked_per_group(loaded):
             for f in SELECTIONS:
                 slow = asked_per_key(m, loaded, f, by, keys)
                 try:
-                    fast = m.values_by(loaded, f, by, keys)
+                    fast = values_by(m, loaded, f, by, keys)
                 except MissingData:
                     fast = dict.fromkeys(keys)
                 assert same(fast, slow), (m.name, by, f, fast, slow)
@@ -207,24 +209,24 @@ def test_values_by_equals_value_asked_per_group(loaded):
 def test_the_store_gives_each_path_something_to_split(loaded):
     """Guard against a vacuous comparison: the one-pass values differ between groups."""
     march = SELECTIONS[0]
-    assert get("say-do").values_by(loaded, march, "application", ["A", "B", "C"]) == {
+    assert values_by(get("say-do"), loaded, march, "application", ["A", "B", "C"]) == {
         # A: R 1 and R 2 commit 5.5 + 7.5, complete 3 + 2.5; B: B 2 commits 1 + 3 and completes
         # 1, B 3 (calendar only) commits 0; C: B 2 commits 5 + 2, completes 5, B 3 2 and 2.
         # B 1 ended in February: out of the period.
         "A": pytest.approx(5.5 / 13), "B": pytest.approx(1 / 4), "C": pytest.approx(7 / 9),
     }  # fmt: skip
-    assert get("sla-compliance").values_by(loaded, march, "service", ["S1", "S2", "S9"]) == {
+    assert values_by(get("sla-compliance"), loaded, march, "service", ["S1", "S2", "S9"]) == {
         "S1": pytest.approx(100 / 2), "S2": 0.0, "S9": None,  # T1 met, T2 30 h > 24; T5 missed
     }  # fmt: skip
-    assert get("throughput").values_by(loaded, march, "service", ["S1", "S2", "S9"]) == {
+    assert values_by(get("throughput"), loaded, march, "service", ["S1", "S2", "S9"]) == {
         "S1": 4.0, "S2": 4.0, "S9": 0.0,
     }  # fmt: skip
     # Rows naming their own service count there only: R2 (application B, in S1 and S2) names
     # S2; timesheet rows name theirs (S1: 6.5 h on A + 4 h on B; S2: 3 h on B in March).
-    assert get("open-high-risks").values_by(loaded, march, "service", ["S1", "S2", "S9"]) == {
+    assert values_by(get("open-high-risks"), loaded, march, "service", ["S1", "S2", "S9"]) == {
         "S1": 1.0, "S2": 1.0, "S9": 0.0,
     }  # fmt: skip
-    assert get("effort").values_by(loaded, march, "service", ["S1", "S2", "S9"]) == {
+    assert values_by(get("effort"), loaded, march, "service", ["S1", "S2", "S9"]) == {
         "S1": 10.5, "S2": 3.0, "S9": None,
     }  # fmt: skip
 
@@ -234,20 +236,70 @@ def test_falls_back_to_one_run_per_key(loaded):
     assert not one_pass(m, "service")
     march = SELECTIONS[0]
     keys = KEYS["service"]
-    assert same(m.values_by(loaded, march, "service", keys),
+    assert same(values_by(m, loaded, march, "service", keys),
                 asked_per_key(m, loaded, march, "service", keys))  # fmt: skip
 
 
 def test_empty_keys_and_empty_store(loaded, source):
-    assert get("mttr").values_by(loaded, SELECTIONS[0], "service", []) == {}
+    assert values_by(get("mttr"), loaded, SELECTIONS[0], "service", []) == {}
     with pytest.raises(ValueError, match="not one of"):
-        get("mttr").values_by(loaded, SELECTIONS[0], "month", ["2026-03"])
+        values_by(get("mttr"), loaded, SELECTIONS[0], "month", ["2026-03"])
 
 
 def test_nothing_loaded_raises_missing_data(source):
     with pytest.raises(MissingData):
-        get("say-do").values_by(source, None, "application", ["A"])
+        values_by(get("say-do"), source, None, "application", ["A"])
     with pytest.raises(MissingData):
-        get("sla-compliance").values_by(source, None, "service", ["S1"])
+        values_by(get("sla-compliance"), source, None, "service", ["S1"])
     with pytest.raises(MissingData):
-        get("velocity-stats").values_by(source, None, "service", ["S1"])
+        values_by(get("velocity-stats"), source, None, "service", ["S1"])
+
+
+def _table_or_why(compute) -> pd.DataFrame | str:
+    try:
+        return compute().reset_index(drop=True)
+    except MissingData as exc:
+        return f"missing: {exc}"
+
+
+def test_split_tables_equal_the_tables_asked_per_key(loaded):
+    """plan.split_table (the report's per-sheet tables): a key's table from the whole
+    selection's equals the key's own run, rows, values and order, or the same missing data."""
+    checked = []
+    for name, by in plan.declared_splits():
+        m = get(name)
+        for f in SELECTIONS:
+            if f.team:  # a split answers one service or application filter alone
+                continue
+            for k in KEYS[by]:
+                own = replace(f, **{"service": None, "application": None, by: k})
+                slow = _table_or_why(lambda: m.run(loaded, own))  # noqa: B023
+                with sharing():
+                    fast = _table_or_why(lambda: plan.split_table(loaded, name, own))  # noqa: B023
+                if isinstance(slow, str) or isinstance(fast, str):
+                    assert fast == slow, (name, by, own)
+                elif slow.empty:
+                    assert fast.empty and list(fast.columns) == list(slow.columns), (name, own)
+                else:
+                    pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
+            checked.append((name, by))
+    for pair in [("sla-compliance", "service"), ("sla-compliance", "application"),
+                 ("lead-time", "application"), ("earned-value", "application"),
+                 ("risks", "application"), ("throughput", "application"),
+                 ("budget-variance", "application")]:  # fmt: skip
+        assert pair in checked, pair
+
+
+def test_monthly_plans_equal_the_value_of_each_month(loaded):
+    months = ["2026-01", "2026-02", "2026-03", "2026-04"]
+    for name in plan.declared_monthly():
+        m = get(name)
+        assert "month" not in m.columns  # a table by month splits by its own rows
+        by_month = plan.monthly_plan(name)
+        assert by_month is not None
+        for scope in ({}, {"service": "S1"}, {"application": "B"}, {"team": "Blue"}):
+            f = Filters(**scope)
+            fast = by_month(loaded, plan.month_filters(months, f), months)
+            slow = {month: m.value(loaded, Filters.from_period(month, **scope)) for month in months}
+            assert same(fast, slow), (name, scope, fast, slow)
+    assert "lead-time" in plan.declared_monthly()

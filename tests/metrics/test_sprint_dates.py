@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from pmo_metrics.metrics.plan import values_by
 from pmo_metrics.metrics.registry import get
 from pmo_metrics.metrics.source import Filters
 
@@ -87,7 +88,7 @@ def test_a_month_shows_only_the_sprints_that_ended_in_it(loaded):
     assert velocity.value(loaded, JANUARY) == 7.0
     assert get("say-do").value(loaded, JANUARY) == pytest.approx(7 / 12)
     # Per application (the portfolio's say/do): the same sprints, the same months.
-    assert get("say-do").values_by(loaded, JANUARY, "application", ["P", "Q"]) == {
+    assert values_by(get("say-do"), loaded, JANUARY, "application", ["P", "Q"]) == {
         "P": 1.0,
         "Q": 3 / 8,
     }
