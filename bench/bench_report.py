@@ -9,7 +9,7 @@ Ibis' caches cold, as the command line builds it) and timed inside it from openi
 to the saved workbook. Prints the median, best and worst of each and the ratio of the medians
 new / baseline: the machine is shared, so the two are only compared with each other.
 
-    python bench/bench_report.py [--repeat 5] [--baseline 9b96a84] [--month YYYY-MM]
+    python bench/bench_report.py [--repeat 5] [--baseline 0c3add8] [--month YYYY-MM]
 
 Target (issue 13, item 3): the report in under a third of the baseline's time.
 """
@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BASELINE = "9b96a84"  # the last commit before the report's one-pass plans (issue 13, item 3)
+BASELINE = "0c3add8"  # the last commit before the report's one-pass plans (issue 13, item 3)
 
 # Run in a child process with the code to time first on sys.path: time one build.
 BUILD = """

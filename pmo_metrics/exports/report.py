@@ -359,8 +359,8 @@ def application_names(source: Source) -> list[str]:
     """Portfolio applications and whatever else work items and tickets resolve to (a Jira
     project or configuration item the portfolio does not map), in name order."""
     names = _distinct(source, source.table("applications"), "application")
-    for table in (source.work_items(), source.tickets()):
-        names |= _distinct(source, table, "application")
+    # what the work items and tickets resolve to, as portfolio health lists them (shared)
+    names |= {str(v) for v in source.data_applications() if str(v).strip()}
     return sorted(names, key=str.casefold)
 
 
