@@ -7,6 +7,7 @@ import io
 import streamlit as st
 
 from pmo_metrics.engine import open_source
+from pmo_metrics.exports.report import build_report
 from ui.components import empty_state, page_header
 from ui.context import page_context
 from ui.data import filter_options
@@ -30,13 +31,7 @@ month = st.selectbox(
     key="report_month",
 )
 
-try:
-    from pmo_metrics.exports.report import build_report
-except ImportError:
-    build_report = None
-    st.info(t("report_unavailable"))
-
-if build_report is not None and st.button(t("report_build"), type="primary", key="report_build"):
+if st.button(t("report_build"), type="primary", key="report_build"):
     bar = st.progress(0.0, text=t("report_building"))
     buffer = io.BytesIO()
     summary = build_report(

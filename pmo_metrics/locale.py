@@ -333,10 +333,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report_building": ("Building the report…", "Generando el informe…"),
     "report_ready": ("The report for {month} is ready.", "El informe de {month} está listo."),
     "report_download": ("Download {name}", "Descargar {name}"),
-    "report_unavailable": (
-        "The report builder is not available yet.",
-        "El generador de informes aún no está disponible.",
-    ),
     # the monthly report (pmo_metrics.exports.report)
     "report.title": ("PMO monthly report", "Informe mensual de la PMO"),
     "report.summary": ("Summary", "Resumen"),
