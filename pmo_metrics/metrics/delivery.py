@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, cast
@@ -248,17 +248,24 @@ def velocity_table(source: Source, filters: Filters, *, what: str = "velocity") 
     :func:`~pmo_metrics.metrics.source.sharing` block each selection's :class:`SprintPlan` is
     built once for every period, and each table once (velocity and say/do read one table)."""
 
+    def build() -> pd.DataFrame:
+        return velocity_in_period(selection_plan(source, filters, what), filters)
+
+    return source.remember(("velocity_table", filters, filters.as_of), build)
+
+
+def selection_plan(source: Source, filters: Filters, what: str = "velocity") -> SprintPlan:
+    """The selection's :class:`SprintPlan`, whatever the period (shared inside a sharing
+    block); raises MissingData when nothing in the store has a sprint."""
+
     def plan() -> SprintPlan:
         lists = selection_lists(source, filters)
         narrowed = bool(filters.application or filters.service)
         cal = _calendar(source, filters)
         return sprint_plan(lists, cal, narrowed, lambda: _no_sprints(source, what))
 
-    def build() -> pd.DataFrame:
-        scope = replace(filters, start=None, end=None)
-        return velocity_in_period(source.remember(("sprint_plan", scope), plan), filters)
-
-    return source.remember(("velocity_table", filters, filters.as_of), build)
+    scope = replace(filters, start=None, end=None)
+    return source.remember(("sprint_plan", scope), plan)
 
 
 def selection_lists(
@@ -530,6 +537,35 @@ def compute_say_do(source: Source, filters: Filters) -> pd.DataFrame:
 
 
 plan.per_key("say-do", grouped=velocity_values_by(say_do_headline, "say/do"))
+
+
+@plan.monthly("say-do")
+def say_do_by_month(
+    source: Source, filters: Filters, months: Sequence[str]
+) -> dict[str, float | None]:
+    """The say/do headline of each month from one table of the months' sprints: a month's
+    table is the rows of the sprints that ended in it (and, as :func:`in_period` keeps them,
+    had items or started by the month's end), each judged closed as at the month's end, which
+    for a sprint that ended in the month is as at any later day."""
+    sprints = selection_plan(source, filters, "say/do")
+    table = velocity_table(source, filters, what="say/do")
+    if table.empty:
+        return dict.fromkeys(months)
+    listed = set(zip(sprints.commitments["team"], sprints.commitments["sprint"], strict=True))
+    pairs = zip(table["team"], table["sprint"], strict=True)
+    has_items = np.array([pair in listed for pair in pairs], dtype=bool)
+    # The table's dates are days; a month's bounds are midnights, which a day never crosses.
+    ends, starts = pd.to_datetime(table["end_date"]), pd.to_datetime(table["start_date"])
+    out: dict[str, float | None] = {}
+    for month in months:
+        f = Filters.from_period(month)
+        # a month's filters have both bounds
+        first, end = pd.Timestamp(cast(date, f.start)), pd.Timestamp(cast(date, f.end))
+        keep = ends.notna() & (ends >= first) & (ends < end)
+        keep &= has_items | (starts < f.as_of).to_numpy(dtype=bool)
+        rows = table[keep.to_numpy(dtype=bool)]
+        out[month] = None if rows.empty else plan.as_number(say_do_headline(rows))
+    return out
 
 
 @metric(

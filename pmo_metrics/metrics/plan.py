@@ -29,7 +29,7 @@ from typing import Any, cast
 
 import pandas as pd
 
-from pmo_metrics.metrics.registry import KEY_PLANS, Headline, Metric, MissingData, get
+from pmo_metrics.metrics.registry import KEY_PLANS, Headline, Metric, MissingData, get, load_all
 from pmo_metrics.metrics.source import Filters, Source
 
 # (source, filters without the key's filter, by, key) -> the metric's table with by=key.
@@ -133,12 +133,14 @@ def as_number(value: Any) -> float | None:
 
 def declared_splits() -> list[tuple[str, str]]:
     """Every (metric, by) whose table :func:`split_table` obtains from the whole selection."""
+    load_all()  # the family modules declare theirs
     rows = [(name, by) for name, bys in ROW_SPLITS.items() for by in bys]
     return rows + sorted(_SPLITS)
 
 
 def declared_monthly() -> list[str]:
     """Every metric with a one-pass monthly plan."""
+    load_all()  # the family modules declare theirs
     return sorted(_MONTHLY)
 
 
