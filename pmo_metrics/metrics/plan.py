@@ -46,6 +46,7 @@ ROW_SPLITS: dict[str, tuple[str, ...]] = {
     "budget-variance": ("application",),  # one row per application and month
     "risks": ("application",),  # one row per risk, judged on its own dates
     "throughput": ("application",),  # counts per application and month, every month of each
+    "mttr": ("service",),  # aggregates per service and month of the service's own tickets
 }
 
 GROUP_DIMENSIONS = ("service", "application", "team")
@@ -87,6 +88,12 @@ def rows_of(source: Source, filters: Filters, name: str, by: str, key: str) -> p
     """The rows of ``name``'s table for ``filters`` whose ``by`` is ``key``."""
     frame = whole_table(source, get(name), filters)
     return frame[(frame[by] == key).to_numpy(dtype=bool)].reset_index(drop=True)
+
+
+def run_for(source: Source, name: str, filters: Filters, by: str, key: str) -> pd.DataFrame:
+    """``name``'s own run for ``filters`` with ``by=key`` (a split's way out)."""
+    chosen: dict[str, Any] = {by: key}  # a Filters field: service or application
+    return get(name).run(source, replace(filters, **chosen))
 
 
 def _the_key(filters: Filters) -> tuple[str, str] | None:

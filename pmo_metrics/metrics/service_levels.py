@@ -330,6 +330,19 @@ def compute_sla_by_priority(source: Source, filters: Filters) -> pd.DataFrame:
 plan.per_key("sla-by-priority", groups=("service",))
 
 
+@plan.splits("sla-by-priority", "service")
+def sla_by_priority_of(source: Source, filters: Filters, by: str, key: str) -> pd.DataFrame:
+    """The sla-by-priority table of one service: its rows of the selection's (counts per
+    service and priority of each service's own tickets), judged missing as its own run would
+    be. Where the selection as a whole has no judged ticket, the service's own run."""
+    try:
+        frame = plan.rows_of(source, filters, "sla-by-priority", by, key)
+    except MissingData:
+        return plan.run_for(source, "sla-by-priority", filters, by, key)
+    _require_judged(frame)
+    return frame
+
+
 # --- MTTR ----------------------------------------------------------------------------------------
 
 MTTR_COLUMNS = ("service", "month", "tickets", "mttr_hours", "p90_hours", "resolved_before_opened")

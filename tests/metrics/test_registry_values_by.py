@@ -286,7 +286,8 @@ def test_split_tables_equal_the_tables_asked_per_key(loaded):
     for pair in [("sla-compliance", "service"), ("sla-compliance", "application"),
                  ("lead-time", "application"), ("earned-value", "application"),
                  ("risks", "application"), ("throughput", "application"),
-                 ("budget-variance", "application")]:  # fmt: skip
+                 ("budget-variance", "application"), ("mttr", "service"),
+                 ("sla-by-priority", "service")]:  # fmt: skip
         assert pair in checked, pair
 
 
