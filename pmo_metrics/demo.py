@@ -12,8 +12,9 @@ from pathlib import Path
 
 import duckdb
 
+from pmo_metrics.importing import import_paths
 from pmo_metrics.readers.files import file_sha256
-from pmo_metrics.sample.generate import SAMPLE_DIR, WORKBOOK_NAME
+from pmo_metrics.sample.paths import SAMPLE_DIR, WORKBOOK_NAME
 from pmo_metrics.store.connection import fetch_scalar
 from pmo_metrics.store.loads import LoadResult, TableCounts
 
@@ -55,8 +56,6 @@ def load_demo(
     Files already loaded (byte-identical) are skipped without being read again, so running it
     twice changes nothing. Each load is audited as made by ``user``, noted as the sample.
     """
-    from pmo_metrics.importing import import_paths
-
     combined = LoadResult(load_id=None)
     loaded = _loaded_hashes(con)
     for batch in demo_batches(root):

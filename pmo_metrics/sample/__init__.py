@@ -6,9 +6,3 @@ stakeholders) and, for each month from 2025-11 to 2026-10, the exports the PMO l
 that month: two Jira CSVs, an Azure DevOps CSV, a ServiceNow incident .xlsx, a ServiceNow
 request .csv and the timesheets in Spanish locale.
 """
-
-from __future__ import annotations
-
-from pmo_metrics.sample.generate import SAMPLE_DIR, WORKBOOK_NAME, generate, month_dirs
-
-__all__ = ["SAMPLE_DIR", "WORKBOOK_NAME", "generate", "month_dirs"]

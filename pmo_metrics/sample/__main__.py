@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pmo_metrics.sample.generate import SAMPLE_DIR, SEED, generate
+from pmo_metrics.sample.generate import SEED, generate
+from pmo_metrics.sample.paths import SAMPLE_DIR
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,12 +13,11 @@ from pmo_metrics.exports.templates import write_templates
 from pmo_metrics.sample import formats, registers
 from pmo_metrics.sample.catalog import TEAMS
 from pmo_metrics.sample.effort import capacity_rows, simulate_effort, vacations
+from pmo_metrics.sample.paths import SAMPLE_DIR, WORKBOOK_NAME
 from pmo_metrics.sample.tickets import Ticket, rows_for_month, simulate_tickets
 from pmo_metrics.sample.work import WorkSimulation
 from pmo_metrics.sample.year import MONTHS
 
-SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
-WORKBOOK_NAME = "pmo_workbook.xlsx"
 SEED = 20261031
 # The workbook's sheets: every PMO table but effort, which arrives as the Spanish timesheets.
 WORKBOOK_TABLES = (

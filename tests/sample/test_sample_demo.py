@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 from pmo_metrics.demo import demo_batches, ensure_demo_data, load_demo
-from pmo_metrics.sample import SAMPLE_DIR, generate
+from pmo_metrics.sample.generate import generate
+from pmo_metrics.sample.paths import SAMPLE_DIR
 from pmo_metrics.sample.registers import indicator_rows
 from pmo_metrics.schema.tables import table_specs
 from pmo_metrics.store.connection import connect

@@ -10,8 +10,7 @@ import pytest
 
 from pmo_metrics.demo import load_demo, store_holds_only_sample
 from pmo_metrics.importing import import_paths
-from pmo_metrics.sample import SAMPLE_DIR
-from pmo_metrics.sample.generate import WORKBOOK_NAME
+from pmo_metrics.sample.paths import SAMPLE_DIR, WORKBOOK_NAME
 from pmo_metrics.store.connection import connect
 from pmo_metrics.store.loads import undo_load
 

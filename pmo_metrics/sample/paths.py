@@ -1,0 +1,12 @@
+"""Where the sample year lives: ``data/sample`` beside the package, its workbook's name.
+
+Kept apart from the generator so that loading the sample (``demo``, the dashboard's first start)
+does not import what writes it (openpyxl, the templates, the metric registry).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
+WORKBOOK_NAME = "pmo_workbook.xlsx"
