@@ -45,8 +45,11 @@ class PermissionDenied(PermissionError):
 class HasRole(Protocol):
     """Anything with a name and a role: ``ui.auth.User``, :class:`Actor`."""
 
-    name: str
-    role: str
+    @property
+    def name(self) -> str: ...  # read-only: a frozen Actor and ui.auth.User both qualify
+
+    @property
+    def role(self) -> str: ...
 
 
 @dataclass(frozen=True)
