@@ -470,7 +470,9 @@ def say_do_headline(frame: pd.DataFrame) -> float | None:
     name="velocity",
     label="Sprint velocity",
     unit="pts",
-    direction="higher",
+    # A team's own planning measure: more points is neither better nor worse (points are not
+    # comparable across teams, and pushing them up inflates estimates), so never coloured.
+    direction="neutral",
     definition=(
         "Per sprint: committed points (estimates of every item that was in the sprint, an "
         "item in several sprints counting in each; the sprint calendar's commitment wins "

@@ -51,3 +51,15 @@ def test_a_period_with_nothing_loaded_before_it_shows_no_change(app, sample_db, 
     assert throughput.delta == "no data for Mar 2025 – Aug 2025 to compare with"
     one = app(sample_db, "pages/flow.py", period=["2025-09", "2025-09"], lang="es")
     assert card(one, "Throughput").delta == "sin datos de ago 2025 para comparar"
+
+
+def test_velocity_is_never_coloured_as_good_or_bad(app, sample_db, card) -> None:
+    """A team's velocity going down (Sep -> Oct in the sample) is shown grey, not red."""
+    from streamlit.proto.Metric_pb2 import Metric
+
+    at = app(sample_db, "pages/overview.py")
+    velocity = card(at, "Sprint velocity")
+    assert velocity.delta.startswith("-")  # the sample's velocity fell: a case that would be red
+    assert velocity.proto.color == Metric.MetricColor.GRAY
+    # a metric with a direction is coloured: SLA compliance fell, red
+    assert card(at, "SLA compliance").proto.color == Metric.MetricColor.RED
