@@ -222,9 +222,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "detail": ("Detail", "Detalle"),
 }
 
-# Columns that only serve the screen's drawing (a health status' icon and word are drawn in
-# the status column itself).
-HIDDEN = frozenset({"icon", "word"})
+# Columns that only serve the screen's drawing or ordering (a health status' icon and word are
+# drawn in the status column itself; sprints are listed in their order). Downloads keep them.
+HIDDEN = frozenset({"icon", "word", "sprint_order"})
 
 
 def column_label(name: str, lang: str) -> str:

@@ -155,3 +155,10 @@ def test_a_planned_service_says_it_is_planned_instead_of_empty_sections(app, sam
     assert not at.exception
     assert any(i.value.startswith("A planned service (launch: ") for i in at.info)
     assert "Nothing for this selection" not in " ".join(i.value for i in at.info)
+
+
+def test_tables_hide_the_columns_that_only_order_or_draw(app, sample_db) -> None:
+    at = app(sample_db, "pages/delivery.py")
+    velocity = next(d.value for d in at.dataframe if "committed_points" in d.value.columns)
+    assert "sprint_order" not in velocity.columns
+    assert {"sprint", "committed_points", "completed_points"} <= set(velocity.columns)
