@@ -23,7 +23,7 @@ from pmo_metrics.store.loads import list_loads
 from ui.components import data_table, page_header, plain_table
 from ui.connection import cursor, reopen
 from ui.context import page_context
-from ui.data import table
+from ui.data import audit_verdict, table
 from ui.i18n import t
 from ui.markdown import plain
 
@@ -247,7 +247,7 @@ def audit_section() -> None:
     if not ctx.can("view_audit"):
         return
     st.header(t("audit_log"))
-    verdict = audit.verify(cursor())
+    verdict = audit_verdict(cursor())
     if verdict.intact:
         st.caption(t("audit_intact", n=f"{verdict.entries:,}"))
     else:

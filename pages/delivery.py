@@ -10,10 +10,10 @@ import streamlit as st
 
 from pmo_metrics.charts.delivery import burnup_fan, say_do_chart, velocity_chart
 from pmo_metrics.evaluation import (
-    COMPUTE_FAILED,
     MetricResult,
     Scope,
     borrowed_source,
+    failure,
     metric,
     version_memo,
 )
@@ -56,8 +56,7 @@ def forecast_result(
         return MetricResult(pd.DataFrame(columns=list(FORECAST_COLUMNS)), str(exc))
     except Exception as exc:  # the page keeps rendering, as for every metric
         log.exception("forecast failed for %s", scope)
-        why = f"{metric('forecast').label}{COMPUTE_FAILED}{type(exc).__name__}: {exc})"
-        return MetricResult(pd.DataFrame(columns=list(FORECAST_COLUMNS)), why, failed=True)
+        return failure(metric("forecast").label, FORECAST_COLUMNS, exc)
     return MetricResult(frame)
 
 

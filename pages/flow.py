@@ -12,10 +12,11 @@ from pmo_metrics.charts.flow import (
     throughput_chart,
 )
 from pmo_metrics.evaluation import metric
+from pmo_metrics.headers import column_label
 from ui.components import data_table, kpi_card, metric_block, page_header
 from ui.context import page_context
 from ui.data import metric_table, metric_value
-from ui.i18n import chart_title, period_label, t, with_month_labels
+from ui.i18n import chart_title, lang, period_label, t, with_month_labels
 
 ctx = page_context("flow")
 page_header(ctx, "page_flow")
@@ -55,7 +56,7 @@ with right:
         chart=lambda f: net_flow_chart(
             with_month_labels(f),
             title("net-flow"),
-            names={"created": "created", "done": t("done")},
+            names={"created": column_label("created", lang()), "done": t("done")},
         ),
         table=False,
     )

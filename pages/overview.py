@@ -7,7 +7,6 @@ import streamlit as st
 
 from pmo_metrics.charts.generic import plan_actual_bars, step_line
 from pmo_metrics.charts.scorecard import judged_columns, status_heatmap, trend_vs_target
-from pmo_metrics.columns import column_label
 from pmo_metrics.evaluation import (
     OVERVIEW_LAUNCHES,
     OVERVIEW_PILLARS,
@@ -20,6 +19,7 @@ from pmo_metrics.evaluation import (
     metric,
     trend_window,
 )
+from pmo_metrics.headers import column_label
 from pmo_metrics.metrics.portfolio import DIMENSIONS
 from pmo_metrics.metrics.risks import top_open_risks
 from ui import drill

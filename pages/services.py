@@ -56,10 +56,9 @@ here = ctx.narrowed(service=service)
 scope = here.scope
 period = period_label(scope.first_month, scope.last_month)
 
-status = metric_table(ctx.con, ctx.version, "service-status", scope)
-if not status.empty:
-    row = status.frame.iloc[0]
-    st.markdown(f"### {plain(service)} · {status_text(row.get('status'))}")
+mine = statuses.loc[statuses["service"] == service] if "service" in statuses else statuses
+if len(mine):  # its row of the statuses above (a service's status needs only its indicators)
+    st.markdown(f"### {plain(service)} · {status_text(mine['status'].iloc[0])}")
 
 # Indicators against targets, this period and over the last 12 months.
 st.subheader(t("indicators"), help=help_text("scorecard"))

@@ -17,7 +17,7 @@ import pandas as pd
 from pmo_metrics import audit, backup, demo, importing
 from pmo_metrics.access import HasRole, PermissionDenied, can, name_of, require
 from pmo_metrics.editing import edit_as_parsed
-from pmo_metrics.sql_console import run_readonly_query
+from pmo_metrics.sql_console import MAX_QUERY_CHARS, run_readonly_query
 from pmo_metrics.store.connection import connect, transaction
 from pmo_metrics.store.loads import LoadResult, load_parsed, redo_load, undo_load
 
@@ -122,7 +122,7 @@ def query(
     """
     require(who, "sql")
     if isinstance(db, duckdb.DuckDBPyConnection):
-        audit.record(db, who, "sql", sql)
+        audit.record(db, who, "sql", _as_recorded(sql))
         hidden = () if can(who, "view_audit") else ("audit_log",)
         return run_readonly_query(db, sql, hidden=hidden, **limits)  # type: ignore[arg-type]
     if not can(who, "view_audit"):  # a file is read whole: only the app can hide a table
@@ -131,7 +131,15 @@ def query(
         return run_readonly_query(db, sql, **limits)  # type: ignore[arg-type]  # says so
     writer = connect(db)  # the console itself reads through a read-only connection
     try:
-        audit.record(writer, who, "sql", sql)
+        audit.record(writer, who, "sql", _as_recorded(sql))
     finally:
         writer.close()
     return run_readonly_query(db, sql, **limits)  # type: ignore[arg-type]
+
+
+def _as_recorded(sql: str) -> str:
+    """The query's text for the log: whole up to the console's statement limit; a longer one
+    (refused by the console) by its start and its length, not megabytes re-hashed forever."""
+    if len(sql) <= MAX_QUERY_CHARS:
+        return sql
+    return f"{sql[:200]}... ({len(sql):,} characters)"

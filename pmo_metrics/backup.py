@@ -26,7 +26,14 @@ import duckdb
 from pmo_metrics import audit
 from pmo_metrics.access import HasRole
 from pmo_metrics.readers.files import file_sha256
-from pmo_metrics.store.connection import StoreBusy, connect, default_db_path, ensure_schema
+from pmo_metrics.store.chain import chain_all
+from pmo_metrics.store.connection import (
+    StoreBusy,
+    connect,
+    default_db_path,
+    ensure_schema,
+    transaction,
+)
 
 FORMAT = "pmo-metrics-backup/1"
 MANIFEST = "manifest.json"
@@ -209,36 +216,47 @@ def _build(path: Path, folder: Path, manifest: Manifest, user: str | HasRole | N
             con.execute(f"CREATE SEQUENCE {_q(name)} START {int(next_value)}")
         ensure_schema(con)  # today's schema; a backup's older tables fit by column name
         existing = set(_table_names(con))
-        con.execute("BEGIN TRANSACTION")
-        for name, t in manifest.tables.items():
-            file = _sql_str(folder / t.file)
-            if name in existing:
-                con.execute(f"INSERT INTO {_q(name)} BY NAME SELECT * FROM read_parquet('{file}')")
-            else:  # a table this version does not define: kept as it was
-                con.execute(f"CREATE TABLE {_q(name)} AS SELECT * FROM read_parquet('{file}')")
-            rows, checksum = _checksum(con, _q(name))
-            columns = tuple(r[0] for r in con.execute(f"DESCRIBE {_q(name)}").fetchall())
-            if rows != t.rows or (columns == t.columns and checksum != t.checksum):
-                raise BackupError(
-                    f"table {name}: restored {rows} rows / {checksum}, the backup has "
-                    f"{t.rows} / {t.checksum}; nothing was restored"
-                )
-        chained = audit.chain_unchained(con)  # a backup of a version before the chain
-        verdict = audit.verify(con)
-        if not verdict.intact:
-            raise BackupError(f"{folder}: {verdict.describe()}; nothing was restored")
-        audit.record(
-            con,
-            user,
-            "restore",
-            f"from {folder} (backup of {manifest.source}, {manifest.created_at}, "
-            f"{manifest.total_rows} rows)"
-            + (f"; {chained} older entries had no chain and were chained now" if chained else ""),
-        )
-        con.execute("COMMIT")
+        with transaction(con):
+            for name, t in manifest.tables.items():
+                _restore_table(con, folder, name, t, existing)
+            log = manifest.tables.get("audit_log")
+            # A backup of a version before the chain (its log has no hash column): chained now.
+            chained = chain_all(con) if log and "entry_hash" not in log.columns else 0
+            verdict = audit.verify(con)
+            if not verdict.intact:
+                raise BackupError(f"{folder}: {verdict.describe()}; nothing was restored")
+            audit.record(
+                con,
+                user,
+                "restore",
+                f"from {folder} (backup of {manifest.source}, {manifest.created_at}, "
+                f"{manifest.total_rows} rows)"
+                + (
+                    f"; {chained} older entries had no chain and were chained now"
+                    if chained
+                    else ""
+                ),
+            )
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def _restore_table(
+    con: duckdb.DuckDBPyConnection, folder: Path, name: str, t: TableCopy, existing: set[str]
+) -> None:
+    file = _sql_str(folder / t.file)
+    if name in existing:
+        con.execute(f"INSERT INTO {_q(name)} BY NAME SELECT * FROM read_parquet('{file}')")
+    else:  # a table this version does not define: kept as it was
+        con.execute(f"CREATE TABLE {_q(name)} AS SELECT * FROM read_parquet('{file}')")
+    rows, checksum = _checksum(con, _q(name))
+    columns = tuple(r[0] for r in con.execute(f"DESCRIBE {_q(name)}").fetchall())
+    if rows != t.rows or (columns == t.columns and checksum != t.checksum):
+        raise BackupError(
+            f"table {name}: restored {rows} rows / {checksum}, the backup has "
+            f"{t.rows} / {t.checksum}; nothing was restored"
+        )
 
 
 def _rows_in(path: Path) -> int:

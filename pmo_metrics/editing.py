@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from datetime import datetime
 from typing import cast
 
 import pandas as pd
@@ -19,15 +20,11 @@ from pmo_metrics.schema.tables import PROVENANCE, table_specs
 EDITABLE = ("applications", "services", "indicators", "resolution_targets")
 
 
-def list_columns(table: str) -> list[str]:
-    return [c for c, typ in table_specs()[table].types.items() if typ.endswith("[]")]
-
-
 def editable_frame(stored: pd.DataFrame, table: str) -> pd.DataFrame:
     """The business columns of a stored table, list columns written as ``a; b`` text."""
     spec = table_specs()[table]
     frame = stored.reindex(columns=list(spec.columns)).copy()
-    for col in list_columns(table):
+    for col in table_specs()[table].list_columns:
         frame[col] = frame[col].map(_joined, na_action="ignore").astype("object")
     return frame.reset_index(drop=True)
 
@@ -44,13 +41,18 @@ def changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
 def edit_as_parsed(table: str, rows: pd.DataFrame, *, user: str | None) -> ParsedFile:
     """``rows`` (business columns) as a parsed file the store can load."""
     frame = rows.copy()
-    for col in list_columns(table):
+    for col in table_specs()[table].list_columns:
         frame[col] = frame[col].map(_split, na_action="ignore")
     frame = frame.drop(columns=[c for c in PROVENANCE if c in frame.columns])
     frame["source_sheet"] = table
     frame["source_row"] = range(2, 2 + len(frame))
+    # The moment is part of the digest: an edit is never "the same file loaded again" (an edit
+    # undone by hand and made again is a new edit, not a duplicate to skip).
+    made = datetime.now().isoformat()
     digest = hashlib.sha256(
-        (table + (user or "") + frame.to_json(date_format="iso", default_handler=str)).encode()
+        (
+            table + (user or "") + made + frame.to_json(date_format="iso", default_handler=str)
+        ).encode()
     ).hexdigest()
     return ParsedFile(
         file_name=f"dashboard edit: {table}",

@@ -11,7 +11,6 @@ from the metric registry, in English.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 
 import pandas as pd
@@ -37,7 +36,6 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
 STRINGS: dict[str, tuple[str, str]] = {
     # shell
     "app_title": ("PMO metrics", "Métricas de la PMO"),
-    "language": ("Language", "Idioma"),
     "filters": ("Filters", "Filtros"),
     "period": ("Months", "Meses"),
     "period_help": (
@@ -55,9 +53,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "todos los servicios, aplicaciones y equipos",
     ),
     "demo_banner": (
-        "Demo mode: no login, every page open. Configure users before sharing this dashboard.",
-        "Modo demostración: sin inicio de sesión, todas las páginas abiertas. Configure usuarios "
-        "antes de compartir este panel.",
+        "Demo mode: no login, full access",
+        "Modo demostración: sin inicio de sesión, acceso completo",
     ),
     "demo_loaded": (
         "Sample data: the database holds the sample only, to look around. Import your own "
@@ -65,7 +62,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Datos de ejemplo: la base de datos solo contiene la muestra, para explorar. Importe sus "
         "propias exportaciones en la página Datos.",
     ),
-    "signed_in_as": ("Signed in as {name} ({role})", "Sesión de {name} ({role})"),
     "no_months": (
         "No dated data yet: upload exports on the Data page.",
         "Aún no hay datos con fecha: suba exportaciones en la página Datos.",
@@ -81,7 +77,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_data": ("Data", "Datos"),
     "page_explore": ("Explore", "Explorar"),
     "page_report": ("Report", "Informe"),
-    "page_admin": ("Admin", "Administración"),
     # components
     "no_data": ("No data", "Sin datos"),
     "empty_missing": (
@@ -101,8 +96,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_xlsx": ("Excel", "Excel"),
     "target": ("Target", "Objetivo"),
     "actual": ("Actual", "Real"),
-    "previous": ("Previous", "Anterior"),
-    "go_to": ("Open", "Abrir"),
     # overview
     "overview_caption": (
         "The state of every service and application; each change is against the previous "
@@ -343,18 +336,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.key_figures": ("Key figures, {month}", "Cifras clave, {month}"),
     "report.pillar": ("Pillar", "Pilar"),
     "report.indicator": ("Indicator", "Indicador"),
-    "report.metric": ("Metric", "Métrica"),
     "report.value": ("Value", "Valor"),
     "report.unit": ("Unit", "Unidad"),
     "report.change": ("Change", "Cambio"),
     "report.status": ("Status", "Estado"),
     "report.target": ("Target", "Objetivo"),
-    "report.target_pct": ("Target", "Objetivo"),
     "report.definition": ("What it measures", "Qué mide"),
-    "report.month": ("Month", "Mes"),
     "report.service": ("Service", "Servicio"),
-    "report.application": ("Application", "Aplicación"),
-    "report.team": ("Team", "Equipo"),
     "report.pillar_services": ("Services", "Servicios"),
     "report.pillar_portfolio": ("Portfolio", "Cartera"),
     "report.pillar_delivery": ("Delivery", "Entrega"),
@@ -424,42 +412,6 @@ def t(key: str, lang: str, **values: object) -> str:
     ``values`` filled into its placeholders."""
     text = _pick(STRINGS[key], lang)
     return text.format(**values) if values else text
-
-
-# Column names of metric tables the report writes under a translated header (``report.<name>``
-# of STRINGS); other columns: :data:`COLUMNS_ES` in Spanish, the column name in English.
-HEADER_KEYS = ("service", "application", "team", "indicator", "metric", "value", "unit",
-               "target", "target_pct", "status", "month")  # fmt: skip
-
-# Spanish headers for the metric columns the report shows (English: from the column name).
-COLUMNS_ES = {
-    "sprint": "Sprint", "start_date": "Inicio", "end_date": "Fin",
-    "committed_points": "Puntos comprometidos", "completed_points": "Puntos completados",
-    "say_do_ratio": "Ratio say/do", "carry_over_points": "Puntos arrastrados",
-    "items": "Elementos", "tickets": "Tickets", "met_sla": "Cumplen ANS",
-    "compliance_pct": "Cumplimiento %", "priority": "Prioridad", "resolved": "Resueltos",
-    "unjudged": "Sin evaluar", "role": "Rol", "profile": "Perfil", "hours": "Horas",
-    "share_pct": "Porcentaje %", "reason": "Motivo", "risk_id": "Riesgo", "title": "Título",
-    "probability": "Probabilidad", "impact": "Impacto", "score": "Puntuación", "band": "Banda",
-    "owner": "Responsable", "mitigation_due": "Mitigación prevista", "overdue": "Vencido",
-    "budget": "Presupuesto", "actual": "Real", "variance_pct": "Desviación %",
-    "p50_days": "P50 (días)", "p85_days": "P85 (días)", "p95_days": "P95 (días)",
-    "mean_days": "Media (días)", "overall_p85_days": "P85 global (días)",
-    "open_demand": "Demanda abierta", "throughput": "Rendimiento",
-    "lead_time_p85": "Tiempo de entrega P85", "say_do": "Say/do",
-    "incidents_opened": "Incidencias abiertas", "sla_compliance": "Cumplimiento ANS",
-    "effort_hours": "Esfuerzo (h)", "cost_variance_pct": "Desviación de coste %",
-    "open_high_risks": "Riesgos altos abiertos",
-}  # fmt: skip
-
-
-def column_headers(columns: Sequence[str], lang: str) -> dict[str, str]:
-    """Headers for a metric table's columns in ``lang``: the translated ones by column name
-    (columns not named keep their own, made readable by the writer)."""
-    headers = {c: t(f"report.{c}", lang) for c in columns if c in HEADER_KEYS}
-    if lang == "es":
-        headers |= {c: COLUMNS_ES[c] for c in columns if c in COLUMNS_ES}
-    return headers
 
 
 # --- statuses ---------------------------------------------------------------------------------
@@ -618,8 +570,8 @@ def quantity(value: float | None, unit: str, lang: str) -> str:
 
 
 def delta_text(delta: float | None, unit: str, lang: str) -> str | None:
-    """A change with its sign: ``+2.1 pp`` for percentages (points), ``-3 items`` otherwise;
-    ``±0.00`` for a change too small to show (never ``-0.00``)."""
+    """A change with its sign: ``+2.1 pp`` for percentages (points), ``-3`` for counts,
+    ``+1.3 h`` with other units; ``±0.00`` for a change too small to show (never ``-0.00``)."""
     if delta is None or pd.isna(delta):
         return None
     decimals = 1 if unit == "%" else _DECIMALS.get(unit, 0 if float(delta).is_integer() else 1)

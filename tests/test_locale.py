@@ -9,10 +9,8 @@ from string import Formatter
 import pytest
 
 from pmo_metrics import locale
-from pmo_metrics.exports.workbook import column_label
+from pmo_metrics.headers import column_label
 from pmo_metrics.locale import (
-    COLUMNS_ES,
-    HEADER_KEYS,
     HEALTH_WORDS,
     SAME_IN_BOTH,
     STATUS_WORDS,
@@ -56,20 +54,16 @@ def test_every_word_table_has_both_languages_with_the_same_keys() -> None:
     assert all(len(names) == 12 for names in locale.MONTH_ABBREVIATIONS.values())
 
 
-def test_report_headers_are_translated() -> None:
-    # A header the report translates by key is a report string; the others are Spanish only,
-    # and say something other than the English header made from the column name, except where
-    # Spanish uses the same word.
-    assert all(f"report.{key}" in STRINGS for key in HEADER_KEYS)
-    assert not set(HEADER_KEYS) & set(COLUMNS_ES)
-    same = {c for c, spanish in COLUMNS_ES.items() if spanish == column_label(c)}
-    assert same == {"sprint", "tickets"}
-    assert locale.column_headers(["month", "sprint", "hours", "other"], "es") == {
-        "month": "Mes",
-        "sprint": "Sprint",
-        "hours": "Horas",
-    }
-    assert locale.column_headers(["month", "hours"], "en") == {"month": "Month"}
+def test_report_and_screen_share_one_header_per_column() -> None:
+    # One table for the report's and the pages' headers: the words a sponsor reads in the
+    # workbook are the ones on screen, in both languages; an unlisted column is made readable.
+    assert column_label("month", "es") == "Mes"
+    assert column_label("sprint", "es") == "Sprint"
+    assert column_label("hours", "es") == "Horas"
+    assert column_label("month", "en") == "Month"
+    assert column_label("met_sla", "en") == "Met SLA"  # the report wrote "Met sla"
+    assert column_label("other_pct", "en") == "Other %"
+    assert column_label("wait_days", "es") == "Wait (days)"  # an alias: readable, untranslated
 
 
 def test_t_fills_placeholders_in_the_language() -> None:
@@ -148,7 +142,7 @@ def test_the_dashboard_helpers_are_the_locale_in_the_language_given() -> None:
 
 def test_every_column_of_every_metric_has_a_header_in_both_languages():
     """Tables show headers, not column names (no `amber_threshold`, `p50_sprints`)."""
-    from pmo_metrics.columns import LABELS, column_label
+    from pmo_metrics.headers import LABELS
     from pmo_metrics.metrics.registry import all_metrics
 
     columns = {c for m in all_metrics() for c in m.columns}

@@ -31,8 +31,8 @@ from pmo_metrics.users import (
     readable_by_others,
     role_for,
 )
+from ui.i18n import t
 
-DEMO_BANNER = "Demo mode: no login, full access"
 _USER_KEY = "_pmo_user"
 
 
@@ -85,14 +85,7 @@ def current_user() -> User | None:
 
 
 def _demo_banner() -> str:
-    try:
-        from ui.i18n import lang
-
-        if lang() == "es":
-            return "Modo demostración: sin inicio de sesión, acceso completo"
-    except Exception:  # the language helper is optional here
-        pass
-    return DEMO_BANNER
+    return t("demo_banner")
 
 
 def _oidc_configured() -> bool:

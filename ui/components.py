@@ -13,8 +13,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pmo_metrics.charts.style import inert
-from pmo_metrics.columns import HIDDEN, column_label
 from pmo_metrics.evaluation import COMPUTE_FAILED, Scope, metric
+from pmo_metrics.headers import HIDDEN, column_label
 from pmo_metrics.metrics.status import GREY, STATUSES, badge
 from ui.context import PageContext
 from ui.data import card_values, metric_table
@@ -81,13 +81,10 @@ def status_column(frame: pd.DataFrame, column: str = "status") -> pd.DataFrame:
 
 def readable_statuses(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every status column (``status``, ``*_status``) readable: health columns
-    as icon and word (their ``icon`` / ``word`` helper columns dropped), others translated
-    (and an indicator's ``direction``)."""
+    as icon and word, others translated (and an indicator's ``direction``)."""
     columns = [
         c for c in frame.columns if c in ("status", "direction") or str(c).endswith("_status")
     ]
-    if "status" in columns and is_health(frame["status"]):
-        frame = frame.drop(columns=["icon", "word"], errors="ignore")
     for column in columns:
         frame = status_column(frame, column)
     return frame

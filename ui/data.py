@@ -14,12 +14,13 @@ from functools import partial
 import duckdb
 import streamlit as st
 
-from pmo_metrics import evaluation
+from pmo_metrics import audit, evaluation
 from pmo_metrics.demo import store_holds_only_sample
 from pmo_metrics.engine import open_source
 from pmo_metrics.evaluation import MetricResult, Scope, Tables
 from pmo_metrics.periods import Comparison
 from pmo_metrics.schema.tables import table_specs
+from pmo_metrics.store.connection import default_db_path, fetch_row
 
 TTL = "1h"
 
@@ -100,3 +101,18 @@ def table(_con: duckdb.DuckDBPyConnection, version: str, name: str, limit: int =
 
 def canonical_tables() -> list[str]:
     return list(table_specs())
+
+
+def audit_verdict(con: duckdb.DuckDBPyConnection) -> audit.Verdict:
+    """The audit chain's verdict, walked again only when the log has grown (every console query
+    adds an entry: the Data page must not hash the whole log on every rerun). The dashboard holds
+    the store's file lock, so the log changes only through this process."""
+    entries, last = fetch_row(con.cursor(), "SELECT count(*), max(seq) FROM audit_log") or (0, 0)
+    return _audit_verdict(con, str(default_db_path()), entries, last)
+
+
+@st.cache_data(max_entries=4, ttl=TTL, show_spinner=False)
+def _audit_verdict(
+    _con: duckdb.DuckDBPyConnection, db: str, entries: int, last: int | None
+) -> audit.Verdict:
+    return audit.verify(_con.cursor())

@@ -15,10 +15,10 @@ import pandas as pd
 import streamlit as st
 
 from pmo_metrics import locale
-from pmo_metrics.locale import COUNT_UNITS, DEFAULT_LANG, LANGUAGES, STATUS_WORDS, STRINGS
+from pmo_metrics.locale import LANGUAGES, STRINGS
 from pmo_metrics.periods import Comparison
 
-__all__ = ["COUNT_UNITS", "DEFAULT_LANG", "LANGUAGES", "STATUS_WORDS", "STRINGS"]
+__all__ = ["LANGUAGES", "STRINGS"]
 
 
 def lang() -> str:
@@ -68,11 +68,6 @@ def unit_label(unit: str, language: str | None = None) -> str:
 def quantity(value: float | int | None, unit: str, language: str | None = None) -> str:
     """A value with its unit: ``92.3%``, ``34.5 pts``, ``12.0 h``, ``€1,200``; counts plain."""
     return locale.quantity(value, unit, _lang(language))
-
-
-def delta_text(delta: float | None, unit: str, language: str | None = None) -> str | None:
-    """A change with its sign: ``+2.1 pp``, ``-3``; ``±0.00`` for a change too small to show."""
-    return locale.delta_text(delta, unit, _lang(language))
 
 
 def versus(comparison: Comparison | None, unit: str, language: str | None = None) -> str | None:

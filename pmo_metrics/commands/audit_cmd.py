@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,16 +18,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: the command line loads every command module to print its help.
+    import duckdb
+
     from pmo_metrics import audit
     from pmo_metrics.store.connection import StoreBusy, connect, default_db_path
 
-    path = args.db or default_db_path()
+    path = Path(args.db or default_db_path())
+    if not path.exists():
+        print(f"error: there is no database at {path}", file=sys.stderr)
+        return 1
     try:
-        con = connect(path, read_only=True)
+        con = connect(path)  # read-write: a store of an older version gets its log chained
     except StoreBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except Exception as exc:  # noqa: BLE001 - no file, or not a DuckDB file: say which
+    except duckdb.Error as exc:  # not a DuckDB file: say so
         print(f"error: cannot open {path}: {exc}", file=sys.stderr)
         return 1
     try:

@@ -54,8 +54,8 @@ from pmo_metrics.exports.workbook import (
     status_key,
     unit_format,
 )
-from pmo_metrics.locale import column_headers, short_month
 from pmo_metrics.locale import month_name as month_label  # the report names months in full
+from pmo_metrics.locale import short_month
 from pmo_metrics.metrics import status
 from pmo_metrics.metrics.plan import month_filters, monthly_plan, split_table
 from pmo_metrics.metrics.registry import Metric, MissingData, get
@@ -252,7 +252,7 @@ class Report:
             if frame.empty:
                 w.note(t("no_rows", self.lang, month=self.month_name))
             else:
-                block = w.table(frame, headers=column_headers(frame.columns, self.lang))
+                block = w.table(frame)
         w.gap()
         return block
 
@@ -644,7 +644,7 @@ def write_indicators(report: Report, w: SheetWriter, service: str) -> None:
     write_scorecard(report, w, service)
     w.heading(t("indicators_trend", lang, month=report.month_name))
     trend = indicator_trend(report, indicators)
-    block = w.table(trend, headers=column_headers(trend.columns, lang))
+    block = w.table(trend)
     units = {ind.indicator: _unit(ind.metric) for ind in indicators.itertuples(index=False)}
     for name, col in block.columns.items():
         fmt = unit_format(units.get(name.split(" · ")[0]) or "")
@@ -682,7 +682,7 @@ def write_sla_trend(report: Report, w: SheetWriter, heading: str, **scope: str |
     target = sla_target(report, scope.get("service"))
     if target is not None:
         monthly["target_pct"] = target
-    block = w.table(monthly, headers=column_headers(monthly.columns, lang))
+    block = w.table(monthly)
     metric = find_metric("sla-compliance")
     chart = line_chart(
         w.ws,
@@ -791,7 +791,7 @@ def write_throughput(report: Report, w: SheetWriter, app: str) -> None:
             "items": [int(values[m].value or 0) for m in report.months],
         }
     )
-    block = w.table(frame, headers=column_headers(frame.columns, report.lang))
+    block = w.table(frame)
     chart = bar_chart(w.ws, block, "month", ["items"], title=f"{metric.label}, {metric.unit}")
     w.chart(chart, block)
     w.gap()

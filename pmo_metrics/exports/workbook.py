@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmo_metrics.exports.safe import DATE_FORMAT, DATETIME_FORMAT, neutralise_text, xlsx_value
+from pmo_metrics.headers import column_label
 from pmo_metrics.metrics import status
 
 Chart = BarChart | LineChart  # the charts the report draws
@@ -152,7 +153,7 @@ class SheetWriter:
         formats, headers = formats or {}, headers or {}
         header_row = self.row
         columns = {name: i for i, name in enumerate(frame.columns, start=1)}
-        self.header([headers.get(name, column_label(name)) for name in frame.columns])
+        self.header([headers.get(name, column_label(name, self.lang)) for name in frame.columns])
         statuses = {name for name in frame.columns if is_status_column(frame[name])}
         for values in frame.itertuples(index=False, name=None):
             for name, value in zip(frame.columns, values, strict=True):
@@ -186,16 +187,6 @@ class SheetWriter:
             self.ws.column_dimensions[letter].width = min(MAX_WIDTH, max(9, width + 2))
         if freeze:
             self.ws.freeze_panes = freeze
-
-
-def column_label(name: str) -> str:
-    """A readable header for a metric column (``compliance_pct`` -> ``Compliance %``)."""
-    text = str(name)
-    for suffix, unit in (("_pct", " %"), ("_days", " (days)"), ("_hours", " (h)")):
-        if text.endswith(suffix):
-            text = text[: -len(suffix)] + unit
-    text = text.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 _MONEY = {"budget", "actual", "pv", "ev", "ac", "bac", "eac", "etc", "vac", "cv", "sv"}

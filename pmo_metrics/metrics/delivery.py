@@ -574,7 +574,7 @@ def say_do_by_month(
     name="velocity-stats",
     label="Velocity and stability",
     unit="pts",
-    direction="higher",
+    direction="neutral",  # as velocity: a team's planning measure, never good or bad
     definition=(
         "Per team: mean and median completed points over the last 3 closed sprints, mean "
         "Done items (velocity by item count, for unestimated work), and stability = sample "
@@ -883,7 +883,10 @@ def forecast_table(
     notes=(
         "As in ActionableAgile's \"When\" and jira-agile-metrics' burn-up forecast. The trials "
         "are seeded: the same data gives the same dates. A backlog with unestimated items is "
-        "undercounted in points (unestimated_remaining says how many)."
+        "undercounted in points (unestimated_remaining says how many). The burnup drawn with "
+        "it: per dated sprint of the period (by end date, then sprint order), the points done "
+        "cumulated from the period's first sprint, against a flat scope = points done in the "
+        "period + the backlog left."
     ),
     columns=FORECAST_COLUMNS,
     needs=("work_items", "sprints"),

@@ -162,6 +162,12 @@ _AS_OF = " As of the period's last day (else today)."
     definition="Every risk raised by the as-of date with score = probability × impact and band "
     "(1–4 low, 5–9 medium, 10–15 high, 16–25 critical); headline: open risks." + _AS_OF,
     family="risks",
+    notes=(
+        "Listed most important first: score, then impact (what the risk would cost), then risk "
+        f"id. The overview and the monthly report's Summary show the first {TOP_RISKS} open "
+        "risks; an "
+        "application's sheet lists all of its open risks."
+    ),
     columns=REGISTER_COLUMNS,
     needs=("risks", "applications"),
     dimensions=SCOPE,

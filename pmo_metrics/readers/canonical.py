@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from pmo_metrics.readers import convert, limits
-from pmo_metrics.readers.columns import SYNONYMS, list_columns, match_headers
+from pmo_metrics.readers.columns import SYNONYMS, match_headers
 from pmo_metrics.readers.context import Context
 from pmo_metrics.readers.sheets import RawSheet
 from pmo_metrics.readers.tickets import finish_tickets
@@ -59,7 +59,7 @@ def build_table(
     headers = {col: raw.headers[pos[0]] for col, pos in matched.items()}
     frame = pd.DataFrame(index=pd.RangeIndex(len(raw)))
     raw_values: dict[str, pd.Series] = {}
-    lists = list_columns(table)
+    lists = set(spec.list_columns)
     types = {**spec.types, **intermediate_types(table)}
 
     def column(col: str) -> tuple[pd.Series, list[Problem]]:

@@ -18,8 +18,6 @@ from functools import cache
 
 from pmo_metrics.schema.tables import table_specs
 
-LIST_SEPARATOR = ";"
-
 SYNONYMS: dict[str, dict[str, list[str]]] = {
     "work_items": {
         "item_key": [
@@ -358,10 +356,6 @@ def normalise(text: object) -> str:
     return re.sub(r"[^a-z0-9%]", "", decomposed.decode("ascii").lower())
 
 
-def list_columns(table: str) -> set[str]:
-    return {c for c, t in table_specs()[table].types.items() if t.endswith("[]")}
-
-
 @cache
 def synonym_index(table: str) -> dict[str, tuple[str, int]]:
     """normalised header -> (column, priority): the canonical name first, then the synonyms."""
@@ -409,7 +403,7 @@ def match_headers(
             ranked.setdefault(col, []).append((rank, pos))
         else:
             unknown.append(header)
-    lists = list_columns(table)
+    lists = set(table_specs()[table].list_columns)
     matched = {
         col: [p for _, p in (sorted(found, key=lambda x: x[1]) if col in lists else sorted(found))]
         for col, found in ranked.items()

@@ -37,6 +37,11 @@ class TableSpec:
     def columns(self) -> tuple[str, ...]:
         return tuple(self.types)
 
+    @property
+    def list_columns(self) -> tuple[str, ...]:
+        """The columns holding lists (``VARCHAR[]``), written ``a; b`` in files."""
+        return tuple(c for c, typ in self.types.items() if typ.endswith("[]"))
+
 
 def schema_files() -> list[Path]:
     return sorted(SCHEMA_DIR.glob("*.sql"))

@@ -15,6 +15,7 @@ from typing import Any, ParamSpec, TypeVar
 import duckdb
 
 from pmo_metrics.schema.tables import HISTORY_SUFFIX, schema_files, table_specs
+from pmo_metrics.store.chain import chain_all
 
 DEFAULT_DB = Path("data") / "pmo.duckdb"
 
@@ -49,10 +50,10 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("BEGIN TRANSACTION")
         try:
             yield con
+            con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        con.execute("COMMIT")
 
 
 class StoreBusy(RuntimeError):
@@ -139,15 +140,30 @@ def connect(
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table of the schema files, and a history table beside each canonical one."""
+    """Create every table of the schema files, and a history table beside each canonical one.
+    A store of a version before the audit chain gets its log chained, once, here."""
+    log = _columns(con, "audit_log")
+    older_log = bool(log) and "entry_hash" not in log
     for path in schema_files():
         con.execute(path.read_text(encoding="utf-8"))
+    if older_log:
+        with transaction(con):
+            chain_all(con)
     for name in table_specs():
         con.execute(
             f"CREATE TABLE IF NOT EXISTS {name}{HISTORY_SUFFIX} AS "
             f"SELECT *, NULL::BIGINT AS replaced_by_load FROM {name} WITH NO DATA"
         )
     _hash_as_number(con)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ?",
+        [table],
+    ).fetchall()
+    return {r[0] for r in rows}
 
 
 def _hash_as_number(con: duckdb.DuckDBPyConnection) -> None:

@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 from pmo_metrics import audit
 from pmo_metrics.schema.problems import ImportRejected, ParsedFile, Problem
 from pmo_metrics.schema.tables import HISTORY_SUFFIX, PROVENANCE, TableSpec, table_specs
-from pmo_metrics.store.connection import fetch_row, fetch_scalar, serialised
+from pmo_metrics.store.connection import fetch_row, fetch_scalar, serialised, transaction
 
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 SNAPSHOT_TABLES = {"work_items": "work_item_snapshots", "tickets": "ticket_snapshots"}
@@ -111,8 +111,7 @@ def load_parsed(
     period = period or _infer_period(batches)
     if not _PERIOD.fullmatch(period):
         raise ValueError(f"period {period!r}: expected YYYY-MM")
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         load_id = fetch_scalar(con, "SELECT nextval('load_id_seq')")
         con.execute(
             "INSERT INTO loads VALUES (?, ?, NULL, ?, ?, 'loaded', NULL, NULL)",
@@ -142,10 +141,6 @@ def load_parsed(
         )
         names = ", ".join(f.file_name for f in fresh)
         audit.record(con, user, action, f"load {load_id}: {names}" + (f"; {note}" if note else ""))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     result.load_id = load_id
     return result
 
@@ -160,8 +155,7 @@ def undo_load(
     if _status(con, load_id) != "loaded":
         raise ValueError(f"load {load_id} is already undone")
     removed: dict[str, int] = {}
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(
             "UPDATE loads SET status = 'undone', undone_at = ? WHERE load_id = ?",
             [datetime.now(), load_id],
@@ -173,10 +167,6 @@ def undo_load(
         _resnapshot(con, load_id)
         detail = ", ".join(f"{t}: {n} rows removed" for t, n in removed.items()) or "no rows"
         audit.record(con, user, "undo", f"load {load_id}: {detail}")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return removed
 
 
@@ -197,8 +187,7 @@ def redo_load(con: duckdb.DuckDBPyConnection, load_id: int, *, user: str | None 
             f"load {load_id} cannot be redone: its file {name} was loaded again as load "
             f"{later}; undo load {later} first"
         )
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(
             "UPDATE loads SET status = 'loaded', undone_at = NULL WHERE load_id = ?", [load_id]
         )
@@ -207,10 +196,6 @@ def redo_load(con: duckdb.DuckDBPyConnection, load_id: int, *, user: str | None 
             _settle(con, spec, f"SELECT {_keys(spec)} FROM {history} WHERE load_id = {load_id}")
         _resnapshot(con, load_id)
         audit.record(con, user, "redo", f"load {load_id}")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _status(con: duckdb.DuckDBPyConnection, load_id: int) -> str:

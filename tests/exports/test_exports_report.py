@@ -213,7 +213,7 @@ def test_scorecard_and_risks_on_the_summary(workbook) -> None:
         (SERVICE, "Resolved in time", 75.0, "%", 90.0, "✗ off target"),
     ]
     risks = block_under(ws, "Top open risks, August 2026")
-    assert risks[0][:3] == ("Risk id", "Title", "Application")
+    assert risks[0][:3] == ("Risk", "Title", "Application")
     assert risks[1][:3] == ("R-1", "'" + EVIL_RISK, APP)
     assert risks[1][6] == 20  # score = 4 x 5
 
@@ -231,7 +231,7 @@ def test_service_sheet(workbook) -> None:
         ("Aug 2026", 75.0, 90.0),
     ]
     tickets = block_under(ws, "Tickets over the 12 months to August 2026")
-    assert tickets[0][:5] == ("Month", "Tickets", "Met sla", "Compliance %", "Target")
+    assert tickets[0][:5] == ("Month", "Tickets", "Met SLA", "Compliance %", "Target %")
     assert tickets[-1][:5] == ("Aug 2026", 4, 3, 75.0, 90.0)
     assert tickets[-2][:5] == ("Jul 2026", 2, 2, 100.0, 90.0)
     assert len(ws._charts) == 2  # the indicator against its target; SLA compliance by month
@@ -243,8 +243,10 @@ def test_application_sheet(workbook) -> None:
     ws = wb["App Payroll"]
     assert ws["A1"].value == f"Application: {APP}"
     sprints = block_under(ws, "Delivery: sprints ending in the 12 months to August 2026")
-    assert sprints[0][:8] == ("Team", "Sprint", "Start date", "End date", "Committed points",
-                              "Completed points", "Say do ratio", "Carry over points")  # fmt: skip
+    assert sprints[0][:8] == (
+        "Team", "Sprint", "Start", "End", "Committed points", "Completed points",
+        "Say/do ratio", "Carried over points",
+    )  # fmt: skip
     assert [r[1] for r in sprints[1:]] == ["PAY Sprint 1", "PAY Sprint 2"]
     assert [r[4:8] for r in sprints[1:]] == [(8.0, 5.0, 0.625, 3.0), (5.0, 3.0, 0.6, 2.0)]
     throughput = block_under(ws, "Throughput over the 12 months to August 2026")

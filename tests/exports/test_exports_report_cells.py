@@ -1,7 +1,8 @@
 """The sample report's every cell, pinned: each sheet's values and number formats hashed, in
 English and Spanish, plus a few cells spelled out. Any change of content (a number, a text, a
 format, a cell moved) fails here; a change meant to alter the report rewrites the hashes
-(``python tests/exports/test_exports_report_cells.py`` prints them for the store it builds).
+(``PYTHONPATH=. python tests/exports/test_exports_report_cells.py`` prints them for the store
+it builds).
 
 The Summary's "generated at" line (A2) holds the time of writing and is left out of its hash.
 """
@@ -27,82 +28,82 @@ GENERATED = "A2"  # the Summary's subtitle: "Generated YYYY-MM-DD HH:MM"
 FINGERPRINTS: dict[str, dict[str, str]] = {
     "en": {
         "App Carpeta ciudadana": (
-            "e38c6c3212ffaee7caea9758690331bf8e47225693d37f4623c80976502b8459"
+            "0f99ce8684132d65dd6a8b704f32a82abed65dbb734a967bd203c7badc9025fe"
         ),
         "App Gestión de expedientes": (
-            "4e68bbd3f2a7f2bc182897632dbe52f35a86aeaf65ada47ef99b79da37d43c4d"
+            "93d7a64c2c1b021a3265ce6c871a14d32ca7242ae63b41d888246e263883947d"
         ),
         "App Gestión tributaria": (
-            "206cdc1718bb3d921a229270e91211c8bd176a427c2ba2e2284a316a51307ea4"
+            "8712d75060be3caba3a6a52b45cef436318be002000493774b5de3d7fde00823"
         ),
         "App Implantación PMO": (
-            "fccb775559c5e0b685b582019d1068102ab90e70cf8cdf22b5acc948f7e37c7b"
+            "5058bea67fc572bab9ea9e4ea35d0bcf01ba748f0c919c3c1d0fb44d9e3259ce"
         ),
         "App Notificaciones electrónicas": (
-            "529def2d732bb4e6ef9e7f3055f1e95a6d305412e19151764bb627f90fb3354e"
+            "0ff5825fd71981698dabab22fd73020bcb0a6179f5af36012c1686c5ad0f1a1e"
         ),
-        "App Nóminas": ("2d2807f7a24e1d7a548a970925b336f9cc1e4646cb6c3581d2aad7f15fecf443"),
+        "App Nóminas": ("31f098da7c0cb305e21b03059855e4cb705ad4ae9ec31e031ccac6c09af236d9"),
         "App Portal del empleado": (
-            "52314d0b84eceaa9fc061b1b54de6694d1f745dfe3bf14a105a9077d2dc39acb"
+            "6c5600b9a81ac3d85e8dd52a0d553b6d216c7bd6492dfc0bbb548adf3eb271d7"
         ),
         "App Registro electrónico": (
-            "7b8f78374b81f9e27016163b0c12c8c14e5addf821b3f99e440f395e45d3953e"
+            "1303391ebf24f7da124ea6c60b727210ac90c8f176baaddf2d8ba7621334b8b8"
         ),
         "App Sede electrónica": (
-            "6bb2c74abfc462190db990cc2c348ddd10412a33ea50729b6bf10e4193c95528"
+            "1517492c044464a4dc64ff9080bf8c8942075a26cda4fdca93fa9423e38c187c"
         ),
-        "Summary": ("45ff27fbebaa3d240c5a9999914ab1bd8b5487618023bb83d2e52f93a5b7bbea"),
+        "Summary": ("6f7d3db7d391889bc6a07e5f8392f26f399dea82931d6bbfb61f7aafb5962328"),
         "Svc Analítica de datos": (
-            "acc7446a8dbb3d81efdfe763b484754af9b0ff01563c2718ca36e975019a7551"
+            "f32f348bbb3487a129f0080e77eb2b4a8339e169da392cdcb0e52962e6413f6a"
         ),
         "Svc Centro de Atención a Usuari": (
-            "bee82951e25dea3901c1bc1206b8704f35e1c8b10782eaee5c31ea552aa7236d"
+            "f3bfa5087395d7753796da2dce5258b2f801921e159d32e013d8e66bfef36945"
         ),
         "Svc Mantenimiento de aplicacion": (
-            "92be48d83144f8c031a301b0aabdd28fcb3c8f700c68b38e4ff9013b2cf8559e"
+            "7ce1f458591db5e4ca977d2c11c97b02cd8ad831453c1a4b82635920e394e916"
         ),
         "Svc Transformación digital": (
-            "5d850973c4b9c0bb73a360aee566c8ff22e6af9c1b1debfd209816851e184f3e"
+            "ecfe6a0497eb051fb1440439fe2b00dd539e5cc80d64e339e583e6a9e84dd018"
         ),
     },
     "es": {
         "Apl Carpeta ciudadana": (
-            "78c586fb35382ee8676646ac12d9b6b798d5d4ded701a81b6b1e6824e292ec4a"
+            "989d3f22a8ccb534260a3ab5b0c05d1be45c248698e85deb68b12cb81af9c7e6"
         ),
         "Apl Gestión de expedientes": (
-            "62a980b06ccc611f0b22ec2c771cf4d0d47271dd3a08f152dfb9648bb7978d38"
+            "abac33c553eba5c90ccd9660004c1be22580ba01fa8e3073c15384006156f166"
         ),
         "Apl Gestión tributaria": (
-            "9172411f0402ccddad332f798785573ddc802a64c160541f1c68250a367120a1"
+            "2d674ad3845d0231bd247942814f2d792bf748ed622e562116f43ec168767967"
         ),
         "Apl Implantación PMO": (
-            "bf18f01260944b0d23ded8d0cd836e926329336a4ea32b5e6afbd3028891d050"
+            "8c288660700fc2d0b51d049be5496885065646e01e21851fbdc931b6f9b198dd"
         ),
         "Apl Notificaciones electrónicas": (
-            "4ba6f43a91794bc741da8fc1091bb3ea3d26532117c919f7869b3656c21bdd81"
+            "8c7c30e1a5634a4812c9f637f619e4e26ab095e49368b08b47cb52eae5b9f7de"
         ),
-        "Apl Nóminas": ("b4b672e450c3435d31fad9a8fb072b9a795c426e16fda532605abed089f654e5"),
+        "Apl Nóminas": ("fcb0c31922fa749e4a6d66b3f68ff75d0ad5b70a760706b6803c99d11e841623"),
         "Apl Portal del empleado": (
-            "65256720d0a7c6cb89853827fa652f0b04dbfb76e222e79a1a1deebe69e44ae9"
+            "1a6addbb4831010c97ef1aeec6e609bee9c5ae2d94de2d3c13d508fabcd498fb"
         ),
         "Apl Registro electrónico": (
-            "4601828844137398fa22cb089a244b56daf14b5bddb4e28fee5fd94d661073e1"
+            "758a02a577f9745b4a6a2982347cec3ad93eacf8b4383c279d2f70154add70b5"
         ),
         "Apl Sede electrónica": (
-            "f83cfaded1b26f238937a1f2f048e247d278de9dd0a1ade934a21a617462b26f"
+            "7a6d036a17f44003b26e5a47559408541b2aab61bd20e074349dc923879c454c"
         ),
-        "Resumen": ("8b65f28966ab59260c9bcc9b956be0d7119a32395980aebc84b6f32ba3c3b8b6"),
+        "Resumen": ("ed4e96a12115d0fbfa6f19ed830d40e561c96873973f303d7a79c518d57e24df"),
         "Serv Analítica de datos": (
-            "7f5cfefa540c38e3e41ca166c626e55f29e1d7a8636f30184e732bef7c8b0a4b"
+            "7a8eac8bd0bf2c86b53775c247e213bae1bb6f0761e6d2bbbe9cb3c8a0e146ed"
         ),
         "Serv Centro de Atención a Usuar": (
-            "ed7fa23ca5de76b5107ca8f1b47b10fcfe43726170d38345e7e73759e263c0cd"
+            "f756af7051c0de90f35052a70470f0399b7f3b560c27d44e9fb328720560864b"
         ),
         "Serv Mantenimiento de aplicacio": (
-            "caea401f2b8b0c93b2d1b203e69cf0fc219065a58588a19c7149083a086cc4c1"
+            "ef84d6f8ddd44d54c1e44d59b5376776c08932c2527ca9d7d371730413ef6c67"
         ),
         "Serv Transformación digital": (
-            "f878a9bf46ca304d8d0335701f615459a47bdaacb4a8a8e3ba2128ed5bb9ac1f"
+            "931f5243c488ae4512a90660f26692072f586f49f3aa4b385418ef7e446a5895"
         ),
     },
 }

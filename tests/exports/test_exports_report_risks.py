@@ -35,7 +35,7 @@ def risk_ids(ws, heading: str) -> list[str]:
     rows = ws.iter_rows(values_only=True)
     if not any(row[0] == heading for row in rows):
         raise AssertionError(f"no heading {heading!r} in {ws.title}")
-    assert next(rows)[0] == "Risk id"  # the table's header row
+    assert next(rows)[0] == "Risk"  # the table's header row
     ids = []
     for row in rows:
         if all(v is None for v in row):

@@ -187,14 +187,49 @@ def test_the_chain_finds_an_edited_a_removed_and_an_inserted_entry(con):
     assert audit.verify(con).entries == 2
 
 
-def test_the_entries_of_an_older_version_are_chained_by_the_next_entry(con):
+def test_a_store_of_an_older_version_is_chained_once_when_opened(tmp_path):
+    """Its log has no chain columns: opening it chains every entry, in the order written."""
+    import duckdb
+
+    db = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(db))
+    old.execute(
+        "CREATE TABLE audit_log (happened_at TIMESTAMP NOT NULL, username VARCHAR, "
+        "action VARCHAR NOT NULL, detail VARCHAR)"
+    )
+    old.execute(
+        "INSERT INTO audit_log VALUES ('2026-01-02 10:00', 'ana', 'undo', 'load 1'), "
+        "('2026-01-01 09:00', 'ana', 'import', 'load 1')"
+    )
+    old.close()
+    con = connect(db)
+    try:
+        assert audit.verify(con) == audit.Verdict(2)
+        assert audit.entries(con)["action"].tolist() == ["undo", "import"]  # newest first
+    finally:
+        con.close()
+
+
+def test_blanked_hashes_break_the_chain_and_are_never_chained_again(con):
+    """Blanking every hash must not pass for "an older store": the log stays broken, and the
+    next entry does not build a new chain over the edited rows."""
     for n in (1, 2):
         audit.record(con, "ana", "import", f"load {n}")
-    con.execute("UPDATE audit_log SET seq = NULL, entry_hash = NULL")  # as an older store
-    assert audit.verify(con).unchained
+    con.execute("UPDATE audit_log SET seq = NULL, entry_hash = NULL, detail = 'forged'")
+    verdict = audit.verify(con)
+    assert (verdict.intact, verdict.broken) == (False, 1)
     audit.record(con, "ana", "undo", "load 2")
-    assert audit.verify(con) == audit.Verdict(3)
-    assert _chain_of(con) == [1, 2, 3]
+    assert not audit.verify(con).intact
+
+
+def test_an_entry_time_with_a_time_zone_or_nanoseconds_keeps_the_chain(con):
+    from datetime import UTC, datetime
+
+    import pandas as pd
+
+    audit.record(con, "ana", "import", "load 1", at=datetime(2026, 3, 1, 9, tzinfo=UTC))
+    audit.record(con, "ana", "undo", "load 1", at=pd.Timestamp("2026-03-01 10:00:00.123456789"))
+    assert audit.verify(con) == audit.Verdict(2)
 
 
 def test_writers_on_many_cursors_keep_one_chain(con):
@@ -234,3 +269,17 @@ def test_verify_audit_says_whether_the_log_holds(tmp_path):
         "the audit log was altered: an entry's content does not match its hash (entry 2 of 3); "
         "entries from there on cannot be trusted"
     )
+
+
+def test_an_oversized_query_is_recorded_by_its_start_and_length(con):
+    import pytest
+
+    from pmo_metrics import actions
+    from pmo_metrics.access import Actor
+    from pmo_metrics.sql_console import MAX_QUERY_CHARS, ConsoleError
+
+    sql = "SELECT " + "1+" * MAX_QUERY_CHARS + "1"
+    with pytest.raises(ConsoleError):
+        actions.query(con, Actor("luis", "analyst"), sql)
+    detail = audit.entries(con)["detail"].tolist()
+    assert detail == [f"{sql[:200]}... ({len(sql):,} characters)"]

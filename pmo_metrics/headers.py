@@ -1,4 +1,4 @@
-"""What a table's columns are called on screen, in English and Spanish.
+"""What a table's columns are called, on screen and in the report, in English and Spanish.
 
 Metric tables name their columns for code (``p85_sprints``, ``amber_threshold``); a reader sees
 these labels. Every column of every metric of the registry has one (tests/test_locale.py), and
@@ -167,7 +167,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "impact": ("Impact", "Impacto"),
     "score": ("Score", "Puntuación"),
     "total_score": ("Total score", "Puntuación total"),
-    "band": ("Band", "Banda"),
+    "band": ("Band", "Nivel"),  # as the Risks page filter says it
     "raised": ("Raised", "Identificado"),
     "mitigation": ("Mitigation", "Mitigación"),
     "mitigation_due": ("Mitigation due", "Mitigación prevista"),
@@ -228,9 +228,19 @@ HIDDEN = frozenset({"icon", "word", "sprint_order"})
 
 
 def column_label(name: str, lang: str) -> str:
-    """The on-screen header of column ``name`` in ``lang`` ("en" or "es")."""
+    """The header of column ``name`` in ``lang`` ("en" or "es"), on screen and in the report."""
     labels = LABELS.get(name)
     if labels is not None:
         return labels[1] if lang == "es" else labels[0]
-    text = str(name).replace("_", " ").strip()
+    return readable(name)
+
+
+def readable(name: str) -> str:
+    """A column's own name made readable (``compliance_pct`` -> ``Compliance %``): for a column
+    this table does not list, such as a query's own alias in Explore."""
+    text = str(name)
+    for suffix, unit in (("_pct", " %"), ("_days", " (days)"), ("_hours", " (h)")):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)] + unit
+    text = text.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
