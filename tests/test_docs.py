@@ -51,3 +51,17 @@ def test_writes_the_file_and_then_it_is_current(tmp_path):
     assert docs(str(out)) == 0
     assert out.read_bytes() == docs_cmd.metrics_markdown().encode("utf-8")
     assert docs("--check", str(out)) == 0
+
+
+def test_each_metric_names_the_metrics_it_is_computed_from():
+    text = docs_cmd.metrics_markdown()
+    for m in all_metrics():
+        section = text.split(f"\n### `{m.name}`: ", 1)[1].split("\n### ", 1)[0]
+        uses = [line for line in section.splitlines() if line.startswith("- **Uses:**")]
+        if not m.uses:
+            assert uses == [], m.name
+            continue
+        assert len(uses) == 1, m.name
+        listed = section.split("- **Uses:**", 1)[1].split("\n- **", 1)[0]
+        for name in m.uses:
+            assert name == "*" or f"`{name}`" in listed, (m.name, name)

@@ -124,6 +124,17 @@ def metrics_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _uses(m: Metric) -> str:
+    """The metrics ``m`` is computed from (its ``uses=``), as links to their sections."""
+    from pmo_metrics.metrics.registry import ANY_HEADLINE
+
+    names = [
+        "any metric with a headline that the catalog names" if n == ANY_HEADLINE else f"`{n}`"
+        for n in m.uses
+    ]
+    return ", ".join(names) + "."
+
+
 def _metric_section(m: Metric) -> list[str]:
     lines = [f"### `{m.name}`: {m.label}", "", *_wrap(m.definition), ""]
     fields = [
@@ -136,6 +147,7 @@ def _metric_section(m: Metric) -> list[str]:
         fields.append(("Per service / application / team", grouping))
     fields += [
         ("Reads", ", ".join(f"`{t}`" for t in m.needs) + "."),
+        *([("Uses", _uses(m))] if m.uses else []),
         ("Columns", ", ".join(f"`{c}`" for c in m.columns) + "."),
     ]
     if m.notes:
