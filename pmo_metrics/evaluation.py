@@ -35,6 +35,7 @@ import duckdb
 import pandas as pd
 
 from pmo_metrics.engine import engine_name, open_source
+from pmo_metrics.metrics.plan import month_filters, monthly_plan
 from pmo_metrics.metrics.registry import Metric, MissingData, get
 from pmo_metrics.metrics.source import Filters, Memo, Source, sharing
 from pmo_metrics.periods import (
@@ -434,3 +435,81 @@ def overview_requests(scope: Scope) -> list[tuple[str, Scope]]:
         requests += [(name, window) for name in (*OVERVIEW_TRENDS, OVERVIEW_LAUNCHES)]
     requests += [(OVERVIEW_RISKS, scope), (OVERVIEW_ROLLOUT, scope.with_period(None))]
     return list(dict.fromkeys(requests))
+
+
+# --- a card's 12-month trend ----------------------------------------------------------------------
+
+
+def monthly_values(
+    tables: Tables, name: str, scope: Scope, months: Sequence[str], source: Source | None
+) -> dict[str, Headline]:
+    """:func:`monthly_headlines`, in one query where the metric has a monthly plan
+    (:func:`pmo_metrics.metrics.plan.monthly_plan`) and a ``source`` to run it on."""
+    m = metric(name)
+    by_month = monthly_plan(name) if m is not None and "month" not in m.columns else None
+    if by_month is None or source is None:
+        return monthly_headlines(tables, name, scope, months)
+    try:
+        values = by_month(source, month_filters(months, scope.filters()), months)
+    except MissingData as exc:
+        return {month: Headline(None, str(exc)) for month in months}
+    return {month: Headline(values.get(month)) for month in months}
+
+
+def one_pass_trend(name: str) -> bool:
+    """Whether a card's 12-month trend of ``name`` costs one query: its table has a month
+    column, or it has a monthly plan. Others would cost a query per month, which a card does
+    not spend."""
+    m = metric(name)
+    if m is None or m.headline is None or "period" not in m.dimensions:
+        return False
+    return "month" in m.columns or monthly_plan(name) is not None
+
+
+def card_trend(
+    tables: Tables,
+    name: str,
+    scope: Scope,
+    source: Source | None,
+    months_with_data: Collection[str],
+) -> dict[str, float | None] | None:
+    """The headline of each month of the scope's trend window, oldest first: a card's
+    sparkline. A month the store has no activity in has no value (an empty past is not a
+    zero). None when the trend would cost more than one query (:func:`one_pass_trend`)."""
+    window = trend_window(scope)
+    period = window.months() if window is not None else None
+    if period is None or not one_pass_trend(name):
+        return None
+    values = monthly_values(tables, name, scope, period.months, source)
+    return {
+        month: head.value if month in months_with_data else None for month, head in values.items()
+    }
+
+
+def last_value(trend: dict[str, float | None] | None) -> tuple[str, float] | None:
+    """The latest month of a trend that has a value, and that value: what a card shows when
+    the period itself has none."""
+    for month, value in reversed((trend or {}).items()):
+        if value is not None:
+            return month, value
+    return None
+
+
+def compute_card_trend(
+    con: duckdb.DuckDBPyConnection,
+    version: str,
+    tables: Tables,
+    name: str,
+    scope: Scope,
+    months_with_data: Collection[str],
+) -> dict[str, float | None] | None:
+    """:func:`card_trend` on a DuckDB connection as the dashboard computes it (a monthly plan
+    runs on a pooled Source with the version's building blocks); a failure gives no trend."""
+    try:
+        if metric(name) is not None and monthly_plan(name) is None:
+            return card_trend(tables, name, scope, None, months_with_data)
+        with borrowed_source(con) as source, sharing(version_memo(version)):
+            return card_trend(tables, name, scope, source, months_with_data)
+    except Exception:  # a sparkline is an extra: it never takes the card down
+        log.exception("the trend of %s failed for %s", name, scope)
+        return None

@@ -79,6 +79,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_report": ("Report", "Informe"),
     # components
     "no_data": ("No data", "Sin datos"),
+    "last_value_in": ("{month}: latest with data", "{month}: último con datos"),
     "empty_missing": (
         "No data: {why}.",
         "Sin datos: {why}.",

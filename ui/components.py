@@ -13,13 +13,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pmo_metrics.charts.style import inert
-from pmo_metrics.evaluation import COMPUTE_FAILED, Scope, metric
+from pmo_metrics.evaluation import COMPUTE_FAILED, Scope, last_value, metric
 from pmo_metrics.headers import HIDDEN, column_label
 from pmo_metrics.metrics.status import GREY, STATUSES, badge
 from ui.context import PageContext
-from ui.data import card_values, metric_table
+from ui.data import card_trend, card_values, metric_table
 from ui.filters import clear_filters, describe, is_filtered
-from ui.i18n import lang, quantity, status_word, t, versus
+from ui.i18n import lang, month_label, quantity, status_word, t, versus
 
 # Few's "fits one screen": card labels may wrap instead of being cut, values a little smaller.
 CSS = """
@@ -120,18 +120,34 @@ def kpi_card(
     colour = {"higher": "normal", "lower": "inverse"}.get(m.direction, "off")
     if comparison is None or not comparison.change or (delta or "").startswith("±"):
         colour = "off"  # no change (or none that shows) is neither good nor bad
+    trend = card_trend(ctx.con, ctx.version, name, ctx.scope)
+    shown = value
+    last = last_value(trend) if value is None else None
+    if last is not None:  # nothing this period: the latest month that has a value, said so
+        shown, delta, colour = last[1], t("last_value_in", month=month_label(last[0])), "off"
     box.metric(
         label or m.label,
-        quantity(value, m.unit) if value is not None else t("no_data"),
+        quantity(shown, m.unit) if shown is not None else t("no_data"),
         delta=delta,
         delta_color=colour,
         delta_arrow="off" if colour == "off" else "auto",
         help=help_text(name),
         border=True,
+        chart_data=_sparkline(trend),
+        chart_type="line",
     )
     if status:
         box.caption(status_text(status))
     return value
+
+
+def _sparkline(trend: dict[str, float | None] | None) -> list[float] | None:
+    """A card's 12-month line from its first month with a value (none with fewer than two)."""
+    values = list((trend or {}).values())
+    while values and values[0] is None:
+        values.pop(0)
+    points = [float("nan") if v is None else v for v in values]
+    return points if sum(v is not None for v in values) >= 2 else None
 
 
 def empty_state(message: str | None = None) -> None:

@@ -116,3 +116,14 @@ def _audit_verdict(
     _con: duckdb.DuckDBPyConnection, db: str, entries: int, last: int | None
 ) -> audit.Verdict:
     return audit.verify(_con.cursor())
+
+
+@st.cache_data(max_entries=1024, ttl=TTL, show_spinner=False)
+def card_trend(
+    _con: duckdb.DuckDBPyConnection, version: str, name: str, scope: Scope
+) -> dict[str, float | None] | None:
+    """A KPI card's 12-month sparkline (see :func:`pmo_metrics.evaluation.card_trend`)."""
+    with_data = filter_options(_con, version)["months"]
+    return evaluation.compute_card_trend(
+        _con, version, tables(_con, version), name, scope, with_data
+    )

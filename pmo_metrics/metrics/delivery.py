@@ -34,7 +34,7 @@ from pmo_metrics.metrics.common import (
     scoped_work_items,
     timestamp,
 )
-from pmo_metrics.metrics.registry import MissingData, metric
+from pmo_metrics.metrics.registry import Headline, MissingData, metric
 from pmo_metrics.metrics.source import Filters, Source
 from pmo_metrics.metrics.sprint_dates import (
     CALENDAR,
@@ -541,33 +541,41 @@ def compute_say_do(source: Source, filters: Filters) -> pd.DataFrame:
 plan.per_key("say-do", grouped=velocity_values_by(say_do_headline, "say/do"))
 
 
-@plan.monthly("say-do")
-def say_do_by_month(
-    source: Source, filters: Filters, months: Sequence[str]
-) -> dict[str, float | None]:
-    """The say/do headline of each month from one table of the months' sprints: a month's
-    table is the rows of the sprints that ended in it (and, as :func:`in_period` keeps them,
-    had items or started by the month's end), each judged closed as at the month's end, which
-    for a sprint that ended in the month is as at any later day."""
-    sprints = selection_plan(source, filters, "say/do")
-    table = velocity_table(source, filters, what="say/do")
-    if table.empty:
-        return dict.fromkeys(months)
-    listed = set(zip(sprints.commitments["team"], sprints.commitments["sprint"], strict=True))
-    pairs = zip(table["team"], table["sprint"], strict=True)
-    has_items = np.array([pair in listed for pair in pairs], dtype=bool)
-    # The table's dates are days; a month's bounds are midnights, which a day never crosses.
-    ends, starts = pd.to_datetime(table["end_date"]), pd.to_datetime(table["start_date"])
-    out: dict[str, float | None] = {}
-    for month in months:
-        f = Filters.from_period(month)
-        # a month's filters have both bounds
-        first, end = pd.Timestamp(cast(date, f.start)), pd.Timestamp(cast(date, f.end))
-        keep = ends.notna() & (ends >= first) & (ends < end)
-        keep &= has_items | (starts < f.as_of).to_numpy(dtype=bool)
-        rows = table[keep.to_numpy(dtype=bool)]
-        out[month] = None if rows.empty else plan.as_number(say_do_headline(rows))
-    return out
+def by_sprint_end_month(headline: Headline, what: str) -> plan.Monthly:
+    """A sprint metric's headline of each month from one table of the months' sprints: a
+    month's table is the rows of the sprints that ended in it (and, as :func:`in_period` keeps
+    them, had items or started by the month's end), each judged closed as at the month's end,
+    which for a sprint that ended in the month is as at any later day."""
+
+    def by_month(
+        source: Source, filters: Filters, months: Sequence[str]
+    ) -> dict[str, float | None]:
+        sprints = selection_plan(source, filters, what)
+        table = velocity_table(source, filters, what=what)
+        if table.empty:
+            return dict.fromkeys(months)
+        listed = set(zip(sprints.commitments["team"], sprints.commitments["sprint"], strict=True))
+        pairs = zip(table["team"], table["sprint"], strict=True)
+        has_items = np.array([pair in listed for pair in pairs], dtype=bool)
+        # The table's dates are days; a month's bounds are midnights, which a day never crosses.
+        ends, starts = pd.to_datetime(table["end_date"]), pd.to_datetime(table["start_date"])
+        out: dict[str, float | None] = {}
+        for month in months:
+            f = Filters.from_period(month)
+            # a month's filters have both bounds
+            first, end = pd.Timestamp(cast(date, f.start)), pd.Timestamp(cast(date, f.end))
+            keep = ends.notna() & (ends >= first) & (ends < end)
+            keep &= has_items | (starts < f.as_of).to_numpy(dtype=bool)
+            rows = table[keep.to_numpy(dtype=bool)]
+            out[month] = None if rows.empty else plan.as_number(headline(rows))
+        return out
+
+    return by_month
+
+
+# A month's velocity and say/do in one pass (the report's indicator trends, the cards' trends).
+plan.monthly("velocity")(by_sprint_end_month(velocity_headline, "velocity"))
+plan.monthly("say-do")(by_sprint_end_month(say_do_headline, "say/do"))
 
 
 @metric(

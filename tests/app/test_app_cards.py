@@ -40,7 +40,7 @@ def test_overview_cards_over_a_range_by_month_and_by_sprint(app, sample_db, expe
 
 def test_the_comparison_is_named_in_spanish(app, sample_db, card) -> None:
     at = app(sample_db, "pages/flow.py", period=SIX_MONTHS, lang="es")
-    assert card(at, "Throughput").delta.endswith(" vs nov 2025 – abr 2026")
+    assert card(at, "Rendimiento").delta.endswith(" vs nov 2025 – abr 2026")
 
 
 def test_a_period_with_nothing_loaded_before_it_shows_no_change(app, sample_db, card) -> None:
@@ -50,7 +50,7 @@ def test_a_period_with_nothing_loaded_before_it_shows_no_change(app, sample_db, 
     assert throughput.value != "No data"
     assert throughput.delta == "no data for Mar 2025 – Aug 2025 to compare with"
     one = app(sample_db, "pages/flow.py", period=["2025-09", "2025-09"], lang="es")
-    assert card(one, "Throughput").delta == "sin datos de ago 2025 para comparar"
+    assert card(one, "Rendimiento").delta == "sin datos de ago 2025 para comparar"
 
 
 def test_velocity_is_never_coloured_as_good_or_bad(app, sample_db, card) -> None:
@@ -63,3 +63,21 @@ def test_velocity_is_never_coloured_as_good_or_bad(app, sample_db, card) -> None
     assert velocity.proto.color == Metric.MetricColor.GRAY
     # a metric with a direction is coloured: SLA compliance fell, red
     assert card(at, "SLA compliance").proto.color == Metric.MetricColor.RED
+
+
+def test_a_card_draws_its_twelve_months_and_the_latest_value_when_the_month_has_none(
+    app, sample_db, expected, card
+) -> None:
+    """Oct 2026 in the sample: no improvement action was due, so the on-time rate has no value;
+    the card shows September's, saying so, never coloured. SLA compliance has a 12-month line."""
+    at = app(sample_db, "pages/overview.py")
+    assert expected("on-time-rate", "2026-10") is None
+    september = expected("on-time-rate", "2026-09")
+    on_time = card(at, "Improvement actions on time")
+    assert on_time.value == f"{september:.1f}%"
+    assert on_time.delta == "Sep 2026: latest with data"
+    assert on_time.proto.color == on_time.proto.MetricColor.GRAY
+    sla = card(at, "SLA compliance")
+    assert sla.proto.chart_data, "no sparkline"
+    es = app(sample_db, "pages/overview.py", lang="es")
+    assert "sept 2026: último con datos" in [m.delta for m in es.metric]

@@ -20,9 +20,12 @@ from pmo_metrics.evaluation import (
     MetricResult,
     Scope,
     card,
+    card_trend,
     compute_metric,
+    last_value,
     metric_headline,
     monthly_headlines,
+    one_pass_trend,
     run_metric,
 )
 from pmo_metrics.metrics.source import Filters
@@ -178,3 +181,38 @@ def test_the_overview_cards_are_pillar_figures() -> None:
     assert list(OVERVIEW_PILLARS) == list(PILLARS)
     for pillar, names in OVERVIEW_PILLARS.items():
         assert len(names) == 2 and set(names) <= set(PILLARS[pillar]), pillar
+
+
+def test_card_trend_splits_the_window_and_blanks_months_without_data() -> None:
+    """Throughput's sparkline for Aug 2026: the twelve months Sep 2025 - Aug 2026 from the
+    card's one window run. Months with activity but no items read 0 (the metric's zero row);
+    months before the store's first data have no value (an empty past is not a zero)."""
+    tables = FakeTables(
+        {
+            ("throughput", "2025-09:2026-08"): MetricResult(
+                throughput(("2026-06", 2), ("2026-08", 7))
+            )
+        }
+    )
+    with_data = {"2026-05", "2026-06", "2026-07", "2026-08"}
+    trend = card_trend(tables, "throughput", Scope("2026-08"), None, with_data)
+    assert trend is not None and list(trend) == Period.parse("2025-09:2026-08").months
+    assert [trend[m] for m in ("2026-05", "2026-06", "2026-07", "2026-08")] == [0, 2, 0, 7]
+    assert all(trend[m] is None for m in Period.parse("2025-09:2026-04").months)
+    assert tables.asked == [("throughput", Scope("2025-09:2026-08"))]  # one run
+
+
+def test_card_trend_costs_one_query_or_is_not_drawn() -> None:
+    """By month (throughput), by a one-pass monthly plan (velocity, say/do): a trend. A register
+    read month by month (overdue actions) would cost twelve queries: no trend. All time: none."""
+    assert one_pass_trend("throughput") and one_pass_trend("velocity") and one_pass_trend("say-do")
+    assert not one_pass_trend("overdue-actions")
+    tables = FakeTables({})
+    assert card_trend(tables, "overdue-actions", Scope("2026-08"), None, {"2026-08"}) is None
+    assert card_trend(tables, "throughput", Scope(), None, {"2026-08"}) is None
+    assert tables.asked == []
+
+
+def test_last_value_is_the_latest_month_with_one() -> None:
+    assert last_value({"2026-07": 4.0, "2026-08": 0.0, "2026-09": None}) == ("2026-08", 0.0)
+    assert last_value({"2026-08": None}) is None and last_value(None) is None

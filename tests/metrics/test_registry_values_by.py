@@ -305,4 +305,4 @@ def test_monthly_plans_equal_the_value_of_each_month(loaded):
             assert same(fast, slow), (name, scope, fast, slow)
             if not scope:  # not vacuous: some month has a number
                 assert any(v is not None for v in fast.values()), name
-    assert {"lead-time", "say-do"} <= set(plan.declared_monthly())
+    assert {"lead-time", "say-do", "velocity"} <= set(plan.declared_monthly())
