@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from pmo_metrics.access import visible_pages
+from ui import warm
 from ui.context import build_context, forget_context, remember_context
 from ui.i18n import t
 
@@ -32,6 +33,7 @@ ICONS = {
 # A local icon: a Material icon here is fetched from Google's font CDN (fails offline).
 st.set_page_config(page_title="PMO metrics", page_icon=str(FAVICON), layout="wide")
 ctx = build_context()
+warm.start(ctx.con, ctx.version)  # the overview's figures, once per data version
 pages = [
     st.Page(
         f"pages/{name}.py",

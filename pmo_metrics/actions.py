@@ -99,10 +99,13 @@ def load_sample(
     return demo.load_demo(con, root, user=name_of(who))
 
 
-def load_sample_at_first_start(con: duckdb.DuckDBPyConnection) -> bool:
+def load_sample_at_first_start(
+    con: duckdb.DuckDBPyConnection, progress: importing.Progress | None = None
+) -> bool:
     """Load the sample into a store that never had a load (the dashboard's first start, before
-    anyone has logged in: the entries name :data:`FIRST_START`). True if it did."""
-    return demo.ensure_demo_data(con, user=FIRST_START)
+    anyone has logged in: the entries name :data:`FIRST_START`). True if it did. ``progress``
+    is told the fraction done and the period being loaded."""
+    return demo.ensure_demo_data(con, user=FIRST_START, progress=progress)
 
 
 def restore(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from pmo_metrics.importing import import_paths
+from pmo_metrics.importing import Progress, import_paths
 from pmo_metrics.readers.files import file_sha256
 from pmo_metrics.sample.paths import SAMPLE_DIR, WORKBOOK_NAME
 from pmo_metrics.store.connection import fetch_scalar
@@ -49,21 +49,35 @@ def demo_batches(root: Path | None = None) -> list[Batch]:
 
 
 def load_demo(
-    con: duckdb.DuckDBPyConnection, root: Path | None = None, *, user: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    root: Path | None = None,
+    *,
+    user: str | None = None,
+    progress: Progress | None = None,
 ) -> LoadResult:
     """Load every sample file; returns the loads' combined result (``load_id`` = the last).
 
     Files already loaded (byte-identical) are skipped without being read again, so running it
     twice changes nothing. Each load is audited as made by ``user``, noted as the sample.
+    ``progress`` is told the fraction done and what is being loaded: the workbook's file name,
+    then each month's ``YYYY-MM``.
     """
     combined = LoadResult(load_id=None)
     loaded = _loaded_hashes(con)
-    for batch in demo_batches(root):
+    batches = demo_batches(root)
+    for n, batch in enumerate(batches):
         fresh = [f for f in batch.files if file_sha256(f) not in loaded]
         combined.skipped_files.extend(f.name for f in batch.files if f not in fresh)
         if not fresh:
             continue
-        result = import_paths(con, fresh, period=batch.period, user=user, note=SAMPLE_NOTE)
+        result = import_paths(
+            con,
+            fresh,
+            period=batch.period,
+            user=user,
+            note=SAMPLE_NOTE,
+            progress=_within(progress, n, len(batches), _what(batch)),
+        )
         combined.load_id = result.load_id or combined.load_id
         combined.warnings.extend(result.warnings)
         combined.skipped_files.extend(result.skipped_files)
@@ -73,6 +87,20 @@ def load_demo(
             total.updated += counts.updated
             total.unchanged += counts.unchanged
     return combined
+
+
+def _what(batch: Batch) -> str:
+    """A load of the sample as someone waiting for it reads it: its month, or the workbook."""
+    names = [f.name for f in batch.files]
+    return WORKBOOK_NAME if WORKBOOK_NAME in names else batch.period
+
+
+def _within(progress: Progress | None, n: int, total: int, what: str) -> Progress | None:
+    """The progress of load ``n`` of ``total`` as a share of the whole sample, named by what
+    it loads (an import's own messages name each file, which says little to someone waiting)."""
+    if progress is None:
+        return None
+    return lambda fraction, _message: progress((n + fraction) / total, what)
 
 
 def _loaded_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -111,10 +139,14 @@ def store_is_empty(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def ensure_demo_data(
-    con: duckdb.DuckDBPyConnection, root: Path | None = None, *, user: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    root: Path | None = None,
+    *,
+    user: str | None = None,
+    progress: Progress | None = None,
 ) -> bool:
     """Load the sample only into an empty store (no loads); True if it did."""
     if not store_is_empty(con):
         return False
-    load_demo(con, root, user=user)
+    load_demo(con, root, user=user, progress=progress)
     return True

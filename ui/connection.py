@@ -8,15 +8,20 @@ version changes with every load or undo, so caches keyed by it refresh after an 
 from __future__ import annotations
 
 import os
+import re
+import threading
 
 import duckdb
 import streamlit as st
 
 from pmo_metrics import actions
+from pmo_metrics.demo import store_is_empty
 from pmo_metrics.store.connection import connect, default_db_path, fetch_row
+from ui.i18n import month_label, t
 
 # Set to 0 to open an empty store as empty (tests of empty states, a fresh production install).
 DEMO_ENV = "PMO_DEMO_ON_EMPTY"
+MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -52,14 +57,51 @@ def data_version(con: duckdb.DuckDBPyConnection | None = None) -> str:
     return f"{default_db_path()}#{row[0]}-{row[1]}"
 
 
+_first_start = threading.Lock()  # one session loads the sample; others arriving wait for it
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _demo_loaded(path: str) -> bool:
-    """Load the sample data once per process when the store is empty; True if it did."""
-    if os.environ.get(DEMO_ENV, "1") == "0":
-        return False
-    return actions.load_sample_at_first_start(_connection(path).cursor())
+def _first_start_state(path: str) -> dict[str, bool]:
+    """Per process and store: whether it was found empty and given the sample ("loaded")."""
+    return {}
 
 
 def demo_loaded() -> bool:
-    """True in the process where an empty store was just filled with the sample data."""
-    return _demo_loaded(str(default_db_path()))
+    """True in the process where an empty store was just filled with the sample data (the
+    first start: its progress is shown, month by month, to whoever opened the page)."""
+    path = str(default_db_path())
+    state = _first_start_state(path)
+    if "loaded" in state:
+        return state["loaded"]
+    waiting = st.empty()
+    if not _first_start.acquire(blocking=False):  # another session is loading it: say so
+        waiting.info(t("importing"), icon=":material/hourglass_top:")
+        _first_start.acquire()
+    try:
+        if "loaded" not in state:
+            state["loaded"] = _fill_empty_store(path)
+    finally:
+        _first_start.release()
+        waiting.empty()
+    return state["loaded"]
+
+
+def _fill_empty_store(path: str) -> bool:
+    """Load the sample into the store at ``path`` if it never had a load, with a progress bar
+    (the sample is a year of exports: it takes seconds, not an instant)."""
+    if os.environ.get(DEMO_ENV, "1") == "0":
+        return False
+    con = _connection(path).cursor()
+    if not store_is_empty(con):
+        return False
+    box = st.empty()
+    bar = box.progress(0.0, text=t("importing"))
+
+    def step(fraction: float, what: str) -> None:
+        shown = month_label(what) if MONTH.fullmatch(what) else what  # a month, or a file name
+        bar.progress(min(fraction, 1.0), text=f"{t('importing')} {shown}")
+
+    try:
+        return actions.load_sample_at_first_start(con, progress=step)
+    finally:
+        box.empty()

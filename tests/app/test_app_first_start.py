@@ -1,0 +1,64 @@
+"""The dashboard's first start on an empty store (issue 14, item 8): the sample is loaded with
+its progress shown, audited as the first start's, and the overview's figures are then warmed in
+the background for every session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pmo_metrics.actions import FIRST_START
+from pmo_metrics.demo import SAMPLE_NOTE, demo_batches, load_demo
+from pmo_metrics.evaluation import Scope
+from pmo_metrics.store.connection import connect
+from ui import warm
+
+
+def test_the_first_start_loads_the_sample_month_by_month_as_the_first_start(
+    app, empty_db: Path
+) -> None:
+    at = app(empty_db, demo_on_empty=True)
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.get("progress")  # the bar is gone once the sample is in
+    con = connect(empty_db)
+    try:
+        loads = con.execute("SELECT loaded_by, period FROM loads ORDER BY load_id").fetchall()
+        audited = con.execute(
+            "SELECT DISTINCT username FROM audit_log WHERE detail LIKE ?", [f"%{SAMPLE_NOTE}%"]
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(loads) == len(demo_batches())  # the workbook, then one load per month
+    assert {user for user, _ in loads} == {FIRST_START}
+    assert audited == [(FIRST_START,)]
+
+
+def test_the_sample_load_reports_its_progress_by_period(tmp_path: Path) -> None:
+    steps: list[tuple[float, str]] = []  # (fraction done, the workbook's name or a month)
+    con = connect(tmp_path / "sample.duckdb")
+    try:
+        load_demo(con, progress=lambda fraction, period: steps.append((fraction, period)))
+    finally:
+        con.close()
+    fractions = [fraction for fraction, _ in steps]
+    assert fractions == sorted(fractions) and 0 <= fractions[0] and fractions[-1] == 1.0
+    months = [batch.period for batch in demo_batches()[1:]]
+    assert [period for _, period in steps][-1] == months[-1]  # the last month loads last
+    assert set(months) <= {period for _, period in steps}
+    assert steps[0][1] == "pmo_workbook.xlsx"  # the portfolio and catalog come first
+
+
+def test_what_is_warmed_starts_with_the_overview_as_it_opens() -> None:
+    options = {
+        "months": ["2026-09", "2026-10"],
+        "services": ["Desk", "Portal"],
+        "teams": ["Alpha"],
+        "applications": ["CRM"],
+    }
+    assert warm.scopes(options) == [
+        Scope(period="2026-10"),
+        Scope(period="2026-10", service="Desk"),
+        Scope(period="2026-10", service="Portal"),
+        Scope(period="2026-10", team="Alpha"),
+        Scope(period="2026-10", application="CRM"),
+    ]
+    assert warm.scopes({**options, "months": []}) == []
