@@ -513,3 +513,32 @@ def compute_card_trend(
     except Exception:  # a sparkline is an extra: it never takes the card down
         log.exception("the trend of %s failed for %s", name, scope)
         return None
+
+
+# --- a card's target ------------------------------------------------------------------------------
+
+# Units whose figure over several services is still comparable with one service's target:
+# rates and durations. A count summed over services is not (a backlog target is per service).
+JUDGED_UNITS = ("%", "ratio", "days", "h")
+
+
+def common_target(indicators: pd.DataFrame, name: str) -> tuple[float | None, float | None]:
+    """The catalog's target and amber threshold for metric ``name`` among ``indicators`` (rows
+    with ``metric``, ``target``, ``amber_threshold``), if they all agree; else none."""
+    rows = indicators[indicators["metric"] == name]
+    pairs = {(_number(r.target), _number(r.amber_threshold)) for r in rows.itertuples()}
+    return pairs.pop() if len(pairs) == 1 else (None, None)
+
+
+def card_target(
+    indicators: pd.DataFrame, m: Metric, scope: Scope
+) -> tuple[float, float | None] | None:
+    """The target (and amber threshold) a KPI card of ``m`` is judged against: the selected
+    service's indicator; with no service selected, the one target every service's indicator
+    agrees on, for a rate or a duration only (:data:`JUDGED_UNITS`). None where there is none."""
+    if scope.service is not None:
+        indicators = indicators[indicators["service"] == scope.service]
+    elif m.unit not in JUDGED_UNITS:
+        return None
+    target, amber = common_target(indicators, m.name)
+    return None if target is None else (target, amber)

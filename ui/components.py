@@ -15,9 +15,9 @@ import streamlit as st
 from pmo_metrics.charts.style import inert
 from pmo_metrics.evaluation import COMPUTE_FAILED, Scope, last_value, metric
 from pmo_metrics.headers import HIDDEN, column_label
-from pmo_metrics.metrics.status import GREY, STATUSES, badge
+from pmo_metrics.metrics.status import GREY, STATUSES, badge, judge
 from ui.context import PageContext
-from ui.data import card_trend, card_values, metric_table
+from ui.data import card_target, card_trend, card_values, metric_table
 from ui.filters import clear_filters, describe, is_filtered
 from ui.i18n import lang, month_label, quantity, status_word, t, versus
 
@@ -136,7 +136,13 @@ def kpi_card(
         chart_data=_sparkline(trend),
         chart_type="line",
     )
-    if status:
+    target = card_target(ctx.con, ctx.version, name, ctx.scope)
+    if target is not None and status is None and value is not None:
+        status = judge(value, target[0], m.direction, target[1])
+    if target is not None:
+        judged = f" · {status_text(status)}" if status else ""
+        box.caption(f"{t('target')} {quantity(target[0], m.unit)}{judged}")
+    elif status:
         box.caption(status_text(status))
     return value
 

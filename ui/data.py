@@ -127,3 +127,17 @@ def card_trend(
     return evaluation.compute_card_trend(
         _con, version, tables(_con, version), name, scope, with_data
     )
+
+
+def card_target(
+    con: duckdb.DuckDBPyConnection, version: str, name: str, scope: Scope
+) -> tuple[float, float | None] | None:
+    """The catalog target a KPI card is judged against (see
+    :func:`pmo_metrics.evaluation.card_target`), from the scope's cached scorecard."""
+    m = evaluation.metric(name)
+    if m is None or m.headline is None:
+        return None
+    scorecard = metric_table(con, version, "scorecard", scope.with_period(scope.last_month))
+    if scorecard.empty:
+        return None
+    return evaluation.card_target(scorecard.frame, m, scope)

@@ -81,3 +81,21 @@ def test_a_card_draws_its_twelve_months_and_the_latest_value_when_the_month_has_
     assert sla.proto.chart_data, "no sparkline"
     es = app(sample_db, "pages/overview.py", lang="es")
     assert "sept 2026: último con datos" in [m.delta for m in es.metric]
+
+
+def test_a_card_shows_its_target_and_status(app, sample_db, expected) -> None:
+    """The sample's catalog gives every service a budget variance target of 5 % (amber at
+    10 %, lower is better): the overview's card is judged against it. SLA targets differ by
+    service: no target on the overview, the selected service's on the Services page."""
+    from pmo_metrics.metrics.status import badge, judge
+
+    at = app(sample_db, "pages/overview.py")
+    captions = [c.value for c in at.caption]
+    variance = expected("budget-variance", "2026-10")
+    assert f"Target 5.0% · {badge(judge(variance, 5.0, 'lower', 10.0), 'en')}" in captions
+    assert not any(c.startswith("Target 9") for c in captions)  # no SLA target (90 or 95)
+    service = "Transformación digital"
+    one = app(sample_db, "pages/services.py", service=service)
+    sla = expected("sla-compliance", "2026-10", service=service)
+    judged = badge(judge(sla, 90.0, "higher", 85.0), "en")
+    assert f"Target 90.0% · {judged}" in [c.value for c in one.caption]
