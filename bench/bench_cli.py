@@ -1,6 +1,7 @@
 """The command line as a user meets it: whole processes, start-up included, against baselines.
 
     python bench/bench_cli.py [--rounds 7] [--rows 100000] [--keep DIR] [--only start|import]
+                              [--compare CHECKOUT]
 
 Targets (issue 13, item 10): ``python -m pmo_metrics --help`` and ``kpi --list`` under 0.3 s;
 importing a 100,000-row ticket workbook (``python -m pmo_metrics import FILE --db NEW``) within
@@ -20,6 +21,10 @@ is below any Python's, whereas this script's would not be). The machine is share
 cases alternate within each round so that all see the same load, and medians are compared; the
 load average is printed before and after timing, and for the import the median of each round's own
 ratio too (the two runs of a round see about the same load).
+
+``--compare CHECKOUT`` also times the import as another copy of the project runs it (e.g.
+``git archive COMMIT | tar -x -C /tmp/before``), in the same rounds, and prints each round's
+ratio of this import to that one: a change's effect under the same load.
 """
 
 from __future__ import annotations
@@ -62,12 +67,13 @@ CALAMINE_READ = (
 )
 
 
-def run_once(argv: list[str]) -> dict:
-    """One whole process of ``argv``: wall seconds, peak MB; its stderr shown if it fails."""
+def run_once(argv: list[str], root: Path = ROOT) -> dict:
+    """One whole process of ``argv`` run in the project at ``root``: wall seconds, peak MB; its
+    stderr shown if it fails."""
     out = subprocess.run(
         [sys.executable, "-c", LAUNCHER, json.dumps(argv)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
         capture_output=True,
         text=True,
         check=False,
@@ -81,16 +87,20 @@ def run_once(argv: list[str]) -> dict:
 
 
 def medians(
-    rounds: int, cases: dict[str, list[str]], before: dict[str, Callable[[], None]] | None = None
+    rounds: int,
+    cases: dict[str, list[str]],
+    before: dict[str, Callable[[], None]] | None = None,
+    roots: dict[str, Path] | None = None,
 ) -> dict[str, dict]:
     """Each case once per round, in turn; per case the median time and memory, and all times.
-    ``before[name]()`` runs untimed before that case's every run (a fresh store)."""
+    ``before[name]()`` runs untimed before that case's every run (a fresh store); ``roots``
+    names the project a case runs in, when it is not this one."""
     found: dict[str, list[dict]] = {name: [] for name in cases}
     for _ in range(rounds):
         for name, argv in cases.items():
             if before and name in before:
                 before[name]()
-            found[name].append(run_once(argv))
+            found[name].append(run_once(argv, (roots or {}).get(name, ROOT)))
     return {
         name: {
             "seconds": statistics.median(r["seconds"] for r in results),
@@ -120,7 +130,7 @@ def start_up(rounds: int) -> None:
         )
 
 
-def workbook_import(rounds: int, rows: int, work: Path) -> None:
+def workbook_import(rounds: int, rows: int, work: Path, compare: Path | None = None) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     from bench_import import tickets_xlsx  # the ServiceNow workbook bench_import times too
 
@@ -139,13 +149,18 @@ def workbook_import(rounds: int, rows: int, work: Path) -> None:
             stale.unlink(missing_ok=True)
 
     py = sys.executable
+    ours_argv = [py, "-m", "pmo_metrics", "import", str(path), "--db", str(db)]
     cases = {
         "python-calamine read": [py, "-c", CALAMINE_READ, str(path)],
-        "python -m pmo_metrics import": [
-            py, "-m", "pmo_metrics", "import", str(path), "--db", str(db),
-        ],
-    }  # fmt: skip
-    found = medians(rounds, cases, before={"python -m pmo_metrics import": fresh_store})
+        "python -m pmo_metrics import": ours_argv,
+    }
+    before = {"python -m pmo_metrics import": fresh_store}
+    roots = {}
+    if compare is not None:
+        cases["import as CHECKOUT runs it"] = ours_argv
+        before["import as CHECKOUT runs it"] = fresh_store
+        roots["import as CHECKOUT runs it"] = compare.resolve()
+    found = medians(rounds, cases, before=before, roots=roots)
     base, ours = found["python-calamine read"], found["python -m pmo_metrics import"]
     ratio = ours["seconds"] / base["seconds"]
     verdict = "met" if ratio <= 1.3 else "NOT met"
@@ -159,6 +174,12 @@ def workbook_import(rounds: int, rows: int, work: Path) -> None:
         )
     print(f"  ratio import / read {ratio:.2f} (target <= 1.3: {verdict})")
     print(f"  median of the rounds' own ratios {pairs:.2f}")
+    if compare is not None:
+        other = found["import as CHECKOUT runs it"]
+        theirs = statistics.median(o / b for o, b in zip(other["all"], base["all"], strict=True))
+        change = statistics.median(o / c for o, c in zip(ours["all"], other["all"], strict=True))
+        print(f"  {compare}: median of the rounds' own ratios to the read {theirs:.2f}")
+        print(f"  this import / {compare}'s, median of the rounds' own ratios {change:.2f}")
 
 
 def main() -> None:
@@ -167,6 +188,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000, help="rows of the ticket workbook")
     parser.add_argument("--keep", type=Path, help="generate into (and keep) this directory")
     parser.add_argument("--only", choices=["start", "import"])
+    parser.add_argument(
+        "--compare", type=Path, metavar="CHECKOUT", help="also time the import as run there"
+    )
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if args.only != "import":
@@ -175,7 +199,7 @@ def main() -> None:
         work = args.keep or Path(tempfile.mkdtemp(prefix="pmo-bench-cli-"))
         work.mkdir(parents=True, exist_ok=True)
         try:
-            workbook_import(args.rounds, args.rows, work)
+            workbook_import(args.rounds, args.rows, work, args.compare)
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)

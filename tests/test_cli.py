@@ -56,6 +56,12 @@ def test_help_and_the_metric_list_load_no_data_library(argv):
     assert loaded_after(*argv) == []
 
 
+def test_the_import_options_load_no_data_library():
+    # The import's options (its --source choices) come from readers.sources: pandas, pyarrow and
+    # DuckDB load in `run`, while the store opens on a thread, not before it starts.
+    assert loaded_after("import", "--help") == []
+
+
 def test_a_command_that_runs_loads_what_it_needs():
     # The check above can see a module load: `kpi NAME` computes, so it loads pandas.
     assert "pandas" in loaded_after("kpi", "velocity", "--db", str(ROOT / "no-such.duckdb"))

@@ -26,8 +26,9 @@ def register(sub: Commands) -> None:
 
 
 def _options(p: argparse.ArgumentParser) -> None:
-    # Imported here, when `import` is chosen: the readers load pandas and DuckDB.
-    from pmo_metrics.readers.detect import SOURCES
+    # Not the readers themselves: they load pandas, pyarrow and DuckDB, which `run` loads
+    # while the store opens.
+    from pmo_metrics.readers.sources import SOURCES
 
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--db", help="DuckDB file (default: $PMO_DB or data/pmo.duckdb)")
@@ -62,16 +63,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from concurrent.futures import ThreadPoolExecutor
 
-    from pmo_metrics.store.connection import StoreBusy, connect
-
-    # The store opens on another thread while the readers' modules load: DuckDB works without
-    # the GIL (a new store creates a table per DDL statement), and both take a fraction of a
-    # second that would otherwise add up.
+    # Nothing heavy is loaded yet (not even by the options): the store starts opening on a
+    # thread first, and pandas, pyarrow and the readers load here meanwhile. DuckDB opens a
+    # store and creates a new one's tables without holding the GIL, so the two overlap.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        opening = pool.submit(connect, args.db)
+        opening = pool.submit(_open_store, args.db)
         from pmo_metrics import actions
         from pmo_metrics.importing import get_mapping_profile
         from pmo_metrics.schema.problems import ImportRejected
+        from pmo_metrics.store.connection import StoreBusy
 
         try:
             con = opening.result()
@@ -129,6 +129,12 @@ def run(args: argparse.Namespace) -> int:
         _close(con)
     print(printable(result.summary(), keep_newlines=True))
     return 0
+
+
+def _open_store(db: str | None) -> duckdb.DuckDBPyConnection:
+    from pmo_metrics.store.connection import connect
+
+    return connect(db)
 
 
 def _fail_if_disk_full(exc: Exception, db: str | None, changed: str = "") -> int:

@@ -20,10 +20,17 @@ from pmo_metrics.readers.columns import (
 from pmo_metrics.readers.excel import workbook_sheets
 from pmo_metrics.readers.files import sniff_delimiter
 from pmo_metrics.readers.sheets import FileRefused, kind_of_bytes
+from pmo_metrics.readers.sources import SOURCES, TABLE_OF_SOURCE
 from pmo_metrics.schema.tables import table_specs
 
-SOURCES = ("jira", "azure_devops", "servicenow", "pmo_template", "unknown")
-TABLE_OF_SOURCE = {"jira": "work_items", "azure_devops": "work_items", "servicenow": "tickets"}
+__all__ = [
+    "SOURCES",
+    "TABLE_OF_SOURCE",
+    "detect_source",
+    "peek_headers",
+    "source_of_headers",
+    "table_of_headers",
+]
 _SN_FIELDS = {
     "openedat",
     "incidentstate",

@@ -580,18 +580,20 @@ def _fast_sheet(
         i: "string" for i, h in enumerate(headers) if wanted is not None and not wanted(h)
     }
     try:
-        sheet = reader.load_sheet(
+        # Eager: straight into a pyarrow batch, without the lazy sheet's second conversion.
+        # Every row is loaded (no skip_rows, no n_rows), so the batch's rows are the sheet's.
+        batch = reader.load_sheet(
             index,
             header_row=0,
             schema_sample_rows=None,
             dtype_coercion="strict",
             dtypes=untyped or None,
+            eager=True,
         )
-        width = sheet.width
-        if [c.name for c in sheet.selected_columns] != _fastexcel_names(header, width):
+        width = batch.num_columns
+        if batch.schema.names != _fastexcel_names(header, width):
             return None
-        _check_size(sheet.total_height + 1, width, name, file)
-        batch = sheet.to_arrow()
+        _check_size(batch.num_rows + 1, width, name, file)
         keep = _data_rows(batch)
     except FileRefused:
         raise

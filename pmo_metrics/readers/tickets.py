@@ -144,7 +144,7 @@ def _priority_of(text: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
 
 
 def _last_state(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-    if "ticket_id" not in frame or not frame["ticket_id"].duplicated().any():
+    if "ticket_id" not in frame or not _repeats(frame["ticket_id"]):
         return frame, rows
     frame = frame.assign(_row=rows)
     if "_updated" in frame:
@@ -152,6 +152,16 @@ def _last_state(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np
     last = frame.groupby("ticket_id", sort=False, dropna=False).last()
     last = last.reset_index().sort_values("_row", kind="stable").reset_index(drop=True)
     return last.drop(columns="_row"), last["_row"].to_numpy(dtype=np.int64)
+
+
+def _repeats(ids: pd.Series) -> bool:
+    """True if a ticket number comes twice (an event log; two blanks count as a repeat too).
+    An Arrow-backed column is checked by Arrow's hash of its distinct values, a few times
+    faster on a whole export than pandas' ``duplicated``, which factorizes every row."""
+    if hasattr(ids.array, "_pa_array"):
+        values = ids.array._pa_array
+        return len(pc.unique(values)) < len(values)
+    return bool(ids.duplicated().any())
 
 
 def _ticket_type(frame: pd.DataFrame) -> pd.Series:
