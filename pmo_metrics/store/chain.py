@@ -14,15 +14,15 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 GENESIS = "0" * 64  # the "previous hash" of the first entry
+CHAIN_BATCH = 1000  # entries per UPDATE when chaining an older log
 
 
 def as_stored(at: datetime) -> datetime:
     """``at`` as a TIMESTAMP column gives it back (naive local time, microseconds): the hash is
     made from that, so that the entry read back hashes the same."""
-    if isinstance(at, pd.Timestamp):
+    if hasattr(at, "to_pydatetime"):  # a pandas Timestamp (nanoseconds): as Python's datetime
         at = at.to_pydatetime(warn=False)
     return at.astimezone().replace(tzinfo=None) if at.tzinfo is not None else at
 
@@ -57,19 +57,20 @@ def chain_all(con: duckdb.DuckDBPyConnection) -> int:
     ).fetchall()
     if not rows:
         return 0
-    chained = pd.DataFrame(
-        {
-            "id": [r[0] for r in rows],
-            "seq": range(1, len(rows) + 1),
-            "entry_hash": list(hashes(r[1:] for r in rows)),
-        }
-    )
-    con.register("audit_chain_new", chained)
-    try:
+    # Without pandas: opening a store (and chaining an older log) must not wait for it to load.
+    ids = [r[0] for r in rows]
+    chained = [
+        (seq, digest, row_id)
+        for seq, (digest, row_id) in enumerate(
+            zip(hashes(r[1:] for r in rows), ids, strict=True), start=1
+        )
+    ]
+    for first in range(0, len(chained), CHAIN_BATCH):
+        batch = chained[first : first + CHAIN_BATCH]
+        values = ", ".join(["(?, ?, ?)"] * len(batch))
         con.execute(
             "UPDATE audit_log SET seq = c.seq, entry_hash = c.entry_hash "
-            "FROM audit_chain_new c WHERE audit_log.rowid = c.id"
+            f"FROM (VALUES {values}) AS c(seq, entry_hash, id) WHERE audit_log.rowid = c.id",
+            [value for entry in batch for value in entry],
         )
-    finally:
-        con.unregister("audit_chain_new")
     return len(rows)
