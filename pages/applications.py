@@ -7,6 +7,7 @@ import streamlit as st
 from pmo_metrics.charts.finance import earned_value_chart
 from pmo_metrics.charts.flow import throughput_chart
 from pmo_metrics.evaluation import trend_window
+from pmo_metrics.metrics.portfolio import reason_in
 from ui.components import (
     chart,
     data_table,
@@ -22,7 +23,7 @@ from ui.components import (
 from ui.context import page_context
 from ui.data import filter_options, metric_table
 from ui.filters import APPLICATION
-from ui.i18n import chart_title, period_label, t, with_month_labels
+from ui.i18n import chart_title, lang, period_label, t, with_month_labels
 from ui.markdown import plain
 
 ctx = page_context("applications")
@@ -52,8 +53,8 @@ else:
     row = health.frame.iloc[0]
     st.markdown(f"### {plain(application)} · {status_text(row.get('status'))}")
     if "reason" in row and row["reason"]:
-        st.caption(t("health_reason", reason=plain(row["reason"])))
-    plain_table(health.frame, key="applications_health")
+        st.caption(t("health_reason", reason=plain(str(reason_in(row["reason"], lang())))))
+    plain_table(health.frame, key="applications_health", dashes=True)
 
 st.subheader(t("delivery_flow"))
 kpi_row(here, ("throughput", "lead-time", "say-do", "wip"))

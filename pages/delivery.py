@@ -27,6 +27,7 @@ from pmo_metrics.metrics.delivery import (
 from pmo_metrics.metrics.registry import MissingData
 from pmo_metrics.metrics.source import Filters, sharing
 from ui.components import (
+    chart,
     data_table,
     empty_state,
     help_text,
@@ -37,7 +38,7 @@ from ui.components import (
 from ui.context import page_context
 from ui.data import TTL, filter_options, metric_table
 from ui.filters import TEAM
-from ui.i18n import chart_title, date_label, number, period_label, t
+from ui.i18n import chart_title, date_label, lang, metric_label, number, period_label, t
 from ui.markdown import plain
 
 log = logging.getLogger(__name__)
@@ -103,16 +104,22 @@ else:
     average = None if stats.empty else stats.frame["velocity_mean"].iloc[0]
     m = metric("velocity")
     left, right = st.columns([3, 2])
-    left.plotly_chart(
-        velocity_chart(
-            frame, chart_title(f"{m.label} · {team}", m.unit, period), average=average, names=names
-        ),
-        key="delivery_velocity_chart",
-    )
-    right.plotly_chart(
-        say_do_chart(frame, chart_title(metric("say-do").label, "", period)),
-        key="delivery_say_do_chart",
-    )
+    with left:
+        chart(
+            velocity_chart(
+                frame,
+                chart_title(f"{metric_label('velocity')} · {team}", m.unit, period),
+                average=average,
+                names=names,
+                lang=lang(),
+            ),
+            key="delivery_velocity_chart",
+        )
+    with right:
+        chart(
+            say_do_chart(frame, chart_title(metric_label("say-do"), "", period)),
+            key="delivery_say_do_chart",
+        )
     data_table(
         frame, key="delivery_velocity", file_stem=f"velocity-{team}", help=help_text("velocity")
     )
@@ -165,12 +172,13 @@ else:
             help=help_text("forecast"),
         )
     if len(progress):  # the burnup needs sprint dates (a calendar or dated sprints)
-        st.plotly_chart(
+        chart(
             burnup_fan(
                 progress,
                 row.to_dict(),
                 chart_title(f"{t('burnup')} · {team}", "pts", ""),
                 names=names,
+                lang=lang(),
             ),
             key="delivery_burnup",
         )

@@ -16,7 +16,15 @@ from pmo_metrics.headers import column_label
 from ui.components import data_table, kpi_card, metric_block, page_header
 from ui.context import page_context
 from ui.data import metric_table, metric_value
-from ui.i18n import chart_title, lang, period_label, t, with_month_labels
+from ui.i18n import (
+    chart_title,
+    lang,
+    metric_label,
+    period_label,
+    status_word,
+    t,
+    with_month_labels,
+)
 
 ctx = page_context("flow")
 page_header(ctx, "page_flow")
@@ -27,7 +35,7 @@ trend_period = period_label(over_time.scope.first_month, over_time.scope.last_mo
 
 def title(name: str, when: str = period) -> str:
     m = metric(name)
-    return chart_title(m.label, m.unit, when) if m else name
+    return chart_title(metric_label(name), m.unit, when) if m else name
 
 
 cards = st.columns(4)
@@ -57,6 +65,7 @@ with right:
             with_month_labels(f),
             title("net-flow"),
             names={"created": column_label("created", lang()), "done": t("done")},
+            lang=lang(),
         ),
         table=False,
     )
@@ -75,7 +84,7 @@ metric_block(
     ctx,
     "lead-time-items",
     "flow_lead_time",
-    chart=lambda f: lead_time_scatter(f, title("lead-time"), percentiles=lines),
+    chart=lambda f: lead_time_scatter(f, title("lead-time"), percentiles=lines, lang=lang()),
 )
 contradicted = metric_value(ctx.con, ctx.version, "resolved-before-created", ctx.scope)
 if contradicted:
@@ -99,6 +108,7 @@ with left:
             title("aging-wip"),
             reference_days=f["p85_reference_days"].iloc[0] if len(f) else None,
             reference=f"P85 {f['reference'].iloc[0]}" if len(f) else "P85",
+            lang=lang(),
         ),
         table=False,
     )
@@ -108,6 +118,11 @@ with right:
         ctx,
         "cumulative-flow",
         "flow_cfd",
-        chart=lambda f: cumulative_flow_chart(with_month_labels(f), title("cumulative-flow")),
+        chart=lambda f: cumulative_flow_chart(
+            with_month_labels(f),
+            title("cumulative-flow"),
+            names={c: str(status_word(c)).capitalize() for c in ("To Do", "In Progress", "Done")},
+            lang=lang(),
+        ),
         table=False,
     )

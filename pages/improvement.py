@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pmo_metrics.charts.generic import grouped_bars, plan_actual_bars
+from pmo_metrics.charts.generic import grouped_bars, plan_actual_facets
 from pmo_metrics.evaluation import metric
 from ui.components import help_text, kpi_row, metric_block, page_header
 from ui.context import page_context
-from ui.i18n import chart_title, period_label, t, with_month_labels
+from ui.i18n import chart_title, lang, metric_label, period_label, t, with_month_labels
 
 ctx = page_context("improvement")
 page_header(ctx, "page_improvement")
@@ -19,7 +19,7 @@ trend_period = period_label(over_time.scope.first_month, over_time.scope.last_mo
 
 def title(name: str, unit: str | None = None, when: str = period) -> str:
     m = metric(name)
-    return chart_title(m.label, m.unit if unit is None else unit, when) if m else name
+    return chart_title(metric_label(name), m.unit if unit is None else unit, when) if m else name
 
 
 kpi_row(ctx, ("on-time-rate", "overdue-actions", "days-to-close", "improvement-benefits"))
@@ -46,14 +46,15 @@ with right:
         ctx,
         "improvement-benefits",
         "improvement_benefits",
-        chart=lambda f: plan_actual_bars(
-            f.assign(service=f["service"].fillna("–") + " (" + f["unit"].fillna("") + ")"),
+        chart=lambda f: plan_actual_facets(
+            f.assign(service=f["service"].fillna("–")),
             title("improvement-benefits", ""),
+            facet="unit",
             category="service",
             plan="expected",
             actual="realised",
-            horizontal=True,
             names={"plan": t("expected"), "actual": t("realised")},
+            lang=lang(),
         ),
     )
 

@@ -17,7 +17,7 @@ from ui.components import (
 )
 from ui.context import page_context
 from ui.data import metric_table
-from ui.i18n import chart_title, period_label, t
+from ui.i18n import chart_title, metric_label, period_label, t
 
 ctx = page_context("risks")
 page_header(ctx, "page_risks")
@@ -26,7 +26,7 @@ period = period_label(ctx.scope.first_month, ctx.scope.last_month)
 
 def title(name: str) -> str:
     m = metric(name)
-    return chart_title(m.label, m.unit, period) if m else name
+    return chart_title(metric_label(name), m.unit, period) if m else name
 
 
 kpi_row(ctx, ("open-high-risks", "risk-exposure", "overdue-mitigations", "overdue-communications"))

@@ -24,8 +24,23 @@ from ui.components import (
 from ui.context import page_context
 from ui.data import filter_options, metric_table, table
 from ui.filters import APPLICATION, SERVICE
-from ui.i18n import chart_title, date_label, period_label, t, with_month_labels
+from ui.i18n import (
+    chart_title,
+    date_label,
+    lang,
+    metric_label,
+    number,
+    period_label,
+    t,
+    with_month_labels,
+)
 from ui.markdown import plain
+
+
+def priority_name(priority: object, tickets: object) -> str:
+    """A priority as the SLA chart names it, with its ticket count: "Priority 2 · 19 tickets"."""
+    return t("priority_tickets", priority=priority, tickets=number(tickets, 0))
+
 
 ctx = page_context("services")
 page_header(ctx, "page_services")
@@ -69,11 +84,14 @@ else:
     frame = scorecard.frame
     chart(
         indicator_bullets(
-            frame, chart_title(t("indicators"), "", period), names={"target": t("target")}
+            frame,
+            chart_title(t("indicators"), "", period),
+            names={"target": t("target")},
+            lang=lang(),
         ),
         key="services_indicators_chart",
     )
-    data_table(frame, key="services_indicators", file_stem=f"indicators-{service}")
+    data_table(frame, key="services_indicators", file_stem=f"indicators-{service}", dashes=True)
 if year := trend_window(scope):
     trend = metric_table(ctx.con, ctx.version, "scorecard-trend", year)
     if not trend.empty:
@@ -105,6 +123,7 @@ else:
         apps,
         key="services_apps",
         file_stem=f"applications-{service}",
+        dashes=True,
         on_select=drill.on_row_select("services_apps_table", APPLICATION, apps["application"]),
         selection_mode="single-row",
     )
@@ -118,12 +137,15 @@ metric_block(
     "sla-by-priority",
     "services_sla_priority",
     chart=lambda f: bullet_bars(
-        f.assign(priority=f["priority"].astype(str)),
-        chart_title(m.label if m else "", "%", period),
+        f.assign(
+            priority=[priority_name(p, n) for p, n in zip(f["priority"], f["tickets"], strict=True)]
+        ),
+        chart_title(metric_label("sla-by-priority") if m else "", "%", period),
         category="priority",
         value="compliance_pct",
         status=None,
         unit="%",
+        lang=lang(),
     ),
 )
 

@@ -5,8 +5,9 @@ comes from (the session), and the report passes its language.
 
 One table, :data:`STRINGS` (``key -> (English, Spanish)``, placeholders in ``str.format``
 names), read with :func:`t`. The dashboard's keys are bare (``"page_overview"``); the report's
-carry its prefix (``"report.title"``). Metric labels and definitions are not here: they come
-from the metric registry, in English.
+carry its prefix (``"report.title"``). A metric's English label and its definition come from
+the metric registry; its Spanish label is in :data:`METRIC_LABELS`, read with
+:func:`metric_label`.
 """
 
 from __future__ import annotations
@@ -133,6 +134,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "indicators": ("Indicators against targets", "Indicadores frente a objetivos"),
     "indicator_trend": ("Indicators, last 12 months", "Indicadores, últimos 12 meses"),
     "its_applications": ("Its applications", "Sus aplicaciones"),
+    "priority_tickets": (
+        "Priority {priority} · {tickets} tickets",
+        "Prioridad {priority} · {tickets} tickets",
+    ),
     "tickets": ("Tickets", "Tickets"),
     "effort": ("Effort", "Esfuerzo"),
     "health": ("Health", "Salud"),
@@ -413,6 +418,76 @@ def t(key: str, lang: str, **values: object) -> str:
     ``values`` filled into its placeholders."""
     text = _pick(STRINGS[key], lang)
     return text.format(**values) if values else text
+
+
+# --- metric labels --------------------------------------------------------------------------
+
+# A registered metric's label in Spanish, by metric name; the English label is the registry's
+# (``@metric(label=...)``), so a metric is described in one place per language. Every
+# registered metric has one (tests/test_locale.py).
+METRIC_LABELS: dict[str, str] = {
+    "forecast": "Previsión de fin del backlog",
+    "say-do": "Fiabilidad de la planificación (say/do)",
+    "unestimated": "Elementos hechos sin estimar",
+    "velocity": "Velocidad del sprint",
+    "velocity-stats": "Velocidad y estabilidad",
+    "effort": "Esfuerzo",
+    "utilisation": "Utilización",
+    "budget-variance": "Desviación presupuestaria",
+    "cpi": "Índice de rendimiento del coste (CPI)",
+    "earned-value": "Valor ganado",
+    "spi": "Índice de rendimiento del cronograma (SPI)",
+    "aging-wip": "Antigüedad del trabajo en curso",
+    "cumulative-flow": "Flujo acumulado",
+    "cycle-time": "Tiempo de ciclo",
+    "lead-time": "Tiempo de entrega",
+    "lead-time-items": "Tiempo de entrega por elemento",
+    "net-flow": "Flujo neto",
+    "resolved-before-created": "Elementos resueltos antes de su creación",
+    "throughput": "Rendimiento",
+    "throughput-weekly": "Rendimiento semanal",
+    "wip": "Trabajo en curso",
+    "days-to-close": "Días para cerrar una acción de mejora",
+    "improvement-actions": "Acciones de mejora abiertas y cerradas",
+    "improvement-benefits": "Beneficios de las mejoras",
+    "on-time-rate": "Acciones de mejora a tiempo",
+    "overdue-actions": "Acciones de mejora vencidas",
+    "open-demand": "Demanda abierta",
+    "portfolio-health": "Salud de la cartera",
+    "open-high-risks": "Riesgos altos y críticos abiertos",
+    "overdue-mitigations": "Mitigaciones de riesgos vencidas",
+    "risk-exposure": "Exposición al riesgo",
+    "risk-heatmap": "Mapa de calor de riesgos",
+    "risks": "Registro de riesgos",
+    "rollout-deliverables": "Despliegue de la PMO: entregables por iteración",
+    "services-launched": "Servicios lanzados",
+    "services-launched-by-month": "Servicios lanzados en el tiempo",
+    "scorecard": "Cuadro de mando de servicios",
+    "scorecard-trend": "Tendencia del cuadro de mando",
+    "service-status": "Estado del servicio",
+    "mttr": "Tiempo medio de resolución",
+    "reopen-rate": "Tasa de reapertura",
+    "sla-by-priority": "Cumplimiento del ANS por prioridad",
+    "sla-compliance": "Cumplimiento del ANS",
+    "ticket-backlog": "Tickets pendientes",
+    "tickets-opened": "Tickets abiertos",
+    "tickets-resolved": "Tickets resueltos",
+    "engagement-gap": "Brecha de compromiso",
+    "overdue-communications": "Comunicaciones atrasadas",
+    "power-interest": "Matriz poder / interés",
+    "stakeholder-engagement": "Compromiso de los interesados",
+}
+# Metrics whose Spanish label is deliberately their English one (tests/test_locale.py).
+METRIC_LABELS_SAME_IN_BOTH: frozenset[str] = frozenset()
+
+
+def metric_label(name: str, lang: str) -> str:
+    """The label of the registered metric ``name`` in ``lang``: the registry's in English, the
+    Spanish of :data:`METRIC_LABELS` in Spanish (the registry's when it has none)."""
+    from pmo_metrics.metrics.registry import get  # the registry loads every metric module
+
+    english = get(name).label
+    return METRIC_LABELS.get(name, english) if language(lang) == "es" else english
 
 
 # --- statuses ---------------------------------------------------------------------------------

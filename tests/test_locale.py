@@ -151,3 +151,58 @@ def test_every_column_of_every_metric_has_a_header_in_both_languages():
     assert column_label("amber_threshold", "es") == "Umbral ámbar"
     assert column_label("p85_sprints", "en") == "Sprints (85%)"
     assert column_label("my_alias", "en") == "My alias"  # a query's own column, readable
+
+
+def test_every_metric_has_a_label_in_both_languages():
+    """Cards, chart titles and the report name a metric in the page's language (issue 14,
+    item 3): every registered metric has a Spanish label, different from its English one."""
+    from pmo_metrics.locale import METRIC_LABELS, METRIC_LABELS_SAME_IN_BOTH, metric_label
+    from pmo_metrics.metrics.registry import all_metrics
+
+    names = {m.name for m in all_metrics()}
+    assert sorted(names ^ set(METRIC_LABELS)) == []  # none missing, none left over
+    same = {n for n in names if metric_label(n, "en") == metric_label(n, "es")}
+    assert same == METRIC_LABELS_SAME_IN_BOTH
+    assert all(metric_label(n, "en") and metric_label(n, "es") for n in names)
+    assert metric_label("sla-compliance", "en") == "SLA compliance"
+    assert metric_label("sla-compliance", "es") == "Cumplimiento del ANS"
+    assert metric_label("velocity", "es") == "Velocidad del sprint"
+    assert metric_label("on-time-rate", "es") == "Acciones de mejora a tiempo"
+    assert metric_label("velocity", "fr") == "Sprint velocity"  # an unknown language: English
+
+
+def test_a_health_reason_is_said_in_spanish():
+    """The applications' "Motivo" in Spanish (issue 14, item 3): every reason portfolio health
+    writes, read back in Spanish; English and other text come back as they are."""
+    from pmo_metrics.metrics.portfolio import DIMENSIONS, explain, reason_in
+
+    dims = {d.column: d for d in DIMENSIONS}
+    higher = {"target": 90.0, "direction": "higher"}
+    lower = {"target": 0.85, "direction": "lower"}
+    red = explain(
+        [
+            (dims["sla_compliance"], 80.8, higher, "red"),
+            (dims["say_do"], 0.9123, lower, "red"),
+            (dims["effort_hours"], 1234.5, {"target": 1000, "direction": "lower"}, "red"),
+            (dims["throughput"], 7.0, None, "grey"),
+        ]
+    )
+    assert red == (
+        "SLA compliance 80.8% < target 90%; Say/do ratio 0.91 > target 0.85; "
+        "Effort 1,234.5 h > target 1000 h"
+    )
+    assert reason_in(red, "es") == (
+        "Cumplimiento ANS 80,8 % < objetivo 90 %; Ratio say/do 0,91 > objetivo 0,85; "
+        "Esfuerzo 1.234,5 h > objetivo 1000 h"
+    )
+    assert reason_in(red, "en") == red
+    green = explain(
+        [(dims["sla_compliance"], 95.0, higher, "green"), (dims["say_do"], 1.0, lower, "green")]
+    )
+    assert reason_in(green, "es") == "las 2 dimensiones con objetivo, en objetivo"
+    unjudged = explain([(dims["throughput"], 7.0, None, "grey")])
+    assert reason_in(unjudged, "es") == (
+        "sin evaluar: sus servicios no tienen indicadores en estas dimensiones"
+    )
+    assert reason_in("Something else 1 < target 2", "es") == "Something else 1 < target 2"
+    assert reason_in(None, "es") is None

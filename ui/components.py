@@ -12,14 +12,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pmo_metrics.charts.style import inert
+from pmo_metrics.charts.style import inert, localise
 from pmo_metrics.evaluation import COMPUTE_FAILED, Scope, last_value, metric
 from pmo_metrics.headers import HIDDEN, column_label
+from pmo_metrics.metrics.portfolio import reason_in
 from pmo_metrics.metrics.status import GREY, STATUSES, badge, judge
 from ui.context import PageContext
 from ui.data import card_target, card_trend, card_values, metric_table
 from ui.filters import clear_filters, describe, is_filtered
-from ui.i18n import lang, month_label, quantity, status_word, t, versus
+from ui.i18n import lang, metric_label, month_label, number, quantity, status_word, t, versus
 
 # Few's "fits one screen": card labels may wrap instead of being cut, values a little smaller.
 CSS = """
@@ -126,7 +127,7 @@ def kpi_card(
     if last is not None:  # nothing this period: the latest month that has a value, said so
         shown, delta, colour = last[1], t("last_value_in", month=month_label(last[0])), "off"
     box.metric(
-        label or m.label,
+        label or metric_label(name),
         quantity(shown, m.unit) if shown is not None else t("no_data"),
         delta=delta,
         delta_color=colour,
@@ -185,7 +186,8 @@ def metric_block(
         empty_state(None)
         return None
     if chart is not None:
-        st.plotly_chart(inert(chart(frame)), key=f"{key}_chart", config={"displaylogo": False})
+        figure = localise(inert(chart(frame)), lang())
+        st.plotly_chart(figure, key=f"{key}_chart", config={"displaylogo": False})
     if table:
         data_table(frame, key=key, file_stem=name, help=help_text(name))
     return frame
@@ -207,20 +209,80 @@ def data_table(
     return event
 
 
-def plain_table(frame: pd.DataFrame, *, key: str | None = None, **dataframe_args):
-    """A table as a reader sees it: headers in the page's language, statuses in words, text
-    cells without a value as "-", dates without a midnight time, numbers with separators; the
-    columns that only serve the drawing are hidden."""
+def plain_table(
+    frame: pd.DataFrame, *, key: str | None = None, dashes: bool = False, **dataframe_args
+):
+    """A table as a reader sees it: headers in the page's language, statuses and reasons in
+    words of the language, cells without a value as "-", dates without a midnight time,
+    numbers written as the page's language writes them; the columns that only serve the
+    drawing are hidden. With ``dashes``, an empty number reads "-" rather than the
+    browser's "None" (its column then sorts as text: Explore's pivots keep their numbers)."""
     shown = readable_statuses(frame).drop(columns=list(HIDDEN), errors="ignore")
+    if "reason" in shown.columns:  # portfolio health's reasons are computed in English
+        shown = shown.assign(reason=shown["reason"].map(lambda r: reason_in(r, lang())))
     text = _text_columns(shown)
     config = {c: column_format(shown[c], column_label(str(c), lang())) for c in shown.columns}
+    data = shown.astype({c: "object" for c in text}).fillna({c: "-" for c in text})
+    data = data.reset_index(drop=True)
+    data = _gaps_as_dashes(data, config) if dashes else data
+    styled = _in_language(data, config)
     return st.dataframe(
-        shown.astype({c: "object" for c in text}).fillna({c: "-" for c in text}),
+        data if styled is None else styled,
         hide_index=True,
         key=key,
         column_config=config | dataframe_args.pop("column_config", {}),
         **dataframe_args,
     )
+
+
+# Streamlit sends a Styler's every cell as text, about 50 µs a cell: tables up to this size
+# are written in the page's language; larger ones (a whole export in Explore) stay quick and
+# are written by the browser's locale.
+STYLED_CELLS = 4000
+
+
+def _gaps_as_dashes(data: pd.DataFrame, config: dict) -> pd.DataFrame:
+    """``data`` with every number column that has an empty cell written as text, "-" in the
+    gaps: the browser's table draws an empty number as "None" whatever a styler says. Those
+    columns sort as text; the downloads keep the numbers."""
+    gaps = [c for c in data.columns if _is_number(data[c]) and bool(data[c].isna().any())]
+    language = lang()
+    for c in gaps:
+        config[c] = st.column_config.TextColumn(column_label(str(c), language), alignment="right")
+    return data.assign(**{c: data[c].map(lambda v: cell_number(v, language)) for c in gaps})
+
+
+def _in_language(data: pd.DataFrame, config: dict):
+    """``data`` styled so that its numbers read in the page's language (1.234,5 in Spanish,
+    whatever the browser's locale) and a number without a value reads "-", the values kept
+    for sorting; ``config`` loses the number formats the styler replaces. None when there is
+    nothing to write or the table is too large to style."""
+    numbers = [c for c in data.columns if _is_number(data[c])]
+    if not numbers or data.size > STYLED_CELLS:
+        return None
+    language = lang()
+    for c in numbers:  # a column_config format would take precedence over the styler's
+        config[c] = st.column_config.NumberColumn(column_label(str(c), language))
+    return data.style.format(
+        {c: (lambda v, _l=language: cell_number(v, _l)) for c in numbers}, na_rep="-"
+    )
+
+
+def _is_number(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
+        values.dtype
+    )
+
+
+def cell_number(value: object, language: str) -> str:
+    """A number in a table: whole numbers without decimals, others with as many as their size
+    needs (1.234 · 75,4 · 0,75); "-" without a value."""
+    if value is None or pd.isna(value):  # type: ignore[arg-type]  # a table cell: a scalar
+        return "-"
+    amount = float(value)  # type: ignore[arg-type]  # numeric columns only
+    size = abs(amount)
+    decimals = 0 if amount.is_integer() or size >= 1000 else 1 if size >= 10 else 2
+    return number(amount, decimals, language)
 
 
 def _text_columns(frame: pd.DataFrame) -> list[str]:
@@ -293,7 +355,10 @@ def kpi_row(ctx: PageContext, names: tuple[str, ...] | list[str]) -> None:
 
 
 def chart(fig: go.Figure, key: str, **plotly_args) -> None:
-    st.plotly_chart(inert(fig), key=key, config={"displaylogo": False}, **plotly_args)
+    """A figure drawn in the page's language (separators, months), its texts made inert."""
+    st.plotly_chart(
+        localise(inert(fig), lang()), key=key, config={"displaylogo": False}, **plotly_args
+    )
 
 
 def subject_select(

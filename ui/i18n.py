@@ -3,8 +3,9 @@
 The language lives in ``st.session_state["lang"]`` (the sidebar switch, bound to the URL's
 ``?lang=``). The text, and the way numbers, dates and months are written in each language, are
 in :mod:`pmo_metrics.locale` (shared with the monthly report); each helper here is its locale
-twin in the current language, or in ``language`` when given. Metric labels and definitions come
-from the metric registry, not from here.
+twin in the current language, or in ``language`` when given. A metric's label is
+:func:`metric_label` (the registry's English, the locale's Spanish); its definition is the
+registry's.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ def _lang(language: str | None) -> str:
 def t(key: str, *, language: str | None = None, **values: object) -> str:
     """The UI string ``key`` in the current language (or ``language``), ``values`` filled in."""
     return locale.t(key, _lang(language), **values)
+
+
+def metric_label(name: str, language: str | None = None) -> str:
+    """The registered metric ``name``'s label in the current language (or ``language``)."""
+    return locale.metric_label(name, _lang(language))
 
 
 def status_word(value: object, language: str | None = None) -> object:

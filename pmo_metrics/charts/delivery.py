@@ -8,7 +8,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from pmo_metrics.charts.style import ACCENT, ACTUAL, OKABE_ITO, PLAN, PREVIOUS, layout, name
+from pmo_metrics import locale
+from pmo_metrics.charts.style import ACCENT, ACTUAL, PERCENTILES, PLAN, PREVIOUS, layout, name
 
 
 def velocity_chart(
@@ -17,6 +18,7 @@ def velocity_chart(
     *,
     average: float | None = None,
     names: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """Committed (outlined, the plan) and completed (solid, the actual) points per sprint, in
     sprint order, with the average velocity as a line (as Jira's velocity chart).
@@ -44,7 +46,7 @@ def velocity_chart(
             x=sprints,
             y=[average] * len(sprints),
             mode="lines",
-            name=f"{name(names, 'average', 'Average')} {average:,.1f}",
+            name=f"{name(names, 'average', 'Average')} {locale.number(average, 1, lang)}",
             line={"color": ACCENT, "width": 2, "dash": "dot"},
             hoverinfo="skip",
         )
@@ -59,9 +61,11 @@ def burnup_fan(
     title: str,
     *,
     names: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """Done points accumulating over time against the scope, and the Monte Carlo fan: from
-    today's done to the scope at the P50, P85 and P95 dates.
+    today's done to the scope at the P50, P85 and P95 dates, named with their dates in the
+    legend (labels on the chart would overlap: the three dates are often weeks apart).
 
     ``progress`` columns: date, done_points (cumulative), scope_points (cumulative).
     ``forecast`` keys: p50_date, p85_date, p95_date (any may be missing).
@@ -85,20 +89,18 @@ def burnup_fan(
         start_x = progress["date"].iloc[-1]
         start_y = progress["done_points"].iloc[-1]
         scope = progress["scope_points"].iloc[-1]
-        shades = {"p50": OKABE_ITO["bluish_green"], "p85": ACCENT, "p95": OKABE_ITO["vermillion"]}
-        for level, colour in shades.items():
+        for level in ("p50", "p85", "p95"):
+            colour = PERCENTILES[level.upper()]
             when = forecast.get(f"{level}_date")
             if when is None or pd.isna(when):
                 continue
             fig.add_scatter(
                 x=[start_x, pd.Timestamp(when)],
                 y=[start_y, scope],
-                mode="lines+markers+text",
-                name=f"{level.upper()} {pd.Timestamp(when):%d %b %Y}",
+                mode="lines+markers",
+                name=f"{level.upper()} {locale.date_label(pd.Timestamp(when), lang)}",
                 line={"color": colour, "dash": "dash", "width": 1.5},
-                text=["", level.upper()],
-                textposition="top center",
-                textfont={"color": colour},
+                marker={"symbol": ["circle", "diamond"], "size": [6, 10]},
             )
     fig.update_yaxes(title="pts", rangemode="tozero")
     return layout(fig, title, height=340)

@@ -7,14 +7,14 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from pmo_metrics.charts.style import ACTUAL, OKABE_ITO, PLAN, layout, name
+from pmo_metrics.charts.style import ACTUAL, COST, PLAN, layout, name
 
 
 def earned_value_chart(
     ev: pd.DataFrame, title: str, *, names: Mapping[str, str] | None = None
 ) -> go.Figure:
     """Planned value dashed (the plan), earned value solid (the actual), actual cost in
-    vermillion, cumulative per month.
+    the colour of money spent, cumulative per month.
 
     ``ev`` columns: month, planned_value, earned_value, actual_cost (rows in time order; the
     applications of one month are added up).
@@ -26,7 +26,7 @@ def earned_value_chart(
     series = (
         ("planned_value", "PV", {"color": PLAN, "dash": "dash"}),
         ("earned_value", "EV", {"color": ACTUAL}),
-        ("actual_cost", "AC", {"color": OKABE_ITO["vermillion"]}),
+        ("actual_cost", "AC", {"color": COST}),
     )
     for col, default, line in series:
         fig.add_scatter(

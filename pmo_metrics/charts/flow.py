@@ -8,14 +8,26 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from pmo_metrics.charts.style import ACCENT, ACTUAL, BAD, GOOD, OKABE_ITO, SERIES, layout, name
+from pmo_metrics import locale
+from pmo_metrics.charts.style import (
+    ACCENT,
+    ACTUAL,
+    BAD,
+    GOOD,
+    OKABE_ITO,
+    PERCENTILES,
+    SERIES,
+    layout,
+    name,
+)
 
+# Workflow categories are not statuses: no green / orange / red (style's one meaning per colour).
 CATEGORY_COLOURS = {
     "To Do": OKABE_ITO["sky_blue"],
-    "In Progress": OKABE_ITO["orange"],
-    "Done": OKABE_ITO["bluish_green"],
+    "In Progress": OKABE_ITO["blue"],
+    "Done": ACTUAL,
 }
-PERCENTILE_COLOURS = {"P50": OKABE_ITO["bluish_green"], "P85": ACCENT, "P95": BAD}
+PERCENTILE_COLOURS = PERCENTILES
 
 
 def throughput_chart(throughput: pd.DataFrame, title: str, *, period: str = "month") -> go.Figure:
@@ -40,7 +52,11 @@ def throughput_chart(throughput: pd.DataFrame, title: str, *, period: str = "mon
 
 
 def lead_time_scatter(
-    items: pd.DataFrame, title: str, *, percentiles: Mapping[str, float] | None = None
+    items: pd.DataFrame,
+    title: str,
+    *,
+    percentiles: Mapping[str, float] | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """Each resolved item at its resolution date and lead time, with P50/P85/P95 lines.
 
@@ -63,16 +79,21 @@ def lead_time_scatter(
         fig.add_hline(
             y=days,
             line={"color": PERCENTILE_COLOURS.get(label, ACCENT), "dash": "dash", "width": 1.5},
-            annotation_text=f"{label} {days:.1f} d",
+            annotation_text=f"{label} {locale.number(days, 1, lang)} d",
             annotation_position="top left",
             annotation_font={"color": PERCENTILE_COLOURS.get(label, ACCENT)},
         )
-    fig.update_yaxes(title="days", rangemode="tozero")
+    fig.update_yaxes(title=locale.unit_label("days", lang), rangemode="tozero")
     return layout(fig, title, height=340, legend=False)
 
 
 def aging_wip_chart(
-    aging: pd.DataFrame, title: str, *, reference_days: float | None = None, reference: str = "P85"
+    aging: pd.DataFrame,
+    title: str,
+    *,
+    reference_days: float | None = None,
+    reference: str = "P85",
+    lang: str = "en",
 ) -> go.Figure:
     """Every open item's age by status, against the P85 lead or cycle time: items above the
     line are older than 85% of finished ones took.
@@ -96,15 +117,17 @@ def aging_wip_chart(
         fig.add_hline(
             y=reference_days,
             line={"color": ACCENT, "dash": "dash"},
-            annotation_text=f"{reference} {reference_days:.1f} d",
+            annotation_text=f"{reference} {locale.number(reference_days, 1, lang)} d",
             annotation_position="top left",
         )
     fig.update_xaxes(categoryorder="array", categoryarray=order)
-    fig.update_yaxes(title="days", rangemode="tozero")
+    fig.update_yaxes(title=locale.unit_label("days", lang), rangemode="tozero")
     return layout(fig, title, height=320, legend=False)
 
 
-def cumulative_flow_chart(cfd: pd.DataFrame, title: str) -> go.Figure:
+def cumulative_flow_chart(
+    cfd: pd.DataFrame, title: str, *, names: Mapping[str, str] | None = None, lang: str = "en"
+) -> go.Figure:
     """Items per status category at each month end, stacked (Done at the bottom).
 
     ``cfd`` columns: month, status_category, items.
@@ -119,24 +142,30 @@ def cumulative_flow_chart(cfd: pd.DataFrame, title: str) -> go.Figure:
     for i, category in enumerate(order):
         colour = CATEGORY_COLOURS.get(category, SERIES[i % len(SERIES)])
         if len(wide) == 1:  # an area needs two month ends: one month is a stacked bar
-            fig.add_bar(x=wide.index.astype(str), y=wide[category], name=str(category),
+            fig.add_bar(x=wide.index.astype(str), y=wide[category],
+                        name=name(names, str(category), str(category)),
                         marker_color=colour)  # fmt: skip
         else:
             fig.add_scatter(
                 x=wide.index.astype(str),
                 y=wide[category],
-                name=str(category),
+                name=name(names, str(category), str(category)),
                 mode="lines",
                 stackgroup="cfd",
                 line={"width": 0.5, "color": colour},
             )
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(title="items")
+    fig.update_yaxes(title=locale.unit_label("items", lang))
     return layout(fig, title, height=320)
 
 
 def net_flow_chart(
-    net: pd.DataFrame, title: str, *, period: str = "month", names: Mapping[str, str] | None = None
+    net: pd.DataFrame,
+    title: str,
+    *,
+    period: str = "month",
+    names: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """Created minus done per period: a positive bar (red) means the backlog grew, a negative
     one (green) that it shrank.
@@ -151,7 +180,7 @@ def net_flow_chart(
             y=frame["net_flow"],
             marker={"color": colours},
             customdata=frame[["created", "done"]],
-            text=[f"{v:+,.0f}" for v in frame["net_flow"]],
+            text=[("+" if v > 0 else "") + locale.number(v, 0, lang) for v in frame["net_flow"]],
             textposition="outside",
             hovertemplate=(
                 f"%{{x}}: {name(names, 'created', 'created')} %{{customdata[0]}}, "

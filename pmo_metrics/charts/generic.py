@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
+from pmo_metrics import locale
 from pmo_metrics.charts.style import ACTUAL, PLAN, SERIES, layout, name
 
 CHART_KINDS = ("bar", "line", "scatter")
@@ -44,6 +45,68 @@ def plan_actual_bars(
     if horizontal:
         fig.update_yaxes(autorange="reversed")
     return layout(fig, title, height=max(260, 60 + 28 * len(frame)) if horizontal else 300)
+
+
+def plan_actual_facets(
+    frame: pd.DataFrame,
+    title: str,
+    *,
+    facet: str,
+    category: str,
+    plan: str,
+    actual: str,
+    names: Mapping[str, str] | None = None,
+    lang: str = "en",
+) -> go.Figure:
+    """IBCS plan and actual bars, horizontal, one small chart per ``facet`` value (a unit:
+    hours, %, days), each on its own scale: one unit per axis. Each bar carries its value
+    (the small scales have no room for ticks).
+
+    ``frame`` columns: ``facet``, ``category``, ``plan``, ``actual``.
+    """
+    from plotly.subplots import make_subplots
+
+    keys = list(dict.fromkeys(frame[facet].fillna("–").astype(str)))
+    if not keys:
+        return layout(go.Figure(), title, height=200, legend=False)
+    parts = [frame[frame[facet].fillna("–").astype(str) == k] for k in keys]
+    sizes = [len(p) + 1.2 for p in parts]  # bars plus room for the unit's title
+    fig = make_subplots(
+        rows=len(keys),
+        cols=1,
+        subplot_titles=keys,
+        row_heights=[n / sum(sizes) for n in sizes],
+        vertical_spacing=min(0.3 / len(keys), 0.06),
+    )
+    for row, part in enumerate(parts, start=1):
+        cats = part[category].astype(str)
+        for col, key, style in (
+            (plan, "plan", {"color": "white", "line": {"color": PLAN, "width": 1.5}}),
+            (actual, "actual", {"color": ACTUAL}),
+        ):
+            fig.add_bar(
+                x=part[col],
+                y=cats,
+                orientation="h",
+                name=name(names, key, key.capitalize()),
+                marker=style,
+                text=[locale.number(v, 0 if float(v).is_integer() else 1, lang) for v in part[col]],
+                textposition="outside",
+                cliponaxis=False,
+                showlegend=row == 1,
+                legendgroup=key,
+                row=row,
+                col=1,
+            )
+        fig.update_yaxes(autorange="reversed", row=row, col=1)
+    fig.update_layout(barmode="group", bargap=0.25)
+    fig.update_xaxes(showticklabels=False, showgrid=False, ticks="")
+    fig.update_annotations(font_size=12, xanchor="left", x=0)
+    height = int(110 + 30 * sum(sizes))
+    fig = layout(fig, title, height=height)
+    # the legend above the first unit's title, not on it
+    fig.update_layout(legend={"y": 1 + 24 / height}, margin={"t": 80})
+    return fig
 
 
 def stacked_bars(

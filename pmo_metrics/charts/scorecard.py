@@ -34,6 +34,7 @@ def bullet_bars(
     status: str | None = "status",
     unit: str = "",
     names: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """Bullet graph on one scale: a horizontal bar per category (top to bottom), the target as
     a tick mark when given. With ``status``, bars take the status colour and icon; without,
@@ -45,7 +46,7 @@ def bullet_bars(
     judged = status is not None and status in frame
     icons = [f"{status_icon(s)} " for s in frame[status]] if judged else [""] * len(frame)
     labels = [
-        f"{i}{v:,.1f}{unit}" if pd.notna(v) else i.strip() or "–"
+        f"{i}{_with_unit(v, unit, lang)}" if pd.notna(v) else i.strip() or "–"
         for i, v in zip(icons, frame[value], strict=True)
     ]
     fig = go.Figure()
@@ -80,6 +81,7 @@ def indicator_bullets(
     *,
     label: str = "indicator",
     names: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """One bullet graph per indicator, each on its own scale (indicators have different
     units): the value as a bar coloured by status with its icon, the target as a tick.
@@ -99,7 +101,7 @@ def indicator_bullets(
         unit = unit if unit in ("%", "h", "pts") else ""
         state = getattr(row, "status", "grey")
         top = max(v for v in (value, target, 0) if v is not None and not pd.isna(v)) * 1.2 or 1
-        text = "–" if pd.isna(value) else f"{status_icon(state)} {value:,.1f}{unit}"
+        text = "–" if pd.isna(value) else f"{status_icon(state)} {_with_unit(value, unit, lang)}"
         fig.add_bar(
             x=[0 if pd.isna(value) else value],
             y=[str(getattr(row, label))],
@@ -139,6 +141,7 @@ def trend_vs_target(
     x: str = "month",
     value: str = "value",
     names: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """The actual as a solid line over time (left to right), the target dashed.
 
@@ -160,7 +163,7 @@ def trend_vs_target(
         fig.add_hline(
             y=target,
             line={"color": PLAN, "dash": "dash", "width": 1.5},
-            annotation_text=f"{name(names, 'target', 'Target')} {target:,.1f}{unit}",
+            annotation_text=f"{name(names, 'target', 'Target')} {_with_unit(target, unit, lang)}",
             annotation_position="top left",
         )
     return layout(fig, title, height=260, legend=False)
@@ -186,7 +189,9 @@ def small_multiples(
     if not keys:
         return layout(go.Figure(), title, height=200, legend=False)
     rows = (len(keys) + columns - 1) // columns
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=keys, vertical_spacing=0.12)
+    # each row's title sits above its plot, clear of the month labels of the row above
+    spacing = min(0.35, 110 / (200 * rows))
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=keys, vertical_spacing=spacing)
     for i, key in enumerate(keys):
         part = series[series[facet].astype(str) == key]
         r, c = i // columns + 1, i % columns + 1
@@ -212,7 +217,7 @@ def small_multiples(
                 col=c,
             )
     fig.update_annotations(font_size=12)
-    return layout(fig, title, height=60 + 200 * rows, legend=False)
+    return layout(fig, title, height=60 + 200 * rows + 60 * (rows - 1), legend=False)
 
 
 def status_heatmap(
@@ -275,6 +280,14 @@ def status_heatmap(
     # the column labels sit on top, between the title and the cells
     fig.update_layout(margin={"t": 70 + 16 * lines}, title={"y": 0.99, "yanchor": "top"})
     return fig
+
+
+def _with_unit(value: float, unit: str, lang: str) -> str:
+    """A value on a bar or a target line: 79.9% / 79,9 %, 12.0 h / 12,0 h, 0.7."""
+    text = number(value, 1, lang)
+    if unit == "%":
+        return f"{text} %" if lang == "es" else f"{text}%"
+    return f"{text} {unit}" if unit.strip() else text
 
 
 def judged_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[list[str], list[str]]:

@@ -4,6 +4,13 @@ IBCS: actual is solid dark grey, plan or target is an outline or a dashed line, 
 period is light grey; good and bad variances are green and red judged by the metric's
 direction. Status colours come from the metric status module with their icons, so a status is
 never told by colour alone.
+
+One meaning per colour, on every page: bluish green is good / on target, orange at risk,
+vermillion bad / off target (a status, a bad variance such as a growing backlog, an item older
+than P85); dark grey the actual, light grey the previous period; blues the forecast's
+percentiles (light to dark: P50, P85, P95); reddish purple money spent (actual cost). Series
+that carry no judgement (roles, categories) take :data:`SERIES`, which has none of the status
+colours.
 """
 
 from __future__ import annotations
@@ -11,10 +18,13 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import re
 from collections.abc import Mapping
 
+import pandas as pd
 import plotly.graph_objects as go
 
+from pmo_metrics import locale
 from pmo_metrics.metrics import status as status_rules
 
 # Okabe & Ito (2008), readable with every common colour-vision deficiency.
@@ -34,15 +44,18 @@ PLAN = "#404040"  # IBCS: plan/target, drawn as an outline or dashed line
 GOOD = OKABE_ITO["bluish_green"]
 BAD = OKABE_ITO["vermillion"]
 ACCENT = OKABE_ITO["blue"]
+COST = OKABE_ITO["reddish_purple"]  # money spent: actual cost
+# The forecast's and the lead time's percentiles, light to dark: never a status colour.
+PERCENTILES = {"P50": OKABE_ITO["sky_blue"], "P85": OKABE_ITO["blue"], "P95": "#003A5D"}
+# Series without a judgement (roles, categories, opened vs closed): no status colour in it.
 SERIES = [
     OKABE_ITO["blue"],
-    OKABE_ITO["orange"],
-    OKABE_ITO["bluish_green"],
-    OKABE_ITO["reddish_purple"],
     OKABE_ITO["sky_blue"],
-    OKABE_ITO["vermillion"],
+    OKABE_ITO["reddish_purple"],
     OKABE_ITO["yellow"],
+    "#6B4E9B",  # violet
     OKABE_ITO["black"],
+    PREVIOUS,
 ]
 FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 STATUS_ORDER = status_rules.STATUSES
@@ -129,3 +142,90 @@ def inert(fig: go.Figure) -> go.Figure:
         if annotation.text:
             annotation.text = html.escape(annotation.text, quote=False)
     return fig
+
+
+# --- the page's language --------------------------------------------------------------------
+
+# Plotly's separators: decimal point then thousands separator.
+SEPARATORS = {"en": ".,", "es": ",."}
+
+
+def localise(fig: go.Figure, lang: str) -> go.Figure:
+    """``fig`` with its numbers and dates as ``lang`` writes them: decimal comma and thousands
+    point in Spanish (axes, hovers), date axes with the language's months (plotly bundles only
+    English ones offline), month categories horizontal, thinned where they would not fit."""
+    fig.update_layout(separators=SEPARATORS.get(locale.language(lang), ".,"))
+    axes = _axis_values(fig, "x")
+    most = 4 if len(axes) > 1 else 6  # small multiples have a third of the width
+    for name_, values in axes.items():
+        dates = _as_dates(values)
+        if dates is not None:
+            fig.layout[name_].update(date_ticks(dates, lang))
+        elif values and all(isinstance(v, str) and _MONTH.match(v) for v in values):
+            months = [str(v) for v in values]
+            month_categories(fig, list(dict.fromkeys(months)), most=most, axis=name_)
+    return fig
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")  # a date or a time as text: 2026-10-05
+_MONTH = re.compile(r"^[A-Za-z]{3,4} \d{4}$")  # a month as locale.month_label writes it
+
+
+def _axis_values(fig: go.Figure, axis: str) -> dict[str, list[object]]:
+    """Every layout axis of ``axis`` (``xaxis``, ``xaxis2``...) with the values drawn on it."""
+    found: dict[str, list[object]] = {}
+    for trace in fig.data:
+        values = getattr(trace, axis, None)
+        ref = getattr(trace, f"{axis}axis", None) or axis
+        if values is None or not hasattr(fig.layout, f"{axis}axis"):
+            continue
+        found.setdefault(f"{axis}axis{ref[1:]}", []).extend(list(values))
+    return found
+
+
+def _as_dates(values: list[object]) -> pd.DatetimeIndex | None:
+    """``values`` as dates when every one is a date or a time (or an ISO date text), else None."""
+    present = [v for v in values if v is not None and not (isinstance(v, float) and pd.isna(v))]
+    if not present or any(isinstance(v, bool | int | float) for v in present):
+        return None
+    texts = [v for v in present if isinstance(v, str)]
+    if texts and (len(texts) < len(present) or not all(_ISO_DATE.match(v) for v in texts)):
+        return None
+    try:
+        return pd.DatetimeIndex(pd.to_datetime(pd.Series(present)))
+    except (TypeError, ValueError):
+        return None
+
+
+def date_ticks(dates: pd.DatetimeIndex, lang: str) -> dict[str, object]:
+    """Tick values and texts for a date axis spanning ``dates``: days ("4 oct") on a span of
+    weeks, months ("oct 2026") otherwise, at most about eight, horizontal."""
+    first, last = dates.min().normalize(), dates.max().normalize()
+    span = (last - first).days
+    if span <= 70:
+        step = 7 if span > 14 else 1 if span <= 7 else 3
+        ticks = pd.date_range(first, last + pd.Timedelta(days=1), freq=f"{step}D")
+        texts = [_day(t, lang) for t in ticks]
+    else:
+        months = max(1, -(-span // 30 // 8))  # about eight labels at most
+        ticks = pd.date_range(first.replace(day=1), last, freq=f"{months}MS")
+        ticks = ticks[ticks >= first - pd.Timedelta(days=15)] if len(ticks) > 1 else ticks
+        texts = [locale.month_label(t, lang) for t in ticks]
+    return {"tickmode": "array", "tickvals": list(ticks), "ticktext": texts, "tickangle": 0}
+
+
+def _day(stamp: pd.Timestamp, lang: str) -> str:
+    month = locale.MONTH_ABBREVIATIONS[locale.language(lang)][stamp.month - 1]
+    return f"{stamp.day} {month}"
+
+
+def month_categories(
+    fig: go.Figure, months: list[str], *, most: int = 6, axis: str = "xaxis"
+) -> None:
+    """Month labels (``oct 2026``) of a category axis horizontal: every 2nd or 3rd label when
+    there are more than ``most`` (a small chart has room for about six)."""
+    step = max(1, -(-len(months) // most))
+    shown = months[::-1][::step][::-1]  # keep the latest month labelled
+    fig.update_layout(
+        {axis: {"tickmode": "array", "tickvals": shown, "ticktext": shown, "tickangle": 0}}
+    )

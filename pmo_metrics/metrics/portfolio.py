@@ -14,6 +14,7 @@ set it, e.g. "SLA compliance 82.0% < target 95%".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -21,6 +22,7 @@ from typing import Any, cast
 import ibis.expr.types as ir
 import pandas as pd
 
+from pmo_metrics import locale
 from pmo_metrics.metrics import plan, registry, status
 from pmo_metrics.metrics.common import as_frame, done_date, estimable_work, scoped_work_items
 from pmo_metrics.metrics.common import timestamp as timestamp_literal
@@ -150,7 +152,8 @@ Judged = tuple[Dimension, float | None, Mapping[str, Any] | None, str]
 
 
 def explain(judged: list[Judged]) -> str:
-    """Why an application has its health: the dimensions that set the colour."""
+    """Why an application has its health: the dimensions that set the colour, in English (the
+    metric's table is one for every language; :func:`reason_in` says it in another)."""
     health = status.worst(s for *_, s in judged)
     if health in (status.RED, status.AMBER):
         parts = []
@@ -168,10 +171,85 @@ def explain(judged: list[Judged]) -> str:
     with_target = [t for _, _, t, _ in judged if t is not None]
     if health == status.GREEN:
         n = sum(1 for *_, s in judged if s == status.GREEN)
-        return f"all {n} dimension(s) with a target on target"
+        return _ON_TARGET.format(n=n)
     if not with_target:
-        return "not judged: its services have no indicator on these dimensions"
-    return "not judged: no data for the dimensions with a target"
+        return _NO_INDICATOR
+    return _NO_DATA
+
+
+_ON_TARGET = "all {n} dimension(s) with a target on target"
+_NO_INDICATOR = "not judged: its services have no indicator on these dimensions"
+_NO_DATA = "not judged: no data for the dimensions with a target"
+# The reasons that are sentences, in Spanish; a judged dimension's part is rebuilt from its
+# value and target (_part_in).
+_SENTENCES_ES = {
+    _NO_INDICATOR: "sin evaluar: sus servicios no tienen indicadores en estas dimensiones",
+    _NO_DATA: "sin evaluar: sin datos en las dimensiones con objetivo",
+}
+_ON_TARGET_ES = "las {n} dimensiones con objetivo, en objetivo"
+# A dimension's name in a Spanish reason, by its column (the heat map's headers, without the
+# unit they carry: the reason writes the unit after the number).
+_DIMENSIONS_ES = {
+    "open_demand": "Demanda abierta",
+    "throughput": "Rendimiento",
+    "lead_time_p85": "Tiempo de entrega P85",
+    "say_do": "Ratio say/do",
+    "incidents_opened": "Incidencias abiertas",
+    "sla_compliance": "Cumplimiento ANS",
+    "effort_hours": "Esfuerzo",
+    "cost_variance_pct": "Desviación de coste",
+    "open_high_risks": "Riesgos altos y críticos abiertos",
+}
+_PART = re.compile(
+    r"^(?P<value>-?[\d,]+(?:\.\d+)?)(?P<unit>%| h| days| pts| EUR)? (?P<op>[<>]) target "
+    r"(?P<target>-?[\d.e+-]+)(?:%| h| days| pts| EUR)?$"
+)
+
+
+def reason_in(reason: object, lang: str) -> object:
+    """A health reason of :func:`explain` in ``lang``: ``SLA compliance 80.8% < target 90%``
+    is ``Cumplimiento ANS 80,8 % < objetivo 90 %`` in Spanish. English, and anything that is
+    not such a reason, comes back as it is."""
+    if lang != "es" or not isinstance(reason, str):
+        return reason
+    if reason in _SENTENCES_ES:
+        return _SENTENCES_ES[reason]
+    on_target = re.fullmatch(re.escape(_ON_TARGET).replace(r"\{n\}", r"(\d+)"), reason)
+    if on_target:
+        return _ON_TARGET_ES.format(n=on_target.group(1))
+    parts = [_part_in(part) for part in reason.split("; ")]
+    return reason if None in parts else "; ".join(cast(list[str], parts))
+
+
+def _part_in(part: str) -> str | None:
+    """One judged dimension's part of a reason in Spanish; None if ``part`` is not one."""
+    for dim in DIMENSIONS:
+        if not part.startswith(f"{dim.label} "):
+            continue
+        found = _PART.match(part[len(dim.label) + 1 :])
+        if found is None:
+            return None
+        unit = (found["unit"] or "").strip()
+        value = float(found["value"].replace(",", ""))
+        written = locale.quantity(value, unit or "", "es") if unit else _number_es(value, dim)
+        aim = _target_es(float(found["target"]), unit)
+        return f"{_DIMENSIONS_ES[dim.column]} {written} {found['op']} objetivo {aim}"
+    return None
+
+
+def _number_es(value: float, dim: Dimension) -> str:
+    """A bare number of a reason (a count, a ratio) as Spanish writes it."""
+    unit = cast(Metric, registry.used("portfolio-health", dim.metric)).unit  # declared
+    decimals = 2 if unit == "ratio" else 0 if value.is_integer() else 1
+    return locale.number(value, decimals, "es")
+
+
+def _target_es(value: float, unit: str) -> str:
+    """A target as :func:`_target` writes it (no trailing zeros), in Spanish: 90 %, 0,85."""
+    text = f"{value:g}".replace(".", ",")
+    if unit == "%":
+        return f"{text} %"
+    return f"{text} {locale.unit_label(unit, 'es')}" if unit else text
 
 
 def portfolio_applications(source: Source, filters: Filters) -> pd.DataFrame:

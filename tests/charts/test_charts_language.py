@@ -1,0 +1,105 @@
+"""Charts in the page's language (issue 14, items 3 and 6): decimal comma and Spanish months,
+labels that do not overlap, one unit per axis, one meaning per colour."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pmo_metrics.charts.delivery import burnup_fan, velocity_chart
+from pmo_metrics.charts.finance import earned_value_chart
+from pmo_metrics.charts.flow import CATEGORY_COLOURS
+from pmo_metrics.charts.generic import plan_actual_facets
+from pmo_metrics.charts.scorecard import bullet_bars, small_multiples
+from pmo_metrics.charts.style import BAD, GOOD, SERIES, localise, status_colour
+from pmo_metrics.locale import month_label
+
+VELOCITY = pd.DataFrame(
+    {"sprint": ["S1", "S2"], "committed_points": [30.0, 33.0], "completed_points": [26.0, 26.0]}
+)
+
+
+def test_a_spanish_figure_has_decimal_commas_and_spanish_numbers_in_its_texts():
+    fig = localise(velocity_chart(VELOCITY, "Velocidad", average=26.0, lang="es"), "es")
+    assert fig.layout.separators == ",."
+    assert fig.data[-1].name == "Average 26,0"  # no names given: the English word
+    english = localise(velocity_chart(VELOCITY, "Velocity", average=1234.5), "en")
+    assert english.layout.separators == ".,"
+    assert english.data[-1].name == "Average 1,234.5"
+    bars = bullet_bars(
+        pd.DataFrame({"priority": ["Prioridad 2 · 3 tickets"], "compliance_pct": [79.94]}),
+        "ANS",
+        category="priority",
+        value="compliance_pct",
+        status=None,
+        unit="%",
+        lang="es",
+    )
+    assert list(bars.data[0].text) == ["79,9 %"]
+    assert list(bars.data[0].y) == ["Prioridad 2 · 3 tickets"]
+
+
+def test_a_date_axis_has_the_language_months_horizontal():
+    progress = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-10-04", "2026-10-18", "2026-11-01"]),
+            "done_points": [30.0, 52.0, 77.0],
+            "scope_points": [200.0, 200.0, 200.0],
+        }
+    )
+    forecast = {"p50_date": pd.Timestamp("2027-01-08"), "p85_date": pd.Timestamp("2027-01-22")}
+    fig = localise(burnup_fan(progress, forecast, "Burnup", lang="es"), "es")
+    assert list(fig.layout.xaxis.ticktext) == ["oct 2026", "nov 2026", "dic 2026", "ene 2027"]
+    assert fig.layout.xaxis.tickangle == 0
+    # the forecast's levels are named in the legend with their dates, no labels on the chart
+    assert [t.name for t in fig.data[2:]] == ["P50 8 ene 2027", "P85 22 ene 2027"]
+    assert all(t.text is None for t in fig.data)
+    weeks = pd.DataFrame({"date": pd.to_datetime(["2026-09-28", "2026-10-19"]),
+                          "done_points": [1.0, 2.0], "scope_points": [3.0, 3.0]})  # fmt: skip
+    short = localise(burnup_fan(weeks, None, "Burnup"), "es")
+    assert list(short.layout.xaxis.ticktext) == ["28 sept", "5 oct", "12 oct", "19 oct"]
+
+
+def test_trend_months_are_horizontal_and_the_small_multiples_leave_room_for_titles():
+    months = [month_label(m, "es") for m in pd.date_range("2025-11-01", periods=12, freq="MS")]
+    frame = pd.DataFrame(
+        {"indicator": [i for i in "ABCD" for _ in months], "month": months * 4,
+         "value": [float(v) for v in range(48)], "target": [5.0] * 48}
+    )  # fmt: skip
+    fig = localise(small_multiples(frame, "Indicadores", facet="indicator"), "es")
+    # a third of the width: every third month, the latest labelled, horizontal
+    assert list(fig.layout.xaxis.ticktext) == ["ene 2026", "abr 2026", "jul 2026", "oct 2026"]
+    assert fig.layout.xaxis4.tickangle == 0
+    # the second row's titles sit below the first row's month labels (about 100 px between)
+    top_row_bottom = fig.layout.yaxis.domain[0]
+    second_row_top = fig.layout.yaxis4.domain[1]
+    assert (top_row_bottom - second_row_top) * fig.layout.height >= 100
+
+
+def test_each_unit_of_the_benefits_has_its_own_axis():
+    benefits = pd.DataFrame(
+        {
+            "service": ["Data", "Desk", "Desk"],
+            "unit": ["hours/month", "% SLA", "hours/month"],
+            "expected": [10.0, 5.0, 25.0],
+            "realised": [4.0, 2.0, 30.0],
+        }
+    )
+    fig = plan_actual_facets(
+        benefits, "Benefits", facet="unit", category="service", plan="expected",
+        actual="realised",
+    )  # fmt: skip
+    assert [a.text for a in fig.layout.annotations] == ["hours/month", "% SLA"]
+    on_axis = {(t.xaxis, tuple(t.y)) for t in fig.data}
+    assert on_axis == {("x", ("Data", "Desk")), ("x2", ("Desk",))}
+    assert [t.showlegend for t in fig.data] == [True, True, False, False]
+
+
+def test_one_meaning_per_colour():
+    # status colours mean a judgement; categories, roles and money never take them
+    judged = {GOOD, BAD, status_colour("amber")}
+    assert not judged & set(SERIES)
+    assert not judged & set(CATEGORY_COLOURS.values())
+    ev = pd.DataFrame({"month": ["oct 2026"], "planned_value": [1.0], "earned_value": [1.0],
+                       "actual_cost": [1.0]})  # fmt: skip
+    cost = earned_value_chart(ev, "EV").data[2].line.color
+    assert cost not in judged
