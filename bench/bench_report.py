@@ -7,7 +7,9 @@ tree's code and as many with the code of ``--baseline`` (a commit, extracted wit
 archive`` into the temporary folder), alternating, each build in a fresh process (imports and
 Ibis' caches cold, as the command line builds it) and timed inside it from opening the store
 to the saved workbook. Prints the median, best and worst of each and the ratio of the medians
-new / baseline: the machine is shared, so the two are only compared with each other.
+new / baseline: the machine is shared, so the two are only compared with each other. The
+process's CPU time (its own threads and DuckDB's) is printed beside the wall time: on a busy
+machine it moves less than the wall time, so its ratio is a check on the wall time's.
 
     python bench/bench_report.py [--repeat 5] [--baseline 0c3add8] [--month YYYY-MM]
 
@@ -35,10 +37,10 @@ sys.path.insert(0, sys.argv[1])
 import duckdb
 from pmo_metrics.exports.report import build_report
 from pmo_metrics.metrics.source import Source
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 con = duckdb.connect(sys.argv[2], read_only=True)
 summary = build_report(Source.from_duckdb(con), sys.argv[3], sys.argv[4], lang=sys.argv[5])
-print(time.perf_counter() - start, len(summary.sheets))
+print(time.perf_counter() - start, time.process_time() - cpu, len(summary.sheets))
 """
 
 
@@ -66,12 +68,14 @@ def extract(commit: str, folder: Path) -> Path:
     return folder
 
 
-def build(code: Path, db: Path, month: str, out: Path, lang: str) -> float:
+def build(code: Path, db: Path, month: str, out: Path, lang: str) -> tuple[float, float]:
+    """One build's wall time and CPU time, in seconds."""
     done = subprocess.run(
         [sys.executable, "-c", BUILD, str(code), str(db), month, str(out), lang],
         capture_output=True, text=True, check=True, cwd=out.parent,
     )  # fmt: skip
-    return float(done.stdout.split()[0])
+    wall, cpu = done.stdout.split()[:2]
+    return float(wall), float(cpu)
 
 
 def main() -> None:
@@ -87,19 +91,23 @@ def main() -> None:
         month = args.month or month
         old = extract(args.baseline, folder / "baseline")
         times: dict[str, list[float]] = {"baseline": [], "new": []}
+        cpus: dict[str, list[float]] = {"baseline": [], "new": []}
         for i in range(args.repeat):
             for name, code in (("baseline", old), ("new", ROOT)):
                 out = folder / f"{name}-{i}.xlsx"
-                times[name].append(build(code, db, month, out, args.lang))
-                print(f"  run {i + 1} {name:8s} {times[name][-1]:6.2f} s", flush=True)
+                wall, cpu = build(code, db, month, out, args.lang)
+                times[name].append(wall)
+                cpus[name].append(cpu)
+                print(f"  run {i + 1} {name:8s} {wall:6.2f} s (cpu {cpu:6.2f} s)", flush=True)
         print(f"report of {month} ({args.lang}), {args.repeat} builds each, alternating:")
         for name, values in times.items():
             print(
                 f"  {name:8s} median {statistics.median(values):6.2f} s  best {min(values):6.2f}"
-                f"  worst {max(values):6.2f}"
+                f"  worst {max(values):6.2f}  cpu median {statistics.median(cpus[name]):6.2f}"
             )
         ratio = statistics.median(times["new"]) / statistics.median(times["baseline"])
-        print(f"  new / baseline (medians): {ratio:.2f}")
+        cpu_ratio = statistics.median(cpus["new"]) / statistics.median(cpus["baseline"])
+        print(f"  new / baseline (medians): {ratio:.2f} (cpu {cpu_ratio:.2f})")
 
 
 if __name__ == "__main__":

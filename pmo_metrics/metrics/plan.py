@@ -8,7 +8,8 @@ selection, giving exactly what the key's own run gives:
 
 - :func:`split_table`: a metric's table for ``service=k`` or ``application=k`` from the table
   (or the shared building block) of the selection without that filter. Declared per metric:
-  :data:`ROW_SPLITS` for tables whose rows for a key ARE the whole table's rows naming it, and
+  :data:`ROW_SPLITS` for tables whose rows for a key ARE the whole table's rows naming it,
+  :data:`SERVICE_ROWS` for tables whose rows for a service are those of its applications, and
   :func:`splits` for metrics that rebuild the key's table from a shared block.
 - :func:`monthly_plan`: a metric's headline per month of a range in one pass, for a metric whose
   table has no month column (:func:`monthly` declares it).
@@ -48,6 +49,12 @@ ROW_SPLITS: dict[str, tuple[str, ...]] = {
     "throughput": ("application",),  # counts per application and month, every month of each
     "mttr": ("service",),  # aggregates per service and month of the service's own tickets
 }
+
+# Metrics whose table for ``service=s`` is the rows of the table without the filter whose
+# application belongs to s in the portfolio, in the same order: tables over a register that
+# names no service (the service filter reaches it only through the portfolio), with rows
+# computed each from its own application's data alone.
+SERVICE_ROWS: tuple[str, ...] = ("budget-variance",)  # costs: one row per application and month
 
 GROUP_DIMENSIONS = ("service", "application", "team")
 # (source, filters, by, keys) -> the headline of each key's rows, in one pass; None: cannot.
@@ -90,6 +97,18 @@ def rows_of(source: Source, filters: Filters, name: str, by: str, key: str) -> p
     return frame[(frame[by] == key).to_numpy(dtype=bool)].reset_index(drop=True)
 
 
+def applications_by_service(source: Source) -> dict[str, set[str]]:
+    """Each service's applications in the portfolio (shared inside a sharing block)."""
+
+    def build() -> dict[str, set[str]]:
+        pairs = source.execute(source.service_applications())
+        return cast(
+            dict[str, set[str]], pairs.groupby("service")["application"].apply(set).to_dict()
+        )
+
+    return source.remember(("applications_by_service",), build)
+
+
 def run_for(source: Source, name: str, filters: Filters, by: str, key: str) -> pd.DataFrame:
     """``name``'s own run for ``filters`` with ``by=key`` (a split's way out)."""
     chosen: dict[str, Any] = {by: key}  # a Filters field: service or application
@@ -115,6 +134,10 @@ def split_table(source: Source, name: str, filters: Filters) -> pd.DataFrame | N
     if by in ROW_SPLITS.get(name, ()):
         m = get(name)
         return rows_of(source, base, name, by, key)[list(m.columns)]
+    if by == "service" and name in SERVICE_ROWS:
+        frame = whole_table(source, get(name), base)
+        mine = frame["application"].isin(applications_by_service(source).get(key, set()))
+        return frame[mine.to_numpy(dtype=bool)].reset_index(drop=True)
     split = _SPLITS.get((name, by))
     if split is None:
         return None
@@ -142,7 +165,7 @@ def declared_splits() -> list[tuple[str, str]]:
     """Every (metric, by) whose table :func:`split_table` obtains from the whole selection."""
     load_all()  # the family modules declare theirs
     rows = [(name, by) for name, bys in ROW_SPLITS.items() for by in bys]
-    return rows + sorted(_SPLITS)
+    return rows + [(name, "service") for name in SERVICE_ROWS] + sorted(_SPLITS)
 
 
 def declared_monthly() -> list[str]:
@@ -213,10 +236,12 @@ def values_by(
         return {}
     how = key_plan(m.name)
     values: dict[str, float | None] | None = None
+    # The whole selection's table through whole_table: the report, the scorecard and portfolio
+    # health ask for the same tables, computed once inside a sharing block.
     if by in how.groups:
-        values = _split(m, how, m.run(source, base), by)
+        values = _split(m, how, whole_table(source, m, base), by)
     elif by == "service" and how.services_from_applications:
-        values = _per_service(m, source, m.run(source, base), keys)
+        values = _per_service(m, source, whole_table(source, m, base), keys)
     elif how.grouped is not None:
         values = how.grouped(source, base, by, keys)
     if values is None:  # no one-pass way for this pair: one run per key, exact by definition
@@ -233,8 +258,7 @@ def _split(m: Metric, how: KeyPlan, frame: pd.DataFrame, by: str) -> dict[str, f
 def _per_service(
     m: Metric, source: Source, frame: pd.DataFrame, keys: list[str]
 ) -> dict[str, float | None]:
-    pairs = source.execute(source.service_applications())
-    apps_of = pairs.groupby("service")["application"].apply(set).to_dict()
+    apps_of = applications_by_service(source)
     own = frame["service"] if "service" in frame.columns else None  # effort, risks
     headline = cast(Headline, m.headline)  # values_by checked that there is one
     out: dict[str, float | None] = {}
@@ -255,7 +279,8 @@ def _per_key(
     for k in keys:
         try:
             key: dict[str, Any] = {by: k}  # a Filters field: service, application or team
-            out[k] = as_number(m.value(source, replace(base, **key)))
+            frame = whole_table(source, m, replace(base, **key))  # as m.value, shared
+            out[k] = as_number(m.empty_value if frame.empty else cast(Headline, m.headline)(frame))
         except MissingData as exc:
             out[k] = None
             missing.append(exc)

@@ -15,13 +15,13 @@ from pmo_metrics.exports.report import (
     Report,
     ReportSummary,
     build_report,
-    month_keys,
-    shift_month,
+    indicator_trend,
     trend_months,
 )
 from pmo_metrics.exports.safe import is_formula_like
 from pmo_metrics.metrics import registry
 from pmo_metrics.metrics.source import Filters, Source
+from pmo_metrics.periods import month_keys, shift_month
 from pmo_metrics.schema.problems import ParsedFile
 from pmo_metrics.store.connection import connect
 from pmo_metrics.store.loads import load_parsed
@@ -358,10 +358,8 @@ def test_monthly_split_equals_month_by_month(tiny) -> None:
 
 def test_indicator_trend_equals_the_scorecard_trend(tiny) -> None:
     """The report's month-by-month indicators are the registry's scorecard-trend values."""
-    from pmo_metrics.exports.report import indicator_trend, indicators_of
-
     report = Report(tiny, MONTH, "en")
-    mine = indicator_trend(report, indicators_of(tiny, SERVICE))
+    mine = indicator_trend(report, report.catalog.indicators_of(SERVICE))
     window = f"{trend_months(MONTH)[0]}:{MONTH}"
     theirs = registry.get("scorecard-trend").run(tiny, Filters.from_period(window, service=SERVICE))
     theirs = theirs[theirs["indicator"] == "Resolved in time"]
