@@ -17,13 +17,13 @@ from ui.components import chart, data_table, empty_state, help_text, page_header
 from ui.connection import cursor
 from ui.context import page_context
 from ui.data import canonical_tables, metric_table, table
-from ui.i18n import t
+from ui.i18n import metric_label, t
 
 ctx = page_context("explore")
 page_header(ctx, "page_explore", "explore_caption")
 
-metrics = {f"metric:{m.name}": f"{m.label} ({m.name})" for m in all_metrics()}
-tables = {f"table:{name}": f"{name} (table)" for name in canonical_tables()}
+metrics = {f"metric:{m.name}": f"{metric_label(m.name)} ({m.name})" for m in all_metrics()}
+tables = {f"table:{name}": t("explore_table", name=name) for name in canonical_tables()}
 choices = {**metrics, **tables}
 choice = st.selectbox(t("dataset"), list(choices), format_func=choices.get, key="explore_dataset")
 kind, _, name = choice.partition(":")

@@ -35,7 +35,7 @@ from ui.components import (
 from ui.context import page_context
 from ui.data import metric_table
 from ui.filters import APPLICATION, SERVICE
-from ui.i18n import chart_title, lang, period_label, t, with_month_labels
+from ui.i18n import chart_title, lang, metric_label, period_label, t, with_month_labels
 
 # What the page computes is listed in pmo_metrics.evaluation (OVERVIEW_*, overview_requests),
 # which the metrics benchmark times: a metric drawn here is named there.
@@ -100,7 +100,7 @@ def portfolio() -> None:
     dimensions, unjudged = judged_columns(frame, [c for c in frame.columns if c in labels])
     fig = status_heatmap(
         frame,
-        chart_title(m.label, "", period),
+        chart_title(metric_label(OVERVIEW_PORTFOLIO), "", period),
         row="application",
         columns=["status", *dimensions],
         column_labels={"status": t("health"), **labels},
@@ -142,7 +142,9 @@ def trends() -> None:
             series = with_month_labels(headline_by(name, result.frame, "month"))
             chart(
                 trend_vs_target(
-                    series, chart_title(m.label, m.unit, when), unit="%" if m.unit == "%" else ""
+                    series,
+                    chart_title(metric_label(name), m.unit, when),
+                    unit="%" if m.unit == "%" else "",
                 ),
                 key=f"overview_trend_{name}",
             )

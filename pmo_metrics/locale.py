@@ -312,6 +312,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Any metric or table: pivot it, chart it, download it; or ask in SQL.",
         "Cualquier métrica o tabla: pivótela, grafíquela, descárguela; o consulte en SQL.",
     ),
+    "explore_table": ("{name} (table)", "{name} (tabla)"),
     "dataset": ("Metric or table", "Métrica o tabla"),
     "pivot": ("Pivot", "Tabla dinámica"),
     "rows_by": ("Rows", "Filas"),
