@@ -7,7 +7,8 @@ One table, :data:`STRINGS` (``key -> (English, Spanish)``, placeholders in ``str
 names), read with :func:`t`. The dashboard's keys are bare (``"page_overview"``); the report's
 carry its prefix (``"report.title"``). A metric's English label and its definition come from
 the metric registry; its Spanish label is in :data:`METRIC_LABELS`, read with
-:func:`metric_label`.
+:func:`metric_label`; its Spanish definition in
+:data:`~pmo_metrics.locale_metrics.METRIC_DEFINITIONS`, read with :func:`metric_definition`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from pmo_metrics.locale_metrics import METRIC_DEFINITIONS
 from pmo_metrics.periods import Comparison
 
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -491,6 +493,17 @@ def metric_label(name: str, lang: str) -> str:
     return METRIC_LABELS.get(name, english) if language(lang) == "es" else english
 
 
+def metric_definition(name: str, lang: str) -> str:
+    """The definition of the registered metric ``name`` in ``lang`` (what a reader sees next to
+    the number): the registry's in English, the Spanish of
+    :data:`~pmo_metrics.locale_metrics.METRIC_DEFINITIONS` in Spanish (the registry's when it
+    has none, so a new metric is still explained while its translation is missing)."""
+    from pmo_metrics.metrics.registry import get  # the registry loads every metric module
+
+    english = get(name).definition
+    return METRIC_DEFINITIONS.get(name, english) if language(lang) == "es" else english
+
+
 # --- statuses ---------------------------------------------------------------------------------
 
 # A health status (green / amber / red / grey, pmo_metrics.metrics.status) in words.
@@ -614,6 +627,11 @@ UNIT_WORDS: dict[str, tuple[str, str]] = {
     "services": ("services", "servicios"),
     "applications": ("applications", "aplicaciones"),
     "stakeholders": ("stakeholders", "interesados"),
+    # units of a few registered metrics, said in a help text and a chart title
+    "score": ("score", "puntuación"),
+    "level": ("level", "nivel"),
+    "levels": ("levels", "niveles"),
+    "benefit": ("benefit", "beneficio"),
 }
 # Units whose word is deliberately the same in both languages (tests/test_locale.py).
 UNITS_SAME_IN_BOTH = frozenset({"tickets"})

@@ -4,6 +4,8 @@ Pure functions, no Streamlit run."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from string import Formatter
 
 import pytest
@@ -206,3 +208,61 @@ def test_a_health_reason_is_said_in_spanish():
     )
     assert reason_in("Something else 1 < target 2", "es") == "Something else 1 < target 2"
     assert reason_in(None, "es") is None
+
+
+# The tokens a translation must carry over unchanged: `code` as written, and every run of
+# digits (so 10,000 and 10.000 both carry 10 and 000; P85 carries 85).
+BACKTICKED = re.compile(r"`[^`]+`")
+DIGITS = re.compile(r"\d+")
+
+
+def test_every_metric_has_a_definition_in_both_languages():
+    """A metric's help and the Explore caption read in the page's language (issue 14, item 3):
+    every registered metric has a Spanish definition, none missing and none left over, each
+    different from its English and carrying every `code` token and every number of it, a cheap
+    check that nothing was dropped (a target, a percentile, a window of sprints)."""
+    from pmo_metrics.locale import metric_definition
+    from pmo_metrics.locale_metrics import METRIC_DEFINITIONS
+    from pmo_metrics.metrics.registry import all_metrics
+
+    metrics = all_metrics()
+    assert sorted({m.name for m in metrics} ^ set(METRIC_DEFINITIONS)) == []
+    for m in metrics:
+        english, spanish = metric_definition(m.name, "en"), metric_definition(m.name, "es")
+        assert english == m.definition  # the English is the registry's, never restated
+        assert spanish.strip() and spanish == METRIC_DEFINITIONS[m.name]
+        assert spanish != english, m.name
+        for token in BACKTICKED.findall(english):
+            assert token in spanish, (m.name, token)
+        missing = Counter(DIGITS.findall(english)) - Counter(DIGITS.findall(spanish))
+        assert not missing, (m.name, sorted(missing))
+    assert metric_definition("velocity", "fr") == metric_definition("velocity", "en")
+
+
+def test_a_shared_sentence_is_translated_once_and_composed_the_same_way():
+    """The sprint dates rule closes every delivery definition and the rollout's, as in the
+    registry, so the Spanish definitions agree with each other."""
+    from pmo_metrics.locale import metric_definition
+
+    rule = metric_definition("velocity", "es")[-120:]
+    for name in ("forecast", "say-do", "unestimated", "velocity-stats", "rollout-deliverables"):
+        assert metric_definition(name, "es").endswith(rule)
+    assert "Cumplimiento ANS" in metric_definition("sla-by-priority", "es")
+    assert "umbral ámbar" in metric_definition("scorecard", "es")
+
+
+def test_the_help_of_a_metric_is_in_the_language_with_its_unit(monkeypatch):
+    """help_text (a card's "?", a section's help, the Explore caption): the definition and the
+    unit in the session's language."""
+    import streamlit as st
+
+    from pmo_metrics.locale import metric_definition
+    from ui.components import help_text
+
+    monkeypatch.setattr(st, "session_state", {"lang": "es"})
+    assert help_text("risk-exposure") == (
+        f"{metric_definition('risk-exposure', 'es')} (puntuación)"
+    )
+    assert help_text("lead-time").endswith("(días)")
+    monkeypatch.setattr(st, "session_state", {"lang": "en"})
+    assert help_text("lead-time") == f"{metric_definition('lead-time', 'en')} (days)"

@@ -1,7 +1,8 @@
 """The building blocks pages are made of: header, KPI card, status, empty state, tables.
 
-Numbers are written with :mod:`ui.i18n`; every metric shows its registry definition as help;
-every table comes with CSV and XLSX downloads written by the formula-safe exporters.
+Numbers are written with :mod:`ui.i18n`; every metric shows its definition, in the page's
+language, as help; every table comes with CSV and XLSX downloads written by the formula-safe
+exporters.
 """
 
 from __future__ import annotations
@@ -20,7 +21,18 @@ from pmo_metrics.metrics.status import GREY, STATUSES, badge, judge
 from ui.context import PageContext
 from ui.data import card_target, card_trend, card_values, metric_table
 from ui.filters import clear_filters, describe, is_filtered
-from ui.i18n import lang, metric_label, month_label, number, quantity, status_word, t, versus
+from ui.i18n import (
+    lang,
+    metric_definition,
+    metric_label,
+    month_label,
+    number,
+    quantity,
+    status_word,
+    t,
+    unit_label,
+    versus,
+)
 
 # Few's "fits one screen": card labels may wrap instead of being cut, values a little smaller.
 CSS = """
@@ -92,11 +104,13 @@ def readable_statuses(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def help_text(name: str) -> str:
-    """The registry's definition of the metric, shown as the number's help."""
+    """The metric's definition and unit in the session's language, shown as the number's help
+    (the registry's English, the locale's Spanish)."""
     m = metric(name)
     if m is None:
         return ""
-    return f"{m.definition} ({m.unit})" if m.unit else m.definition
+    definition = metric_definition(name)
+    return f"{definition} ({unit_label(m.unit)})" if m.unit else definition
 
 
 def kpi_card(

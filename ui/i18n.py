@@ -4,8 +4,8 @@ The language lives in ``st.session_state["lang"]`` (the sidebar switch, bound to
 ``?lang=``). The text, and the way numbers, dates and months are written in each language, are
 in :mod:`pmo_metrics.locale` (shared with the monthly report); each helper here is its locale
 twin in the current language, or in ``language`` when given. A metric's label is
-:func:`metric_label` (the registry's English, the locale's Spanish); its definition is the
-registry's.
+:func:`metric_label` and its definition :func:`metric_definition` (the registry's English, the
+locale's Spanish).
 """
 
 from __future__ import annotations
@@ -38,6 +38,11 @@ def t(key: str, *, language: str | None = None, **values: object) -> str:
 def metric_label(name: str, language: str | None = None) -> str:
     """The registered metric ``name``'s label in the current language (or ``language``)."""
     return locale.metric_label(name, _lang(language))
+
+
+def metric_definition(name: str, language: str | None = None) -> str:
+    """The registered metric ``name``'s definition in the current language (or ``language``)."""
+    return locale.metric_definition(name, _lang(language))
 
 
 def status_word(value: object, language: str | None = None) -> object:
