@@ -3,6 +3,12 @@
 The sample is loaded the way a PMO lead would have loaded it over the year: the PMO workbook
 first (portfolio, catalog, calendar...), then each month's exports as one load for that month,
 oldest first, so that every month gets its month-end snapshot.
+
+Two ways give the same store: :func:`load_demo` reads the files through the readers (what an
+import does), and :func:`load_sample` copies the sample's store image
+(:mod:`pmo_metrics.sample.prebuilt`, built by loading the files) into an empty store, in well
+under a second instead of 15-30 s, falling back to the files when the image no longer
+describes them. The dashboard's first start and ``python -m pmo_metrics demo`` use the latter.
 """
 
 from __future__ import annotations
@@ -14,11 +20,13 @@ import duckdb
 
 from pmo_metrics.importing import Progress, import_paths
 from pmo_metrics.readers.files import file_sha256
-from pmo_metrics.sample.paths import SAMPLE_DIR, WORKBOOK_NAME
+from pmo_metrics.sample import prebuilt
+from pmo_metrics.sample.paths import IMAGE_DIR, SAMPLE_DIR, WORKBOOK_NAME
 from pmo_metrics.store.connection import fetch_scalar
 from pmo_metrics.store.loads import LoadResult, TableCounts
 
 SAMPLE_NOTE = "sample data"  # what the audit log says of the sample's loads
+SPAN = ".."  # between the first and last month, when the progress names the whole sample
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,8 @@ def load_demo(
     Files already loaded (byte-identical) are skipped without being read again, so running it
     twice changes nothing. Each load is audited as made by ``user``, noted as the sample.
     ``progress`` is told the fraction done and what is being loaded: the workbook's file name,
-    then each month's ``YYYY-MM``.
+    then each month's ``YYYY-MM`` (:func:`load_sample`'s copy names the whole year,
+    ``YYYY-MM..YYYY-MM``).
     """
     combined = LoadResult(load_id=None)
     loaded = _loaded_hashes(con)
@@ -87,6 +96,36 @@ def load_demo(
             total.updated += counts.updated
             total.unchanged += counts.unchanged
     return combined
+
+
+def load_sample(
+    con: duckdb.DuckDBPyConnection,
+    root: Path | None = None,
+    *,
+    user: str | None = None,
+    progress: Progress | None = None,
+    image: Path = IMAGE_DIR,
+) -> LoadResult:
+    """Load the sample: into an empty store by copying its image when the image still
+    describes the files of ``root`` (the same store :func:`load_demo` builds, without reading
+    73 files); otherwise, or into a store that has loads, by reading the files."""
+    batches = demo_batches(root)
+    if store_is_empty(con) and prebuilt.current(con, image, sample_files(root)):
+        span = f"{batches[1].period}{SPAN}{batches[-1].period}"  # the months, workbook and all
+        return prebuilt.load(con, image, user=user, progress=progress, label=span)
+    return load_demo(con, root, user=user, progress=progress)
+
+
+def sample_files(root: Path | None = None) -> dict[str, str]:
+    """Each sample file (its path under ``root``) and its SHA-256: what the image describes."""
+    base = Path(root) if root is not None else SAMPLE_DIR
+    files = (f for batch in demo_batches(base) for f in batch.files)
+    return {f.relative_to(base).as_posix(): file_sha256(f) for f in files}
+
+
+def build_image(root: Path | None = None, image: Path = IMAGE_DIR) -> Path:
+    """(Re)write the sample's store image from its files, loaded the file way."""
+    return prebuilt.build(image, sample_files(root), lambda con: load_demo(con, root))
 
 
 def _what(batch: Batch) -> str:
@@ -148,5 +187,5 @@ def ensure_demo_data(
     """Load the sample only into an empty store (no loads); True if it did."""
     if not store_is_empty(con):
         return False
-    load_demo(con, root, user=user, progress=progress)
+    load_sample(con, root, user=user, progress=progress)
     return True

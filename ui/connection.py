@@ -15,9 +15,9 @@ import duckdb
 import streamlit as st
 
 from pmo_metrics import actions
-from pmo_metrics.demo import store_is_empty
+from pmo_metrics.demo import SPAN, store_is_empty
 from pmo_metrics.store.connection import connect, default_db_path, fetch_row
-from ui.i18n import month_label, t
+from ui.i18n import month_label, period_label, t
 
 # Set to 0 to open an empty store as empty (tests of empty states, a fresh production install).
 DEMO_ENV = "PMO_DEMO_ON_EMPTY"
@@ -98,10 +98,18 @@ def _fill_empty_store(path: str) -> bool:
     bar = box.progress(0.0, text=t("importing"))
 
     def step(fraction: float, what: str) -> None:
-        shown = month_label(what) if MONTH.fullmatch(what) else what  # a month, or a file name
-        bar.progress(min(fraction, 1.0), text=f"{t('importing')} {shown}")
+        bar.progress(min(fraction, 1.0), text=f"{t('importing')} {_shown(what)}")
 
     try:
         return actions.load_sample_at_first_start(con, progress=step)
     finally:
         box.empty()
+
+
+def _shown(what: str) -> str:
+    """What the sample's load names, as the page's language writes it: a month, the whole
+    year (``YYYY-MM..YYYY-MM``, when its store image is copied at once) or a file name."""
+    months = what.split(SPAN)
+    if not all(MONTH.fullmatch(m) for m in months):
+        return what
+    return month_label(what) if len(months) == 1 else period_label(months[0], months[-1])

@@ -10,3 +10,6 @@ from pathlib import Path
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
 WORKBOOK_NAME = "pmo_workbook.xlsx"
+# The store image of the sample (every table's rows as loading those files leaves them): what
+# the dashboard's first start and ``demo`` copy instead of reading the files (sample/prebuilt.py).
+IMAGE_DIR = SAMPLE_DIR.parent / "sample_store"

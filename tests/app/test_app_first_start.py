@@ -1,6 +1,7 @@
 """The dashboard's first start on an empty store (issue 14, item 8): the sample is loaded with
-its progress shown, audited as the first start's, and the overview's figures are then warmed in
-the background for every session."""
+its progress shown (copied from its store image: tests/sample/test_sample_prebuilt.py compares
+it with reading the files), audited as the first start's, and the overview's figures are then
+warmed in the background for every session."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pmo_metrics.demo import SAMPLE_NOTE, demo_batches, load_demo
 from pmo_metrics.evaluation import Scope
 from pmo_metrics.store.connection import connect
 from ui import warm
+from ui.connection import _shown
 
 
 def test_the_first_start_loads_the_sample_month_by_month_as_the_first_start(
@@ -62,3 +64,10 @@ def test_what_is_warmed_starts_with_the_overview_as_it_opens() -> None:
         Scope(period="2026-10", application="CRM"),
     ]
     assert warm.scopes({**options, "months": []}) == []
+
+
+def test_the_progress_names_a_month_the_year_or_the_workbook(monkeypatch) -> None:
+    monkeypatch.setattr("ui.i18n.lang", lambda: "en")
+    assert _shown("2026-03") == "Mar 2026"  # a month read from its files
+    assert _shown("2025-11..2026-10") == "Nov 2025 – Oct 2026"  # the image: the whole year
+    assert _shown("pmo_workbook.xlsx") == "pmo_workbook.xlsx"
