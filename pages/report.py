@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 import streamlit as st
 
+from pmo_metrics import locale
 from pmo_metrics.engine import open_source
+from pmo_metrics.evaluation import MetricResult
 from pmo_metrics.exports.report import build_report
-from ui.components import empty_state, page_header
+from ui.components import empty_state, page_header, plain_table
 from ui.context import page_context
-from ui.data import filter_options
-from ui.i18n import lang, month_label, t
+from ui.data import filter_options, report_preview
+from ui.i18n import lang, month_label, quantity, t
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,6 +33,44 @@ month = st.selectbox(
     format_func=month_label,
     key="report_month",
 )
+
+
+def key_figures_as_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each figure written with its own unit (one column mixes %, h and EUR)."""
+
+    def written(value: object, unit: str) -> str:
+        return "-" if value is None or pd.isna(value) else quantity(float(value), unit)
+
+    units = frame["unit"]
+    return frame[["pillar", "indicator", "status"]].assign(
+        value=[written(v, u) for v, u in zip(frame["value"], units, strict=True)],
+        previous=[written(v, u) for v, u in zip(frame["previous"], units, strict=True)],
+        change=[
+            locale.delta_text(c, u, lang()) or "-"
+            for c, u in zip(frame["change"], units, strict=True)
+        ],
+        target=[written(v, u) for v, u in zip(frame["target"], units, strict=True)],
+    )[["pillar", "indicator", "value", "previous", "change", "target", "status"]]
+
+
+def preview_section(title: str, result: MetricResult, key: str) -> None:
+    st.markdown(f"**{title}**")
+    if result.empty:
+        empty_state(result.missing)
+    else:
+        plain_table(result.frame, key=key)
+
+
+preview = report_preview(ctx.con, ctx.version, month, lang())
+st.subheader(t("report_preview"), help=t("report_preview_help"))
+st.markdown(f"**{t('report_key_figures')}**")
+plain_table(key_figures_as_read(preview.key_figures), key="report_preview_figures")
+left, right = st.columns(2)
+with left:
+    preview_section(t("scorecard"), preview.scorecard, "report_preview_scorecard")
+with right:
+    preview_section(t("top_risks"), preview.risks, "report_preview_risks")
+preview_section(t("portfolio_heatmap"), preview.health, "report_preview_health")
 
 if st.button(t("report_build"), type="primary", key="report_build"):
     bar = st.progress(0.0, text=t("report_building"))

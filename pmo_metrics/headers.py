@@ -28,6 +28,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "value": ("Value", "Valor"),
     "unit": ("Unit", "Unidad"),
     "target": ("Target", "Objetivo"),
+    # the report preview's key figures
+    "pillar": ("Pillar", "Pilar"),
+    "previous": ("Previous month", "Mes anterior"),
+    "change": ("Change", "Cambio"),
     "target_pct": ("Target %", "Objetivo %"),
     "direction": ("Better when", "Mejor si"),
     "amber_threshold": ("Amber threshold", "Umbral ámbar"),

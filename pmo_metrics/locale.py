@@ -331,6 +331,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "El informe mensual como un libro de Excel que se puede reenviar.",
     ),
     "report_month": ("Month", "Mes"),
+    "report_preview": (
+        "The summary, as the sponsor will read it",
+        "El resumen, como lo leerá el patrocinador",
+    ),
+    "report_preview_help": (
+        "The report's first sheet, computed now from the loaded data: key figures against "
+        "the previous month, the services scorecard, portfolio health and the top risks. "
+        "Build the report for the workbook with every service and application.",
+        "La primera hoja del informe, calculada ahora con los datos cargados: cifras clave "
+        "frente al mes anterior, cuadro de servicios, salud de la cartera y principales "
+        "riesgos. Genere el informe para obtener el libro con cada servicio y aplicación.",
+    ),
+    "report_key_figures": ("Key figures", "Cifras clave"),
     "report_build": ("Build the report", "Generar el informe"),
     "report_building": ("Building the report…", "Generando el informe…"),
     "report_ready": ("The report for {month} is ready.", "El informe de {month} está listo."),

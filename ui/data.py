@@ -18,6 +18,8 @@ from pmo_metrics import audit, evaluation
 from pmo_metrics.demo import store_holds_only_sample
 from pmo_metrics.engine import open_source
 from pmo_metrics.evaluation import MetricResult, Scope, Tables
+from pmo_metrics.exports.report.preview import SummaryPreview, summary_preview
+from pmo_metrics.metrics.source import sharing
 from pmo_metrics.periods import Comparison
 from pmo_metrics.schema.tables import table_specs
 from pmo_metrics.store.connection import default_db_path, fetch_row
@@ -141,3 +143,17 @@ def card_target(
     if scorecard.empty:
         return None
     return evaluation.card_target(scorecard.frame, m, scope)
+
+
+@st.cache_data(max_entries=16, ttl=TTL, show_spinner=False)
+def report_preview(
+    _con: duckdb.DuckDBPyConnection, version: str, month: str, language: str
+) -> SummaryPreview:
+    """The monthly report's Summary of ``month`` (see
+    :func:`pmo_metrics.exports.report.preview.summary_preview`), on the version's shared
+    building blocks."""
+    with (
+        evaluation.borrowed_source(_con) as source,
+        sharing(evaluation.version_memo(version)),
+    ):
+        return summary_preview(source, month, language)

@@ -277,8 +277,9 @@ def test_spanish_report(tiny, tmp_path: Path) -> None:
     assert summary.sheets == tuple(wb.sheetnames)
     ws = wb["Resumen"]
     assert ws["A1"].value == "Informe mensual de la PMO: agosto 2026"
-    row = row_starting(ws, "Servicios", registry.get("sla-compliance").label)
+    row = row_starting(ws, "Servicios", "Cumplimiento del ANS")  # the label in Spanish
     assert row[2:8] == (75.0, "%", 100.0, -25.0, 90.0, "✗ fuera de objetivo")
+    assert row[8].startswith("Tickets resueltos en el mes")  # so is the definition
     sprints = block_under(
         wb["Apl Payroll"], "Entrega: sprints terminados en los 12 meses hasta agosto 2026"
     )

@@ -92,7 +92,7 @@ FINGERPRINTS: dict[str, dict[str, str]] = {
         "Apl Sede electrónica": (
             "7a6d036a17f44003b26e5a47559408541b2aab61bd20e074349dc923879c454c"
         ),
-        "Resumen": ("ed4e96a12115d0fbfa6f19ed830d40e561c96873973f303d7a79c518d57e24df"),
+        "Resumen": ("ca8bbbab0f4a1ab77e4ed184a83c0ce11fbb67bbfc170d5fd0ade6c61a318ac0"),
         "Serv Analítica de datos": (
             "7a8eac8bd0bf2c86b53775c247e213bae1bb6f0761e6d2bbbe9cb3c8a0e146ed"
         ),

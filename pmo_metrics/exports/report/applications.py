@@ -9,7 +9,7 @@ from pmo_metrics.evaluation import metric as find_metric
 from pmo_metrics.exports.report.model import t
 from pmo_metrics.exports.report.sheets import Book, write_health, write_risks, write_sla_trend
 from pmo_metrics.exports.workbook import SheetWriter, bar_chart
-from pmo_metrics.locale import short_month
+from pmo_metrics.locale import metric_label, short_month
 
 # What an application sheet shows of the velocity table.
 VELOCITY_VIEW = ("team", "sprint", "start_date", "end_date", "committed_points",
@@ -40,10 +40,10 @@ def write_application(book: Book, app: str) -> str:
     return w.ws.title
 
 
-def _title(name: str) -> str:
+def _title(name: str, lang: str) -> str:
     """A chart's title: the metric's label and unit (``name`` is registered: it ran)."""
     metric = find_metric(name)
-    return f"{metric.label}, {metric.unit}" if metric is not None else name
+    return f"{metric_label(name, lang)}, {metric.unit}" if metric is not None else name
 
 
 def write_delivery(book: Book, w: SheetWriter, app: str) -> None:
@@ -59,7 +59,7 @@ def write_delivery(book: Book, w: SheetWriter, app: str) -> None:
             "sprint",
             ["committed_points", "completed_points"],
             plan="committed_points",
-            title=_title("velocity"),
+            title=_title("velocity", book.lang),
         )
         w.chart(chart, block)
 
@@ -82,6 +82,6 @@ def write_throughput(book: Book, w: SheetWriter, app: str) -> None:
         }
     )
     block = w.table(frame)
-    chart = bar_chart(w.ws, block, "month", ["items"], title=_title("throughput"))
+    chart = bar_chart(w.ws, block, "month", ["items"], title=_title("throughput", book.lang))
     w.chart(chart, block)
     w.gap()

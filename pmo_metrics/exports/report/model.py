@@ -27,15 +27,13 @@ from pmo_metrics.evaluation import (
     MetricResult,
     Scope,
     card,
-    monthly_headlines,
+    card_target,
+    monthly_values,
 )
 from pmo_metrics.evaluation import metric as find_metric
 from pmo_metrics.locale import month_name as month_label  # the report names months in full
 from pmo_metrics.metrics import status
 from pmo_metrics.metrics.plan import (
-    as_number,
-    month_filters,
-    monthly_plan,
     split_table,
     whole_table,
 )
@@ -44,9 +42,6 @@ from pmo_metrics.metrics.source import Source
 from pmo_metrics.periods import months_back
 
 TREND_MONTHS = 12
-# A catalog target judges a portfolio-wide figure only for rates and averages: a target for one
-# service's velocity says nothing about the sum over every team.
-JUDGED_UNITS = ("%", "ratio", "days", "h")
 INDICATOR_COLUMNS = ["service", "indicator", "metric", "target", "direction", "amber_threshold"]
 
 
@@ -200,18 +195,9 @@ class Report:
 
     def monthly(self, name: str, months: Sequence[str], **scope: str | None) -> dict[str, Headline]:
         """The headline number of each of ``months`` (consecutive, oldest first), see
-        :func:`pmo_metrics.evaluation.monthly_headlines`; in one query where the metric has a
-        monthly plan (:func:`pmo_metrics.metrics.plan.monthly_plan`)."""
-        m = find_metric(name)
-        by_month = monthly_plan(name) if m is not None and "month" not in m.columns else None
-        if by_month is None:
-            return monthly_headlines(self.run, name, self.filters(**scope), months)
-        filters = month_filters(months, self.filters(**scope).filters())
-        try:
-            values = by_month(self.source, filters, months)
-        except MissingData as exc:
-            return {month: Headline(None, str(exc)) for month in months}
-        return {month: Headline(values.get(month)) for month in months}
+        :func:`pmo_metrics.evaluation.monthly_values` (in one query where the metric has a
+        monthly plan)."""
+        return monthly_values(self.run, name, self.filters(**scope), months, self.source)
 
 
 # --- the Summary's key figures ----------------------------------------------------------------
@@ -226,13 +212,6 @@ class KeyFigure:
     status: str | None
 
 
-def common_target(indicators: pd.DataFrame, metric: str) -> tuple[float | None, float | None]:
-    """The catalog's target and amber threshold for ``metric``, if every service agrees."""
-    rows = indicators[indicators["metric"] == metric]
-    pairs = {(as_number(r.target), as_number(r.amber_threshold)) for r in rows.itertuples()}
-    return pairs.pop() if len(pairs) == 1 else (None, None)
-
-
 def key_figures(report: Report) -> list[KeyFigure]:
     """Each pillar's headline metrics this month and the month before, judged where the
     catalog gives every service the same target for that metric."""
@@ -245,15 +224,15 @@ def key_figures(report: Report) -> list[KeyFigure]:
             figure = card(report.run, name, report.filters(), None)
             if metric is None or figure is None:
                 continue
-            target, amber = common_target(indicators, name)
-            judged = target is not None and metric.unit in JUDGED_UNITS
+            # As the dashboard's KPI card on the whole portfolio: a target every service shares.
+            judged = card_target(indicators, metric, report.filters())
             figures.append(
                 KeyFigure(
                     pillar=t(pillar, report.lang),
                     metric=metric,
                     card=figure,
-                    target=target if judged else None,
-                    status=status.judge(figure.value, target, metric.direction, amber)
+                    target=judged[0] if judged else None,
+                    status=status.judge(figure.value, judged[0], metric.direction, judged[1])
                     if judged
                     else None,
                 )

@@ -24,7 +24,7 @@ from pmo_metrics.exports.workbook import (
     status_key,
     unit_format,
 )
-from pmo_metrics.locale import short_month
+from pmo_metrics.locale import metric_label, short_month
 from pmo_metrics.metrics.plan import as_number
 from pmo_metrics.metrics.risks import top_open_risks
 from pmo_metrics.periods import month_keys
@@ -196,7 +196,7 @@ def write_sla_trend(book: Book, w: SheetWriter, heading: str, **scope: str | Non
         monthly["target_pct"] = target
     block = w.table(monthly)
     metric = find_metric("sla-compliance")
-    label = metric.label if metric is not None else "sla-compliance"  # it ran: registered
+    label = metric_label("sla-compliance", book.lang) if metric is not None else "sla-compliance"
     chart = line_chart(
         w.ws,
         block,

@@ -19,6 +19,7 @@ from pmo_metrics.exports.workbook import (
     SheetWriter,
     unit_format,
 )
+from pmo_metrics.locale import metric_definition, metric_label
 from pmo_metrics.locale import month_name as month_label
 from pmo_metrics.metrics import status
 from pmo_metrics.metrics.risks import TOP_RISKS
@@ -61,12 +62,13 @@ def write_key_figures(book: Book, w: SheetWriter) -> None:
     for figure in figures:
         metric, fmt, row = figure.metric, unit_format(figure.metric.unit), w.row
         w.cell(row, 1, figure.pillar)
-        w.cell(row, 2, metric.label)
-        definition, numbers = metric.definition, figure.card
+        label = metric_label(metric.name, lang)
+        w.cell(row, 2, label)
+        definition, numbers = metric_definition(metric.name, lang), figure.card
         if numbers.missing:
             w.cell(row, 3, status.badge(status.GREY, lang)).font = NOTE_FONT
             definition = f"{t('no_data', lang, why=numbers.missing)}\n{definition}"
-            book.no_data.append(f"{w.ws.title}: {metric.label}: {numbers.missing}")
+            book.no_data.append(f"{w.ws.title}: {label}: {numbers.missing}")
         else:
             w.cell(row, 3, numbers.value, fmt)
         w.cell(row, 4, metric.unit)
