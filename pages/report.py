@@ -11,7 +11,7 @@ from pmo_metrics import locale
 from pmo_metrics.engine import open_source
 from pmo_metrics.evaluation import MetricResult
 from pmo_metrics.exports.report import build_report
-from ui.components import empty_state, page_header, plain_table
+from ui.components import empty_state, page_header, plain_table, status_text
 from ui.context import page_context
 from ui.data import filter_options, report_preview
 from ui.i18n import lang, month_label, quantity, t
@@ -42,7 +42,7 @@ def key_figures_as_read(frame: pd.DataFrame) -> pd.DataFrame:
         return "-" if value is None or pd.isna(value) else quantity(float(value), unit)
 
     units = frame["unit"]
-    return frame[["pillar", "indicator", "status"]].assign(
+    return frame[["pillar", "indicator"]].assign(
         value=[written(v, u) for v, u in zip(frame["value"], units, strict=True)],
         previous=[written(v, u) for v, u in zip(frame["previous"], units, strict=True)],
         change=[
@@ -50,6 +50,8 @@ def key_figures_as_read(frame: pd.DataFrame) -> pd.DataFrame:
             for c, u in zip(frame["change"], units, strict=True)
         ],
         target=[written(v, u) for v, u in zip(frame["target"], units, strict=True)],
+        # judged only against a target every service shares: otherwise not judged, not "no data"
+        status=[status_text(s) if isinstance(s, str) else "-" for s in frame["status"]],
     )[["pillar", "indicator", "value", "previous", "change", "target", "status"]]
 
 
@@ -58,7 +60,7 @@ def preview_section(title: str, result: MetricResult, key: str) -> None:
     if result.empty:
         empty_state(result.missing)
     else:
-        plain_table(result.frame, key=key)
+        plain_table(result.frame, key=key, dashes=True)
 
 
 preview = report_preview(ctx.con, ctx.version, month, lang())
