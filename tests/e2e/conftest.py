@@ -97,6 +97,9 @@ def sample_facts(sample_db: Path) -> dict:
             "sla_label": sla.label,
             "sla": sla.value(source, Filters.from_period(month)),
             "sla_by_service": by_service,
+            "budget_variance": registry.get("budget-variance").value(
+                source, Filters.from_period(month)
+            ),
             "services": service_names(source),
             "applications": application_names(source),
         }

@@ -55,6 +55,19 @@ def test_overview_shows_its_heading_and_the_sla_figure(page: Page, dashboard_url
     expect(metric_value(page, sample_facts["sla_label"])).to_have_text(expected)
 
 
+def test_a_card_shows_its_target_and_status(page: Page, dashboard_url, sample_facts):
+    """Budget variance: the sample's catalog gives every service 5 % (amber 10 %, lower is
+    better), so the overview's card is judged against it, in words beside the icon."""
+    from pmo_metrics.metrics.status import badge, judge
+
+    open_overview(page, dashboard_url)
+    status = judge(sample_facts["budget_variance"], 5.0, "lower", 10.0)
+    column = page.get_by_test_id("stColumn").filter(
+        has=page.get_by_test_id("stMetric").filter(has=page.get_by_text("Budget variance"))
+    )
+    expect(column.last).to_contain_text(f"Target 5.0% · {badge(status, 'en')}")
+
+
 def test_a_sidebar_filter_changes_the_numbers_and_the_url(page: Page, dashboard_url, sample_facts):
     overall = sample_facts["sla"]
     service, value = next(
