@@ -28,7 +28,7 @@ import duckdb
 from pmo_metrics import audit
 from pmo_metrics.schema.problems import Problem
 from pmo_metrics.schema.tables import HISTORY_SUFFIX, table_specs
-from pmo_metrics.store.connection import fetch_scalar, serialised, transaction
+from pmo_metrics.store.connection import fetch_scalar, serialised, table_columns, transaction
 from pmo_metrics.store.loads import LoadResult, TableCounts
 
 Progress = Callable[[float, str], None]
@@ -59,7 +59,7 @@ def build(
         try:
             result = load_files(con)
             _write_tables(con, out, result)
-            columns = {t: _columns(con, t) for t in row_tables()}
+            columns = {t: table_columns(con, t) for t in row_tables()}
         finally:
             con.close()
     manifest = {"files": files, "columns": columns}
@@ -96,15 +96,6 @@ def _copy_to(con: duckdb.DuckDBPyConnection, query: str, out: Path, name: str) -
     con.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    rows = con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
-        [table],
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
 def current(con: duckdb.DuckDBPyConnection, image: Path, files: dict[str, str]) -> bool:
     """True when ``image`` describes exactly ``files`` (relative path -> SHA-256) and holds the
     store's tables with their columns: a sample regenerated or a schema changed since it was
@@ -116,7 +107,7 @@ def current(con: duckdb.DuckDBPyConnection, image: Path, files: dict[str, str]) 
     if manifest.get("files") != files:
         return False
     columns = manifest.get("columns", {})
-    return all(columns.get(t) == _columns(con, t) for t in row_tables())
+    return all(columns.get(t) == table_columns(con, t) for t in row_tables())
 
 
 @serialised

@@ -142,7 +142,7 @@ def connect(
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table of the schema files, and a history table beside each canonical one.
     A store of a version before the audit chain gets its log chained, once, here."""
-    log = _columns(con, "audit_log")
+    log = set(table_columns(con, "audit_log"))
     older_log = bool(log) and "entry_hash" not in log
     for path in schema_files():
         con.execute(path.read_text(encoding="utf-8"))
@@ -157,13 +157,14 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     _hash_as_number(con)
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """The columns of the store's ``table``, in their order (none for a table not there)."""
     rows = con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-        "AND schema_name = 'main' AND table_name = ?",
+        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
         [table],
     ).fetchall()
-    return {r[0] for r in rows}
+    return [r[0] for r in rows]
 
 
 def _hash_as_number(con: duckdb.DuckDBPyConnection) -> None:
