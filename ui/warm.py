@@ -30,7 +30,10 @@ _lock = threading.Lock()
 
 def start(con: duckdb.DuckDBPyConnection, version: str) -> threading.Thread | None:
     """Warm the overview's caches for ``version`` in a background thread, once per process;
-    the thread, or None when it was started before."""
+    the thread, or None when it was started before or ``PMO_WARM=0`` turns warming off (the
+    AppTest suite: hundreds of short-lived stores, none worth warming)."""
+    if os.environ.get("PMO_WARM", "1") == "0":
+        return None
     with _lock:
         if version in _started:
             return None

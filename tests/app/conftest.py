@@ -61,6 +61,7 @@ def app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     ) -> AppTest:
         monkeypatch.setenv("PMO_DB", str(db))
         monkeypatch.setenv("PMO_DEMO", "1")  # explicit demo mode: no login form
+        monkeypatch.setenv("PMO_WARM", "0")  # no background warm-up per test store
         # an empty store stays empty, unless the test is about filling it with the sample
         monkeypatch.setenv("PMO_DEMO_ON_EMPTY", "1" if demo_on_empty else "0")
         at = AppTest.from_file(str(ROOT / script), default_timeout=TIMEOUT_S)
