@@ -7,6 +7,8 @@ import streamlit as st
 
 from pmo_metrics.charts.risks import engagement_chart, power_interest_grid, risk_heatmap
 from pmo_metrics.evaluation import metric
+from pmo_metrics.headers import column_label
+from pmo_metrics.metrics.stakeholders import QUADRANTS
 from ui.components import (
     data_table,
     empty_state,
@@ -17,7 +19,7 @@ from ui.components import (
 )
 from ui.context import page_context
 from ui.data import metric_table
-from ui.i18n import chart_title, metric_label, period_label, t
+from ui.i18n import chart_title, lang, metric_label, period_label, t
 
 ctx = page_context("risks")
 page_header(ctx, "page_risks")
@@ -38,7 +40,11 @@ with left:
         ctx,
         "risk-heatmap",
         "risks_heatmap",
-        chart=lambda f: risk_heatmap(f, title("risk-heatmap")),
+        chart=lambda f: risk_heatmap(
+            f,
+            title("risk-heatmap"),
+            axis_titles=(column_label("impact", lang()), column_label("probability", lang())),
+        ),
         table=False,
     )
 with right:
@@ -77,7 +83,11 @@ with left:
         chart=lambda f: engagement_chart(
             f,
             title("engagement-gap"),
-            names={"current": t("current"), "desired": t("desired")},
+            names={
+                "current": t("current"),
+                "desired": t("desired"),
+                **{f"level_{i}": t(f"level_{i}") for i in range(1, 6)},
+            },
         ),
         table=False,
     )
@@ -87,7 +97,9 @@ with right:
         ctx,
         "power-interest",
         "risks_power_interest",
-        chart=lambda f: power_interest_grid(f, title("power-interest")),
+        chart=lambda f: power_interest_grid(
+            f, title("power-interest"), names={q: t(q) for q, _, _ in QUADRANTS}
+        ),
         table=False,
     )
 

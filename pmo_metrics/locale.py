@@ -330,6 +330,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The monthly report as one Excel workbook a sponsor can forward.",
         "El informe mensual como un libro de Excel que se puede reenviar.",
     ),
+    # stakeholders: engagement levels and Mendelow's quadrants (the metrics' own words)
+    "level_1": ("unaware", "desconoce"),
+    "level_2": ("resistant", "se resiste"),
+    "level_3": ("neutral", "neutral"),
+    "level_4": ("supportive", "apoya"),
+    "level_5": ("leading", "lidera"),
+    "manage closely": ("manage closely", "gestionar de cerca"),
+    "keep satisfied": ("keep satisfied", "mantener satisfecho"),
+    "keep informed": ("keep informed", "mantener informado"),
+    "monitor": ("monitor", "supervisar"),
     "report_month": ("Month", "Mes"),
     "report_preview": (
         "The summary, as the sponsor will read it",
@@ -426,7 +436,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 # Keys whose Spanish is deliberately the English (a brand, a file type, a loanword, a symbol);
 # every other key must say something different in each language (tests/test_locale.py).
-SAME_IN_BOTH = frozenset({"vs_prev", "download_csv", "download_xlsx", "tickets"})
+SAME_IN_BOTH = frozenset({"vs_prev", "download_csv", "download_xlsx", "tickets", "level_3"})
 
 
 def t(key: str, lang: str, **values: object) -> str:

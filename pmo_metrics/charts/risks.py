@@ -26,7 +26,13 @@ def band(score: int) -> str:
     return next((name for name, top in BANDS if score <= top), BANDS[-1][0])
 
 
-def risk_heatmap(frame: pd.DataFrame, title: str, *, count: str = "risks") -> go.Figure:
+def risk_heatmap(
+    frame: pd.DataFrame,
+    title: str,
+    *,
+    count: str = "risks",
+    axis_titles: tuple[str, str] = ("impact", "probability"),
+) -> go.Figure:
     """5 × 5 grid, impact left to right, probability bottom to top; each cell shows how many
     risks sit there, shaded by its score band.
 
@@ -68,9 +74,9 @@ def risk_heatmap(frame: pd.DataFrame, title: str, *, count: str = "risks") -> go
         "%{customdata[0]}<extra></extra>",
         showlegend=False,
     )
-    fig.update_xaxes(title="impact", tickvals=levels, range=[0.5, 5.5], showgrid=False)
+    fig.update_xaxes(title=axis_titles[0], tickvals=levels, range=[0.5, 5.5], showgrid=False)
     fig.update_yaxes(
-        title="probability", tickvals=levels, range=[0.5, 5.5], showgrid=False, zeroline=False
+        title=axis_titles[1], tickvals=levels, range=[0.5, 5.5], showgrid=False, zeroline=False
     )
     return layout(fig, title, height=360, legend=False)
 
@@ -119,14 +125,17 @@ def engagement_chart(
     return layout(fig, title, height=max(240, 70 + 28 * len(frame)))
 
 
-def power_interest_grid(frame: pd.DataFrame, title: str) -> go.Figure:
+def power_interest_grid(
+    frame: pd.DataFrame, title: str, *, names: Mapping[str, str] | None = None
+) -> go.Figure:
     """Counts of stakeholders per quadrant of the power / interest grid.
 
-    ``frame`` columns: quadrant, stakeholders (quadrant names as the metric gives them).
+    ``frame`` columns: quadrant, stakeholders (quadrant names as the metric gives them,
+    shown as ``names`` gives them where it does).
     """
     fig = go.Figure(
         go.Bar(
-            y=frame["quadrant"].astype(str),
+            y=[name(names, str(q), str(q)) for q in frame["quadrant"]],
             x=frame["stakeholders"],
             orientation="h",
             marker={"color": ACTUAL},
