@@ -88,8 +88,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Sin datos: {why}.",
     ),
     "empty_generic": (
-        "Nothing for this selection: widen the months or clear the filters.",
-        "Nada para esta selección: amplíe los meses o quite los filtros.",
+        "Nothing recorded in this period for this selection.",
+        "Nada registrado en este periodo para esta selección.",
     ),
     "vs_prev": ("vs {period}", "vs {period}"),
     "no_previous": (
