@@ -566,6 +566,16 @@ def status_word(value: object, lang: str) -> object:
     return value if words is None else _pick(words, lang)
 
 
+# A yes/no cell (a sprint closed, a risk overdue, a ticket that made its SLA) in words: a
+# sponsor's spreadsheet shows TRUE / FALSE in English whatever the reader's language.
+YES_NO: dict[bool, tuple[str, str]] = {True: ("Yes", "Sí"), False: ("No", "No")}
+
+
+def yes_no(value: bool, lang: str) -> str:
+    """``Yes`` / ``No`` (``Sí`` / ``No``) for a boolean."""
+    return _pick(YES_NO[bool(value)], lang)
+
+
 # --- months and dates -------------------------------------------------------------------------
 
 MONTH_NAMES: dict[str, tuple[str, ...]] = {

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 from openpyxl.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -22,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pmo_metrics.exports.safe import DATE_FORMAT, DATETIME_FORMAT, neutralise_text, xlsx_value
 from pmo_metrics.headers import column_label
+from pmo_metrics.locale import yes_no
 from pmo_metrics.metrics import status
 
 Chart = BarChart | LineChart  # the charts the report draws
@@ -149,7 +151,8 @@ class SheetWriter:
         formats: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
     ) -> Block:
-        """Write ``frame`` under a header row; ``status`` columns coloured and worded."""
+        """Write ``frame`` under a header row; ``status`` columns coloured and worded, yes/no
+        values as the language's words."""
         formats, headers = formats or {}, headers or {}
         header_row = self.row
         columns = {name: i for i, name in enumerate(frame.columns, start=1)}
@@ -159,6 +162,10 @@ class SheetWriter:
             for name, value in zip(frame.columns, values, strict=True):
                 if name in statuses:
                     self.status_cell(self.row, columns[name], value)
+                elif isinstance(value, bool | np.bool_):
+                    # Excel shows a boolean as TRUE / FALSE, in English whatever the reader's
+                    # language; a forwarded report reads "Yes" / "Sí" instead.
+                    self.cell(self.row, columns[name], yes_no(bool(value), self.lang))
                 else:
                     fmt = formats.get(name) or column_format(name)
                     self.cell(self.row, columns[name], value, fmt)

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 from uuid import uuid4
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -19,6 +20,7 @@ from pmo_metrics.exports.report import (
     trend_months,
 )
 from pmo_metrics.exports.safe import is_formula_like
+from pmo_metrics.exports.workbook import SheetWriter
 from pmo_metrics.metrics import registry
 from pmo_metrics.metrics.source import Filters, Source
 from pmo_metrics.periods import month_keys, shift_month
@@ -216,6 +218,28 @@ def test_scorecard_and_risks_on_the_summary(workbook) -> None:
     assert risks[0][:3] == ("Risk", "Title", "Application")
     assert risks[1][:3] == ("R-1", "'" + EVIL_RISK, APP)
     assert risks[1][6] == 20  # score = 4 x 5
+    assert risks[0][10] == "Overdue" and risks[1][10] == "No"  # no mitigation date: not overdue
+
+
+@pytest.mark.parametrize(("lang", "yes", "no"), [("en", "Yes", "No"), ("es", "Sí", "No")])
+def test_yes_no_in_the_language(lang: str, yes: str, no: str) -> None:
+    """A boolean column is written as words, never TRUE / FALSE (which Excel shows in English
+    whatever the reader's language); a missing value stays empty."""
+    w = SheetWriter(openpyxl.Workbook().active, lang)
+    frame = pd.DataFrame(
+        {
+            "closed": [True, False, True],
+            "overdue": pd.array([np.bool_(True), None, False], dtype="boolean"),
+            "items": [1, 0, 2],  # numbers stay numbers: 1 and 0 are not yes and no
+        }
+    )
+    block = w.table(frame)
+    cells = [
+        [w.ws.cell(row=r, column=c).value for c in (1, 2, 3)]
+        for r in range(block.first_row, block.last_row + 1)
+    ]
+    assert cells == [[yes, yes, 1], [no, None, 0], [yes, no, 2]]
+    assert all(w.ws.cell(row=2, column=c).data_type == "s" for c in (1, 2))
 
 
 def test_service_sheet(workbook) -> None:

@@ -28,31 +28,31 @@ GENERATED = "A2"  # the Summary's subtitle: "Generated YYYY-MM-DD HH:MM"
 FINGERPRINTS: dict[str, dict[str, str]] = {
     "en": {
         "App Carpeta ciudadana": (
-            "0f99ce8684132d65dd6a8b704f32a82abed65dbb734a967bd203c7badc9025fe"
+            "06130baf2f81936262287ba741687b0830b4e8d9231ff6679b5fc02ddfd1dbc7"
         ),
         "App Gestión de expedientes": (
-            "93d7a64c2c1b021a3265ce6c871a14d32ca7242ae63b41d888246e263883947d"
+            "9c52c85727213c0343deee636576acd4ad969780a6dff82a0fe90b6e93a4170a"
         ),
         "App Gestión tributaria": (
-            "8712d75060be3caba3a6a52b45cef436318be002000493774b5de3d7fde00823"
+            "6a076a6b76b5dcb6ed233600991d639dca6097fc166366441aafc373f86921ed"
         ),
         "App Implantación PMO": (
-            "5058bea67fc572bab9ea9e4ea35d0bcf01ba748f0c919c3c1d0fb44d9e3259ce"
+            "cb54ea05c32449181d06a0ee25c4a7af01d097002a8833af73b7e34a07e787d9"
         ),
         "App Notificaciones electrónicas": (
-            "0ff5825fd71981698dabab22fd73020bcb0a6179f5af36012c1686c5ad0f1a1e"
+            "2e9e33acd14976191fd3bfa8643e40ea411bc3b1ea281cdef9070feb9f5b27e0"
         ),
-        "App Nóminas": ("31f098da7c0cb305e21b03059855e4cb705ad4ae9ec31e031ccac6c09af236d9"),
+        "App Nóminas": ("1742aa9281d76b591f8f3f191e3ec5723065e967a1954998a0e1df29aa8d1866"),
         "App Portal del empleado": (
-            "6c5600b9a81ac3d85e8dd52a0d553b6d216c7bd6492dfc0bbb548adf3eb271d7"
+            "e5c6c1f3b05981acd4ba0fdc6f1981c1e7263296e777d7b2759eb61eb8965064"
         ),
         "App Registro electrónico": (
-            "1303391ebf24f7da124ea6c60b727210ac90c8f176baaddf2d8ba7621334b8b8"
+            "c9c5b040dba2e0e3681c4941006da998bf246dfecb8c27c9aa606c92fb7e1664"
         ),
         "App Sede electrónica": (
-            "1517492c044464a4dc64ff9080bf8c8942075a26cda4fdca93fa9423e38c187c"
+            "d50368f881cfe29188ac0bf70e0c4d3afb51d228f6d170e1150a0944ab9826e8"
         ),
-        "Summary": ("6f7d3db7d391889bc6a07e5f8392f26f399dea82931d6bbfb61f7aafb5962328"),
+        "Summary": ("86aef07e7b617012192d1c0f3a8ba34923cca92613c0fefcabb8d30d9625e84e"),
         "Svc Analítica de datos": (
             "f32f348bbb3487a129f0080e77eb2b4a8339e169da392cdcb0e52962e6413f6a"
         ),
@@ -68,31 +68,31 @@ FINGERPRINTS: dict[str, dict[str, str]] = {
     },
     "es": {
         "Apl Carpeta ciudadana": (
-            "989d3f22a8ccb534260a3ab5b0c05d1be45c248698e85deb68b12cb81af9c7e6"
+            "627e472b61a8a29e52c70fc935bb7ba18e7cb754c494d6737fda986233f48849"
         ),
         "Apl Gestión de expedientes": (
-            "abac33c553eba5c90ccd9660004c1be22580ba01fa8e3073c15384006156f166"
+            "a0a9177fa346771206cad80732669c62750a2a18905e670baf55d7a9812d8be1"
         ),
         "Apl Gestión tributaria": (
-            "2d674ad3845d0231bd247942814f2d792bf748ed622e562116f43ec168767967"
+            "77fbf726054556cf926a7984ea656ea7797d353092da704545c2290f101fad6e"
         ),
         "Apl Implantación PMO": (
-            "8c288660700fc2d0b51d049be5496885065646e01e21851fbdc931b6f9b198dd"
+            "369b9566f7ae4d99ae5dfe604a23cc5166e149918c4a48510723d2d18b494d1e"
         ),
         "Apl Notificaciones electrónicas": (
-            "8c7c30e1a5634a4812c9f637f619e4e26ab095e49368b08b47cb52eae5b9f7de"
+            "d05873739ea5ea24c789a87246c442496d89e9273c22b2200d052efa30a2a24b"
         ),
-        "Apl Nóminas": ("fcb0c31922fa749e4a6d66b3f68ff75d0ad5b70a760706b6803c99d11e841623"),
+        "Apl Nóminas": ("8182e3394cbed21914d10dbb6752bd8caccbec376e4fd3932473203965e0c85b"),
         "Apl Portal del empleado": (
-            "1a6addbb4831010c97ef1aeec6e609bee9c5ae2d94de2d3c13d508fabcd498fb"
+            "b8ffa223cec1dd55fee6bf8161962fab9654ac5ee1012f2e79328bbfb8b6fbff"
         ),
         "Apl Registro electrónico": (
-            "758a02a577f9745b4a6a2982347cec3ad93eacf8b4383c279d2f70154add70b5"
+            "b086103f8e2a83015a12d979d3944b08489984cce87ae1d3e3b4cc8ab59f3037"
         ),
         "Apl Sede electrónica": (
-            "7a6d036a17f44003b26e5a47559408541b2aab61bd20e074349dc923879c454c"
+            "2fe3ad5c6233c8b5c17bfc7fb19fa3b2fb2ba6b36b3a01f8459094029c13b4f7"
         ),
-        "Resumen": ("ca8bbbab0f4a1ab77e4ed184a83c0ce11fbb67bbfc170d5fd0ade6c61a318ac0"),
+        "Resumen": ("49b54c710ca6cb3ee9e76ef4a3cbcfc32003ae016e17944d682e0042f80ece66"),
         "Serv Analítica de datos": (
             "7a8eac8bd0bf2c86b53775c247e213bae1bb6f0761e6d2bbbe9cb3c8a0e146ed"
         ),
