@@ -84,23 +84,30 @@ def indicator_bullets(
     lang: str = "en",
 ) -> go.Figure:
     """One bullet graph per indicator, each on its own scale (indicators have different
-    units): the value as a bar coloured by status with its icon, the target as a tick.
+    units, each axis labelled): the value as a bar coloured by status with its icon, the target
+    as a tick, and behind them the qualitative ranges in greys, the darkest where the value
+    would be off target: below the amber threshold for higher-is-better, above it for
+    lower-is-better (:func:`qualitative_ranges`).
 
-    ``frame`` columns: ``label``, value, target, status, unit.
+    ``frame`` columns: ``label``, value, target, status, unit (direction and amber_threshold
+    give the ranges where present).
     """
     from plotly.subplots import make_subplots
 
     n = len(frame)
     if n == 0:
         return layout(go.Figure(), title, height=120, legend=False)
-    fig = make_subplots(rows=n, cols=1, vertical_spacing=min(0.5 / n, 0.08))
+    # room under each bullet for its scale's numbers
+    fig = make_subplots(rows=n, cols=1, vertical_spacing=min(0.6 / n, 0.12))
     rows: Iterable[Any] = frame.itertuples(index=False)  # value, target, unit, status, label
     for i, row in enumerate(rows, start=1):
         value, target = row.value, row.target
         unit = getattr(row, "unit", "") or ""
         unit = unit if unit in ("%", "h", "pts") else ""
         state = getattr(row, "status", "grey")
-        top = max(v for v in (value, target, 0) if v is not None and not pd.isna(v)) * 1.2 or 1
+        amber = getattr(row, "amber_threshold", None)
+        bounds = (value, target, amber, 0)  # the amber threshold in view: where "poor" begins
+        top = max(v for v in bounds if v is not None and not pd.isna(v)) * 1.2 or 1
         text = "–" if pd.isna(value) else f"{status_icon(state)} {_with_unit(value, unit, lang)}"
         fig.add_bar(
             x=[0 if pd.isna(value) else value],
@@ -127,9 +134,36 @@ def indicator_bullets(
                 row=i,
                 col=1,
             )
-        fig.update_xaxes(range=[0, top], row=i, col=1, showgrid=False, showticklabels=False)
+        ranges = qualitative_ranges(target, amber, getattr(row, "direction", None), top)
+        for x0, x1, shade in ranges:
+            fig.add_vrect(x0=x0, x1=x1, fillcolor=shade, line_width=0, layer="below", row=i, col=1)
+        fig.update_xaxes(
+            range=[0, top], row=i, col=1, showgrid=False, nticks=4, tickfont={"size": 10}
+        )
     fig.update_yaxes(showgrid=False, zeroline=False)
-    return layout(fig, title, height=50 + 46 * n, legend=False)
+    return layout(fig, title, height=60 + 72 * n, legend=False)
+
+
+# Few's bullet graph: qualitative ranges in greys, darkest for the worst.
+RANGE_SHADES = {"poor": "#D9D9D9", "fair": "#E9E9E9", "good": "#F5F5F5"}
+
+
+def qualitative_ranges(
+    target: float | None, amber: float | None, direction: str | None, top: float
+) -> list[tuple[float, float, str]]:
+    """The (from, to, shade) ranges behind a bullet from 0 to ``top``: poor beyond the amber
+    threshold, fair between it and the target, good past the target, in the direction that
+    is better. None without a target, an amber threshold on the right side, or a direction."""
+    if target is None or amber is None or pd.isna(target) or pd.isna(amber):
+        return []
+    shades = RANGE_SHADES
+    if direction == "higher" and amber <= target:
+        return [(0, amber, shades["poor"]), (amber, target, shades["fair"]),
+                (target, top, shades["good"])]  # fmt: skip
+    if direction == "lower" and amber >= target:
+        return [(0, target, shades["good"]), (target, amber, shades["fair"]),
+                (amber, top, shades["poor"])]  # fmt: skip
+    return []
 
 
 def trend_vs_target(
