@@ -139,10 +139,25 @@ def xlsx_cell(ws: WriteOnlyWorksheet, value: Any) -> Cell:
     return cell
 
 
-def safe_sheet_title(name: str) -> str:
-    """A valid worksheet title: no ``[]:*?/\\``, at most 31 characters, never empty."""
+MAX_SHEET_TITLE = 31  # Excel refuses a longer sheet name
+CUT_MARK = "…"
+
+
+def safe_sheet_title(name: str, limit: int = MAX_SHEET_TITLE) -> str:
+    """A valid worksheet title: no ``[]:*?/\\``, at most ``limit`` characters, never empty.
+
+    A longer name is cut at the last space that fits and the cut is marked
+    (``Svc Centro de Atención a…``): a sponsor reads whole words and sees that the name goes
+    on. Where the whole words that fit would fill less than half the room, the name is cut
+    mid-word instead (a name without spaces, or ``Svc`` before one long word), still marked.
+    """
     cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(name)).strip("'")
-    return cleaned[:31] or "data"
+    if len(cleaned) <= limit:
+        return cleaned or "data"
+    room = limit - len(CUT_MARK)
+    space = cleaned.rfind(" ", 0, room + 1)  # a space right after the room keeps every word
+    head = cleaned[:space] if space >= room // 2 else cleaned[:room]
+    return head.rstrip() + CUT_MARK
 
 
 def _has_time(value: datetime) -> bool:

@@ -18,6 +18,7 @@ from pmo_metrics.exports.report import (
     build_report,
     indicator_trend,
     trend_months,
+    unique_title,
 )
 from pmo_metrics.exports.safe import is_formula_like
 from pmo_metrics.exports.workbook import SheetWriter
@@ -280,6 +281,56 @@ def test_application_sheet(workbook) -> None:
     assert health[0][:3] == ("Application", "Status", "Reason")
     assert health[1][:2] == (APP, "✗ off target")
     assert "SLA compliance 75.0% < target 90%" in health[1][2]
+
+
+def test_sheet_titles_cut_at_a_word_and_kept_unique() -> None:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    names = [
+        "Svc Centro de Atención a Usuarios",  # long: cut after a whole word
+        "App " + "Expedienteselectronicosdelaadministracion",  # no space after App: mid-word
+        "Svc Centro de Atención a Usuarias",  # cuts to the first one's title
+        "Svc Centro de Atención a Usuarios externos",  # and a third
+        "SVC CENTRO DE ATENCIÓN A USUARIOS",  # Excel compares names without case
+    ]
+    for name in names:
+        wb.create_sheet(unique_title(wb, name))
+    assert wb.sheetnames == [
+        "Svc Centro de Atención a…",
+        "App Expedienteselectronicosdel…",
+        "Svc Centro de Atención a… (2)",
+        "Svc Centro de Atención a… (3)",
+        "SVC CENTRO DE ATENCIÓN A… (4)",
+    ]
+    assert all(len(title) <= 31 for title in wb.sheetnames)
+
+
+def test_contents_link_to_sheets_with_cut_names(con, put, tmp_path: Path) -> None:
+    """Two services whose sheet names cut to the same title: each link opens its own sheet."""
+    long_names = ["Centro de Atención a Usuarias", "Centro de Atención a Usuarios"]  # name order
+    put("services", [{"service": name, "state": "launched"} for name in long_names])
+    put("risks", [{"risk_id": "R-9", "title": "x", "service": long_names[1], "probability": 1,
+                   "impact": 1, "status": "open", "raised": "2026-06-01"}])  # fmt: skip
+    summary = build_report(Source.from_duckdb(con), MONTH, tmp_path / "long.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "long.xlsx")
+    assert wb.sheetnames == [
+        "Summary",
+        "Svc Centro de Atención a…",
+        "Svc Centro de Atención a… (2)",
+    ]
+    assert summary.sheets == tuple(wb.sheetnames)
+    links = {
+        row[0].value: row[0].hyperlink.location or row[0].hyperlink.target
+        for row in wb["Summary"].iter_rows()
+        if row[0].hyperlink is not None
+    }
+    assert links == {
+        f"Service: {long_names[0]}": "#'Svc Centro de Atención a…'!A1",
+        f"Service: {long_names[1]}": "#'Svc Centro de Atención a… (2)'!A1",
+    }
+    for text, location in links.items():  # each link's sheet is that service's
+        sheet = wb[location.split("'")[1]]
+        assert sheet["A1"].value == text
 
 
 def test_no_cell_can_run_as_a_formula(workbook) -> None:

@@ -56,10 +56,10 @@ FINGERPRINTS: dict[str, dict[str, str]] = {
         "Svc Analítica de datos": (
             "f32f348bbb3487a129f0080e77eb2b4a8339e169da392cdcb0e52962e6413f6a"
         ),
-        "Svc Centro de Atención a Usuari": (
+        "Svc Centro de Atención a…": (
             "f3bfa5087395d7753796da2dce5258b2f801921e159d32e013d8e66bfef36945"
         ),
-        "Svc Mantenimiento de aplicacion": (
+        "Svc Mantenimiento de…": (
             "7ce1f458591db5e4ca977d2c11c97b02cd8ad831453c1a4b82635920e394e916"
         ),
         "Svc Transformación digital": (
@@ -96,10 +96,10 @@ FINGERPRINTS: dict[str, dict[str, str]] = {
         "Serv Analítica de datos": (
             "7a8eac8bd0bf2c86b53775c247e213bae1bb6f0761e6d2bbbe9cb3c8a0e146ed"
         ),
-        "Serv Centro de Atención a Usuar": (
+        "Serv Centro de Atención a…": (
             "f756af7051c0de90f35052a70470f0399b7f3b560c27d44e9fb328720560864b"
         ),
-        "Serv Mantenimiento de aplicacio": (
+        "Serv Mantenimiento de…": (
             "ef84d6f8ddd44d54c1e44d59b5376776c08932c2527ca9d7d371730413ef6c67"
         ),
         "Serv Transformación digital": (

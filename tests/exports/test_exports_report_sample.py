@@ -64,6 +64,22 @@ def test_a_sheet_per_service_and_application(sample) -> None:
     assert sample["summary"].sheets == tuple(wb.sheetnames)
 
 
+def test_long_names_cut_at_a_word_and_every_link_opens_its_sheet(sample) -> None:
+    wb = openpyxl.load_workbook(sample["out"])
+    # the sample's two longest services, 33 characters with the prefix
+    assert "Svc Centro de Atención a…" in wb.sheetnames
+    assert "Svc Mantenimiento de…" in wb.sheetnames
+    links = [
+        (cell.value, cell.hyperlink.location or cell.hyperlink.target)
+        for (cell,) in wb["Summary"].iter_rows(max_col=1)
+        if cell.hyperlink is not None
+    ]
+    assert len(links) == len(wb.sheetnames) - 1
+    for text, location in links:
+        sheet = location.removeprefix("#").rsplit("!", 1)[0].strip("'").replace("''", "'")
+        assert wb[sheet]["A1"].value == text  # the sheet titled with the link's own words
+
+
 def test_charts_on_every_service_and_application_sheet(sample) -> None:
     wb = openpyxl.load_workbook(sample["out"])
     for ws in wb.worksheets[1:]:

@@ -167,5 +167,20 @@ def test_xlsx_of_an_empty_frame_has_only_the_header():
 
 def test_sheet_titles_are_made_valid():
     assert safe_sheet_title("a/b:c*d?[e]") == "a_b_c_d__e_"
-    assert safe_sheet_title("x" * 40) == "x" * 31
+    # no space in the first 31 characters: cut mid-word, the cut marked, 31 in all
+    assert safe_sheet_title("x" * 40) == "x" * 30 + "…"
+    assert safe_sheet_title("x" * 31) == "x" * 31  # 31 fits: nothing cut
     assert safe_sheet_title("") == "data"
+
+
+def test_long_sheet_titles_are_cut_at_a_word_and_marked():
+    # 33 characters: the last space within 30 (room for the mark) is after "a"
+    assert safe_sheet_title("Svc Centro de Atención a Usuarios") == "Svc Centro de Atención a…"
+    assert safe_sheet_title("Serv Mantenimiento de aplicaciones") == "Serv Mantenimiento de…"
+    # a space right after the 30th character keeps all 30
+    assert safe_sheet_title("a" * 30 + " tail") == "a" * 30 + "…"
+    # one short word before a long one: whole words would keep 3 of 30, so cut mid-word
+    assert safe_sheet_title("Svc " + "y" * 40) == "Svc " + "y" * 26 + "…"
+    # a shorter limit (room for a number) cuts at a word too
+    assert safe_sheet_title("Svc Centro de Atención a Usuarios", 24) == "Svc Centro de Atención…"
+    assert all(len(safe_sheet_title(n)) <= 31 for n in ("z" * 100, "w " * 50, " " * 40))

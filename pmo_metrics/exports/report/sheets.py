@@ -15,7 +15,7 @@ from openpyxl.cell import Cell
 from pmo_metrics.evaluation import MetricResult
 from pmo_metrics.evaluation import metric as find_metric
 from pmo_metrics.exports.report.model import Report, t
-from pmo_metrics.exports.safe import safe_sheet_title
+from pmo_metrics.exports.safe import MAX_SHEET_TITLE, safe_sheet_title
 from pmo_metrics.exports.workbook import (
     Block,
     SheetWriter,
@@ -82,13 +82,15 @@ class Book:
 
 
 def unique_title(wb: Workbook, title: str) -> str:
-    """A valid sheet title not yet used in ``wb`` (long names are cut, repeats numbered)."""
-    base = safe_sheet_title(title)
+    """A valid sheet title not yet used in ``wb``: a long name cut at a word and marked
+    (:func:`safe_sheet_title`), a repeat numbered (``Svc Centro de Atención… (2)``); Excel
+    compares sheet names without case."""
     taken = {name.lower() for name in wb.sheetnames}
-    name, n = base, 2
+    name, n = safe_sheet_title(title), 2
     while name.lower() in taken:
         suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        # the name is cut again to leave room for the number, at a word as any cut
+        name, n = safe_sheet_title(title, MAX_SHEET_TITLE - len(suffix)) + suffix, n + 1
     return name
 
 

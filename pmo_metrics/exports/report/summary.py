@@ -99,6 +99,8 @@ def write_contents(w: SheetWriter, links: Sequence[tuple[str, str]]) -> None:
     w.heading(t("contents", w.lang))
     for text, sheet in links:
         cell = w.cell(w.row, 1, text)
-        cell.hyperlink = f"#'{sheet}'!A1"
+        # inside quotes an apostrophe of the sheet's name is doubled, as Excel writes it
+        quoted = sheet.replace("'", "''")
+        cell.hyperlink = f"#'{quoted}'!A1"
         cell.font = LINK_FONT
         w.row += 1
