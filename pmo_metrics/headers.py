@@ -13,6 +13,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # who and where
     "service": ("Service", "Servicio"),
     "application": ("Application", "Aplicación"),
+    "applications": ("Applications", "Aplicaciones"),  # a count (the report's health by status)
     "team": ("Team", "Equipo"),
     "person": ("Person", "Persona"),
     "role": ("Role", "Rol"),

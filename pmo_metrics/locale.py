@@ -432,6 +432,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.cost": ("Cost and earned value up to {month}", "Coste y valor ganado hasta {month}"),
     "report.budget": ("Budget variance, {month}", "Desviación presupuestaria, {month}"),
     "report.app_health": ("Health, {month}", "Salud, {month}"),
+    "report.portfolio_sla": (
+        "SLA compliance of every service over the 12 months to {month}",
+        "Cumplimiento del ANS de todos los servicios en los 12 meses hasta {month}",
+    ),
+    "report.health_count": ("Applications by status, {month}", "Aplicaciones por estado, {month}"),
+    "report.health_chart": ("Applications by status", "Aplicaciones por estado"),
 }
 
 # Keys whose Spanish is deliberately the English (a brand, a file type, a loanword, a symbol);

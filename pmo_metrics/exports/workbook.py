@@ -7,6 +7,7 @@ to the right of the table it plots, referencing the table's own cells. Every val
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +18,7 @@ import pandas as pd
 from openpyxl.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.legend import Legend
+from openpyxl.chart.marker import DataPoint
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -298,6 +300,24 @@ def bar_chart(
     chart.set_categories(_reference(ws, block, category, with_header=False))
     _show_axes(chart)
     return chart
+
+
+def colour_bars(chart: BarChart, colours: Sequence[str]) -> None:
+    """Fill each bar of the chart's last series with its own colour (a status' colour for
+    the applications in that status): the one meaning of those colours on every page."""
+    series = chart.series[-1]
+    for i, colour in enumerate(colours):
+        point = DataPoint(idx=i)
+        point.graphicalProperties.solidFill = colour
+        point.graphicalProperties.line.solidFill = colour
+        series.dPt.append(point)
+
+
+def count_axis(chart: Chart, largest: int) -> None:
+    """Whole numbers on the value axis, from 0, about five ticks (a count has no halves)."""
+    chart.y_axis.number_format = "0"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.majorUnit = max(1, math.ceil(largest / 5))
 
 
 def _show_axes(chart: Chart) -> None:

@@ -243,6 +243,44 @@ def test_yes_no_in_the_language(lang: str, yes: str, no: str) -> None:
     assert all(w.ws.cell(row=2, column=c).data_type == "s" for c in (1, 2))
 
 
+def test_summary_charts_by_hand(workbook) -> None:
+    """The Summary draws the portfolio's SLA compliance by month against the target every
+    service shares, and the applications per health status, over its own cells."""
+    _, wb = workbook
+    ws = wb["Summary"]
+    trend = block_under(ws, "SLA compliance of every service over the 12 months to August 2026")
+    assert trend[0][:5] == ("Month", "Tickets", "Met SLA", "Compliance %", "Target %")
+    assert len(trend) == 1 + 12
+    # July 2 met of 2 = 100.0 %; August 3 of 4 = 75.0 % (the key figure); the one service's
+    # target 90 is the target every service shares
+    assert [r[:5] for r in trend[-3:]] == [
+        ("Jun 2026", 0, 0, None, 90.0),
+        ("Jul 2026", 2, 2, 100.0, 90.0),
+        ("Aug 2026", 4, 3, 75.0, 90.0),
+    ]
+    assert row_starting(ws, "Services", registry.get("sla-compliance").label)[2] == 75.0
+    counts = [r[:2] for r in block_under(ws, "Applications by status, August 2026")]
+    # Payroll is red (SLA compliance 75.0 % below its target): one off target, none else
+    assert counts == [
+        ("Status", "Applications"),
+        ("✓ on target", 0),
+        ("! at risk", 0),
+        ("✗ off target", 1),
+        ("– no data", 0),
+    ]
+    kinds = [type(chart).__name__ for chart in ws._charts]
+    assert kinds == ["LineChart", "BarChart"]
+    # each chart over its table's cells: the rows under the heading and its header row
+    sla_row = next(c.row for (c,) in ws.iter_rows(max_col=1) if c.value == "Sep 2025")
+    status_row = next(c.row for (c,) in ws.iter_rows(max_col=1) if c.value == "✓ on target")
+    refs = [s.val.numRef.f for chart in ws._charts for s in chart.series]
+    assert refs == [
+        f"'Summary'!$D${sla_row}:$D${sla_row + 11}",  # compliance
+        f"'Summary'!$E${sla_row}:$E${sla_row + 11}",  # target
+        f"'Summary'!$B${status_row}:$B${status_row + 3}",  # applications per status
+    ]
+
+
 def test_service_sheet(workbook) -> None:
     _, wb = workbook
     ws = wb["Svc Service desk"]

@@ -52,7 +52,7 @@ FINGERPRINTS: dict[str, dict[str, str]] = {
         "App Sede electrónica": (
             "d50368f881cfe29188ac0bf70e0c4d3afb51d228f6d170e1150a0944ab9826e8"
         ),
-        "Summary": ("86aef07e7b617012192d1c0f3a8ba34923cca92613c0fefcabb8d30d9625e84e"),
+        "Summary": ("85735d16ca0f641893983980cf2739bf31721f29317eccadc28ca4b3881df99f"),
         "Svc Analítica de datos": (
             "f32f348bbb3487a129f0080e77eb2b4a8339e169da392cdcb0e52962e6413f6a"
         ),
@@ -92,7 +92,7 @@ FINGERPRINTS: dict[str, dict[str, str]] = {
         "Apl Sede electrónica": (
             "2fe3ad5c6233c8b5c17bfc7fb19fa3b2fb2ba6b36b3a01f8459094029c13b4f7"
         ),
-        "Resumen": ("49b54c710ca6cb3ee9e76ef4a3cbcfc32003ae016e17944d682e0042f80ece66"),
+        "Resumen": ("2f57714c0b4f87e45361d56d7433af725ec5d9536618b14cf67ac1f3009c559c"),
         "Serv Analítica de datos": (
             "7a8eac8bd0bf2c86b53775c247e213bae1bb6f0761e6d2bbbe9cb3c8a0e146ed"
         ),
@@ -117,6 +117,9 @@ CELLS: dict[tuple[str, str, str], tuple[object, str]] = {
     ("en", "App Sede electrónica", "K6"): (12.53184563303995, '"✗ "0.0"%"'),  # cost variance
     ("en", "App Sede electrónica", "G13"): (0.6153846153846154, "0.00"),  # a sprint's say/do
     ("es", "Resumen", "C6"): (89.87854251012146, '0.0"%"'),
+    ("en", "Summary", "D37"): (89.87854251012146, '0.0"%"'),  # October on the portfolio chart
+    ("en", "Summary", "D36"): (94.44444444444444, '0.0"%"'),  # September's
+    ("en", "Summary", "B74"): (3, "General"),  # applications off target
     ("es", "Apl Sede electrónica", "K6"): (12.53184563303995, '"✗ "0.0"%"'),
 }
 

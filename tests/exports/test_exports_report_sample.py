@@ -80,11 +80,36 @@ def test_long_names_cut_at_a_word_and_every_link_opens_its_sheet(sample) -> None
         assert wb[sheet]["A1"].value == text  # the sheet titled with the link's own words
 
 
-def test_charts_on_every_service_and_application_sheet(sample) -> None:
+def test_charts_on_every_sheet(sample) -> None:
     wb = openpyxl.load_workbook(sample["out"])
-    for ws in wb.worksheets[1:]:
+    for ws in wb.worksheets:
         assert ws._charts, f"{ws.title} has no chart"
+    assert len(wb["Summary"]._charts) == 2  # SLA compliance by month; applications by status
     assert sample["summary"].charts == sum(len(ws._charts) for ws in wb)
+
+
+def test_the_summary_charts_tables_are_the_key_figures_and_health(sample) -> None:
+    ws = openpyxl.load_workbook(sample["out"])["Summary"]
+    rows = list(ws.iter_rows(values_only=True))
+    label = registry.get("sla-compliance").label
+    figure = next(r for r in rows if r[1] == label)
+    start = next(i for i, r in enumerate(rows) if r[0] and r[0].startswith("SLA compliance of"))
+    months = rows[start + 2 : start + 14]
+    # the portfolio's last two months are the key figure and its previous month
+    assert months[-1][3] == pytest.approx(figure[2]) == pytest.approx(sample["sla"])
+    assert months[-2][3] == pytest.approx(figure[4])
+    assert all(r[3] == pytest.approx(r[2] / r[1] * 100) for r in months if r[1])
+    start = next(i for i, r in enumerate(rows) if r[0] and r[0].startswith("Applications by"))
+    counts = [r[1] for r in rows[start + 2 : start + 6]]
+    start = next(i for i, r in enumerate(rows) if r[0] and r[0].startswith("Portfolio health"))
+    health = []
+    for r in rows[start + 2 :]:
+        if r[0] is None:
+            break
+        health.append(r[1])
+    assert sum(counts) == len(health) == len(sample["applications"])
+    words = ["✓ on target", "! at risk", "✗ off target", "– no data"]
+    assert counts == [health.count(word) for word in words]
 
 
 def test_the_summary_figure_is_the_registry_number(sample) -> None:

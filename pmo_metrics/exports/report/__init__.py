@@ -1,7 +1,8 @@
 """The monthly report: one .xlsx a sponsor can forward, written with openpyxl.
 
-Sheets: a Summary (key figures per pillar against the previous month, the services scorecard,
-portfolio health with the reason for each colour, the top risks, links to the other sheets),
+Sheets: a Summary (key figures per pillar against the previous month, the whole portfolio's
+SLA compliance over the 12 months, the services scorecard, portfolio health with the reason for
+each colour and the applications per status, the top risks, links to the other sheets),
 one sheet per service (its indicators against their targets over the 12 months to the report
 month, SLA by priority, tickets, effort, its applications) and one per application (health,
 delivery, flow, incidents, cost and earned value, risks). Charts are native Excel charts over

@@ -4,7 +4,7 @@ health, open risks and SLA compliance month by month."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -12,7 +12,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 
-from pmo_metrics.evaluation import MetricResult
+from pmo_metrics.evaluation import MetricResult, card_target
 from pmo_metrics.evaluation import metric as find_metric
 from pmo_metrics.exports.report.model import Report, t
 from pmo_metrics.exports.safe import MAX_SHEET_TITLE, safe_sheet_title
@@ -183,7 +183,8 @@ def write_risks(
 
 
 def write_sla_trend(book: Book, w: SheetWriter, heading: str, **scope: str | None) -> None:
-    """SLA compliance month by month over the window, against the service's target."""
+    """SLA compliance month by month over the window, against the service's target (with no
+    scope, the whole portfolio's, against the target every service shares)."""
     report = book.report
     computed = report.run("sla-compliance", report.window(**scope))
     w.heading(heading)
@@ -193,7 +194,7 @@ def write_sla_trend(book: Book, w: SheetWriter, heading: str, **scope: str | Non
         return
     monthly = monthly_sla(computed.frame, report.months)
     monthly["month"] = [short_month(m, book.lang) for m in monthly["month"]]
-    target = sla_target(report, scope.get("service"))
+    target = sla_target(report, scope)
     if target is not None:
         monthly["target_pct"] = target
     block = w.table(monthly)
@@ -225,10 +226,17 @@ def monthly_sla(frame: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     return out
 
 
-def sla_target(report: Report, service: str | None) -> float | None:
-    """The service's SLA compliance target, if the catalog gives exactly one."""
+def sla_target(report: Report, scope: Mapping[str, str | None]) -> float | None:
+    """The SLA compliance target of ``scope``: a service's, if the catalog gives exactly one;
+    the whole portfolio's, the one every service shares (the key figure's, judged as the
+    dashboard's card); none for an application, whose tickets no one target covers."""
+    service = scope.get("service")
     if service is None:
-        return None
+        metric = find_metric("sla-compliance")
+        if any(scope.values()) or metric is None:
+            return None
+        judged = card_target(report.catalog.indicators, metric, report.filters())
+        return judged[0] if judged else None
     rows = report.catalog.indicators_of(service)
     targets = rows[rows["metric"] == "sla-compliance"]["target"]
     return as_number(targets.iloc[0]) if len(targets) == 1 else None

@@ -1,22 +1,35 @@
 """The report's Summary sheet: the key figures of each pillar against the previous month, the
-services scorecard, portfolio health with the reason for each colour, the top risks, and links
-to the other sheets."""
+whole portfolio's SLA compliance month by month (a chart), the services scorecard, portfolio
+health with the reason for each colour and the applications per status (a chart), the top
+risks, and links to the other sheets."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
+import pandas as pd
 from openpyxl.styles import Font
 
 from pmo_metrics.exports.report.model import key_figures, t
-from pmo_metrics.exports.report.sheets import Book, write_health, write_risks, write_scorecard
+from pmo_metrics.exports.report.sheets import (
+    Book,
+    write_health,
+    write_risks,
+    write_scorecard,
+    write_sla_trend,
+)
 from pmo_metrics.exports.workbook import (
     CHANGE,
     LINK_COLOUR,
     NOTE_FONT,
+    STATUS_FILL,
     WRAP,
     SheetWriter,
+    bar_chart,
+    colour_bars,
+    count_axis,
+    status_key,
     unit_format,
 )
 from pmo_metrics.locale import metric_definition, metric_label
@@ -33,9 +46,43 @@ def write_summary(book: Book, w: SheetWriter) -> None:
     when = datetime.now().strftime("%Y-%m-%d %H:%M")
     w.title(f"{t('title', lang)}: {month}", t("generated", lang, when=when))
     write_key_figures(book, w)
+    # the whole portfolio's SLA compliance over the year, as each service sheet draws its own
+    write_sla_trend(book, w, t("portfolio_sla", lang, month=month))
     write_scorecard(book, w)
     write_health(book, w, t("health", lang, month=month))
+    write_health_count(book, w)
     write_risks(book, w, t("top_risks", lang, month=month), TOP_RISKS)
+
+
+def write_health_count(book: Book, w: SheetWriter) -> None:
+    """How many applications are in each health status this month, as columns coloured by
+    status: the portfolio's health at a glance, above the table of each application."""
+    report = book.report
+    computed = report.run("portfolio-health", report.filters())  # the table written above
+    if computed.missing or computed.frame.empty:
+        return  # the health section above already says why there is nothing
+    w.heading(t("health_count", book.lang, month=report.month_name))
+    block = w.table(health_count(computed.frame))
+    chart = bar_chart(w.ws, block, "status", ["applications"], title=t("health_chart", book.lang))
+    chart.legend = None  # one series, named by the title
+    colour_bars(chart, [STATUS_FILL[key] for key in status.STATUSES])
+    count_axis(chart, int(computed.frame.shape[0]))
+    w.chart(chart, block)
+    w.gap()
+
+
+def health_count(frame: pd.DataFrame) -> pd.DataFrame:
+    """Applications per health status, every status listed (none is a 0 a sponsor should see).
+
+    Columns: status (green, amber, red, grey), applications.
+    """
+    keys = [status_key(value) for value in frame["status"]]
+    return pd.DataFrame(
+        {
+            "status": list(status.STATUSES),
+            "applications": [keys.count(key) for key in status.STATUSES],
+        }
+    )
 
 
 def write_key_figures(book: Book, w: SheetWriter) -> None:
