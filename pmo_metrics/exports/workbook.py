@@ -158,7 +158,12 @@ class SheetWriter:
         formats, headers = formats or {}, headers or {}
         header_row = self.row
         columns = {name: i for i, name in enumerate(frame.columns, start=1)}
-        self.header([headers.get(name, column_label(name, self.lang)) for name in frame.columns])
+        self.header(
+            [
+                headers[name] if name in headers else column_label(name, self.lang)
+                for name in frame.columns
+            ]
+        )
         statuses = {name for name in frame.columns if is_status_column(frame[name])}
         for values in frame.itertuples(index=False, name=None):
             for name, value in zip(frame.columns, values, strict=True):

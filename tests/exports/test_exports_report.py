@@ -371,6 +371,25 @@ def test_contents_link_to_sheets_with_cut_names(con, put, tmp_path: Path) -> Non
         assert sheet["A1"].value == text
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_header_has_a_label(tiny, tmp_path: Path, monkeypatch, lang: str) -> None:
+    """Every column the report heads comes from headers.py ("Met SLA", not "Met sla"): none
+    falls back to its code name made readable (an indicator is headed by its catalog name)."""
+    from pmo_metrics.exports import workbook
+    from pmo_metrics.headers import LABELS, column_label
+
+    asked: list[str] = []
+
+    def label(name: str, lang: str) -> str:
+        asked.append(name)
+        return column_label(name, lang)
+
+    monkeypatch.setattr(workbook, "column_label", label)
+    build_report(tiny, MONTH, tmp_path / "headers.xlsx", lang=lang)
+    assert {"met_sla", "compliance_pct", "applications", "overdue"} <= set(asked)
+    assert sorted(set(asked) - set(LABELS)) == []
+
+
 def test_no_cell_can_run_as_a_formula(workbook) -> None:
     _, wb = workbook
     assert_nothing_runs(wb)

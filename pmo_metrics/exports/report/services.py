@@ -83,7 +83,9 @@ def write_indicators(book: Book, w: SheetWriter, service: str) -> None:
     write_scorecard(book, w, service)
     w.heading(t("indicators_trend", lang, month=report.month_name))
     trend = indicator_trend(report, indicators)
-    block = w.table(trend)
+    # An indicator's column is headed by its name as the catalog writes it: not a code name
+    # for headers.py to label, nor one to "make readable" (that would recase or respace it).
+    block = w.table(trend, headers={name: name for name in trend.columns if name != "month"})
     units = {ind.indicator: _unit(ind.metric) for ind in indicator_rows(indicators)}
     for name, col in block.columns.items():
         fmt = unit_format(units.get(name.split(" · ")[0]) or "")
