@@ -27,9 +27,11 @@ from ui.i18n import chart_title, lang, period_label, t, with_month_labels
 from ui.markdown import plain
 
 ctx = page_context("applications")
-page_header(ctx, "page_applications")
+header = st.container()  # filled once the application is known: its caption names it
 applications = filter_options(ctx.con, ctx.version)["applications"]
 if not applications:
+    with header:
+        page_header(ctx, "page_applications")
     empty_state(t("no_applications"))
     st.stop()
 
@@ -42,6 +44,8 @@ application = subject_select(
 )
 here = ctx.narrowed(application=application)
 scope = here.scope
+with header:
+    page_header(ctx, "page_applications", shown=scope)
 period = period_label(scope.first_month, scope.last_month)
 
 # Health, and the dimension that set its colour.

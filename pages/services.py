@@ -43,9 +43,11 @@ def priority_name(priority: object, tickets: object) -> str:
 
 
 ctx = page_context("services")
-page_header(ctx, "page_services")
+header = st.container()  # filled once the service is known: its caption names the service shown
 services = filter_options(ctx.con, ctx.version)["services"]
 if not services:
+    with header:
+        page_header(ctx, "page_services")
     empty_state(t("no_services"))
     st.stop()
 
@@ -69,6 +71,8 @@ service = subject_select(
 )
 here = ctx.narrowed(service=service)
 scope = here.scope
+with header:
+    page_header(ctx, "page_services", shown=scope)
 period = period_label(scope.first_month, scope.last_month)
 
 mine = statuses.loc[statuses["service"] == service] if "service" in statuses else statuses

@@ -144,6 +144,20 @@ def test_delivery_says_which_team_it_shows(app, sample_db) -> None:
     assert "all services, applications and teams" not in captions
 
 
+def test_services_and_applications_say_which_one_they_show(app, sample_db) -> None:
+    """The Services page opens on the service most in need of attention, the Applications
+    page on the first application: each caption names it (they said "all services...")."""
+    for page, key, word in (
+        ("pages/services.py", "services_service", "Service"),
+        ("pages/applications.py", "applications_application", "Application"),
+    ):
+        at = app(sample_db, page)
+        shown = at.selectbox(key=key).value
+        captions = " ".join(c.value for c in at.caption)
+        assert f"{word}: {shown}" in captions, captions
+        assert "all services, applications and teams" not in captions
+
+
 def test_a_planned_service_says_it_is_planned_instead_of_empty_sections(app, sample_db) -> None:
     con = connect(sample_db)
     try:
