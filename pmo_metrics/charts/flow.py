@@ -69,7 +69,7 @@ def lead_time_scatter(
             mode="markers",
             marker={"color": ACTUAL, "size": 6, "opacity": 0.6},
             text=items["item_key"],
-            hovertemplate="%{text}: %{y:.1f} days<extra></extra>",
+            hovertemplate=f"%{{text}}: %{{y:.1f}} {locale.unit_label('days', lang)}<extra></extra>",
             showlegend=False,
         )
     )
@@ -110,7 +110,7 @@ def aging_wip_chart(
         mode="markers",
         marker={"color": colours, "size": 8, "opacity": 0.75},
         text=aging["item_key"],
-        hovertemplate="%{text}: %{y:.0f} days<extra></extra>",
+        hovertemplate=f"%{{text}}: %{{y:.0f}} {locale.unit_label('days', lang)}<extra></extra>",
         showlegend=False,
     )
     if reference_days is not None and not pd.isna(reference_days):

@@ -68,7 +68,11 @@ def bullet_bars(
             mode="markers",
             name=name(names, "target", "Target"),
             marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": PLAN}},
-            hovertemplate="%{y}: target %{x:,.1f}" + unit + "<extra></extra>",
+            hovertemplate="%{y}: "
+            + name(names, "target", "Target")
+            + " %{x:,.1f}"
+            + unit
+            + "<extra></extra>",
         )
     fig.update_xaxes(rangemode="tozero", showgrid=True, gridcolor="#EEEEEE")
     height = max(200, 60 + 34 * len(frame))
