@@ -505,8 +505,10 @@ def compute_card_trend(
 ) -> dict[str, float | None] | None:
     """:func:`card_trend` on a DuckDB connection as the dashboard computes it (a monthly plan
     runs on a pooled Source with the version's building blocks); a failure gives no trend."""
+    if metric(name) is None:
+        return None
     try:
-        if metric(name) is not None and monthly_plan(name) is None:
+        if monthly_plan(name) is None:  # read from the cached tables: no Source needed
             return card_trend(tables, name, scope, None, months_with_data)
         with borrowed_source(con) as source, sharing(version_memo(version)):
             return card_trend(tables, name, scope, source, months_with_data)
