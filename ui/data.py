@@ -139,9 +139,9 @@ def card_target(
     m = evaluation.metric(name)
     if m is None or m.headline is None:
         return None
-    # Targets depend on neither the filters nor the months: one scorecard per month serves
-    # every card of every page (the month's whole catalog; card_target picks the service).
-    scorecard = metric_table(con, version, "scorecard", Scope(period=scope.last_month))
+    # The scope's filters matter: an application's or a team's scorecard holds only its own
+    # services' indicators, whose shared target then judges the card.
+    scorecard = metric_table(con, version, "scorecard", scope.with_period(scope.last_month))
     if scorecard.empty:
         return None
     return evaluation.card_target(scorecard.frame, m, scope)
