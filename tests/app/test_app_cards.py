@@ -99,3 +99,17 @@ def test_a_card_shows_its_target_and_status(app, sample_db, expected) -> None:
     sla = expected("sla-compliance", "2026-10", service=service)
     judged = badge(judge(sla, 90.0, "higher", 85.0), "en")
     assert f"Target 90.0% · {judged}" in [c.value for c in one.caption]
+
+
+def test_an_application_card_is_judged_against_its_services_target(
+    app, sample_db, expected
+) -> None:
+    """Carpeta ciudadana's services share an SLA target of 90 % (amber 85 %), while the whole
+    catalog's differ (90 and 95 %): its page judges the SLA card against 90 %."""
+    from pmo_metrics.metrics.status import badge, judge
+
+    application = "Carpeta ciudadana"
+    at = app(sample_db, "pages/applications.py", application=application)
+    sla = expected("sla-compliance", "2026-10", application=application)
+    judged = badge(judge(sla, 90.0, "higher", 85.0), "en")
+    assert f"Target 90.0% · {judged}" in [c.value for c in at.caption]
