@@ -338,8 +338,10 @@ def column_format(values: pd.Series, label: str):
 def download_buttons(frame: pd.DataFrame, *, key: str, file_stem: str, help: str | None = None):
     from pmo_metrics.exports.safe import to_csv_bytes, to_xlsx_bytes
 
-    left, right, _ = st.columns([1, 1, 6])
-    left.download_button(
+    # A row sized to its buttons, wrapping when narrow: fixed column shares cut the labels to
+    # "C." and "E." in a narrow column.
+    row = st.container(horizontal=True, wrap=True)
+    row.download_button(
         t("download_csv"),
         data=lambda: to_csv_bytes(frame),
         file_name=f"{file_stem}.csv",
@@ -348,8 +350,9 @@ def download_buttons(frame: pd.DataFrame, *, key: str, file_stem: str, help: str
         icon=":material/download:",
         on_click="ignore",
         help=help,
+        width="content",
     )
-    right.download_button(
+    row.download_button(
         t("download_xlsx"),
         data=lambda: to_xlsx_bytes(frame, sheet_name=file_stem),
         file_name=f"{file_stem}.xlsx",
@@ -358,6 +361,7 @@ def download_buttons(frame: pd.DataFrame, *, key: str, file_stem: str, help: str
         icon=":material/download:",
         on_click="ignore",
         help=help,
+        width="content",
     )
 
 

@@ -174,3 +174,17 @@ def test_every_page_loads_with_no_error_and_nothing_from_outside(page: Page, das
     assert page.get_by_test_id("stException").count() == 0
     assert errors == []
     assert outside == []
+
+
+def test_download_buttons_show_their_whole_label_in_a_narrow_column(page: Page, dashboard_url):
+    """The risk register sits in the narrower of two columns: its CSV and Excel buttons read in
+    full (fixed column shares cut them to "C." and "E.")."""
+    page.goto(f"{dashboard_url}/risks")
+    page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=120_000)
+    for key, label in (("risks_register_csv", "CSV"), ("risks_register_xlsx", "Excel")):
+        button = page.locator(f".st-key-{key} button").filter(has_text=label).first
+        expect(button).to_be_visible()
+        cut = button.evaluate(
+            "b => [...b.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1)"
+        )
+        assert not cut, f"{label} is cut"
