@@ -19,7 +19,7 @@ from ui.components import (
 )
 from ui.context import page_context
 from ui.data import metric_table
-from ui.i18n import chart_title, lang, metric_label, period_label, t
+from ui.i18n import chart_title, lang, metric_label, period_label, status_word, t
 
 ctx = page_context("risks")
 page_header(ctx, "page_risks")
@@ -60,10 +60,13 @@ with right:
             t("risk_status"),
             statuses,
             default=[s for s in statuses if s == "open"] or statuses,
+            format_func=status_word,
             key="risks_status",
         )
         bands = [b for b in ("critical", "high", "medium", "low") if b in set(frame["band"])]
-        chosen_bands = b.multiselect(t("risk_band"), bands, default=bands, key="risks_band")
+        chosen_bands = b.multiselect(
+            t("risk_band"), bands, default=bands, format_func=status_word, key="risks_band"
+        )
         shown = frame[frame["status"].isin(chosen_status) & frame["band"].isin(chosen_bands)]
         data_table(
             shown.sort_values("score", ascending=False),

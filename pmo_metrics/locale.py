@@ -556,6 +556,11 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
     "undone": ("undone", "deshecha"),
     "to do": ("to do", "por hacer"),
     "done": ("done", "hecho"),
+    # a risk's band
+    "critical": ("critical", "crítico"),
+    "high": ("high", "alto"),
+    "medium": ("medium", "medio"),
+    "low": ("low", "bajo"),
     # an indicator's direction (the column "Better when")
     "higher": ("higher", "mayor"),
     "lower": ("lower", "menor"),

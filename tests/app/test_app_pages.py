@@ -176,3 +176,11 @@ def test_tables_hide_the_columns_that_only_order_or_draw(app, sample_db) -> None
     velocity = next(d.value for d in at.dataframe if "committed_points" in d.value.columns)
     assert "sprint_order" not in velocity.columns
     assert {"sprint", "committed_points", "completed_points"} <= set(velocity.columns)
+
+
+def test_the_risk_register_filters_read_in_spanish(app, sample_db) -> None:
+    at = app(sample_db, "pages/risks.py", lang="es")
+    assert "abierto" in at.multiselect(key="risks_status").options
+    bands = at.multiselect(key="risks_band").options
+    assert {"crítico", "alto", "medio"} <= set(bands) and "critical" not in bands
+    assert at.multiselect(key="risks_status").value == ["open"]  # the values stay the data's
