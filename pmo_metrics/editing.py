@@ -17,7 +17,7 @@ from pmo_metrics.schema.allowed import LIST_SEPARATOR
 from pmo_metrics.schema.problems import ParsedFile
 from pmo_metrics.schema.tables import PROVENANCE, table_specs
 
-EDITABLE = ("applications", "services", "indicators", "resolution_targets")
+EDITABLE = ("applications", "services", "indicators", "resolution_targets", "expected_sources")
 
 
 def editable_frame(stored: pd.DataFrame, table: str) -> pd.DataFrame:

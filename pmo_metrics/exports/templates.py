@@ -39,6 +39,7 @@ PMO_TABLES: tuple[str, ...] = (
     "risks",
     "improvement_actions",
     "stakeholders",
+    "expected_sources",
 )
 INSTRUCTIONS_SHEET = "Instructions"
 EXAMPLE_PREFIX = "e.g. "
@@ -65,6 +66,9 @@ PURPOSE: dict[str, str] = {
     "expected vs realised.",
     "stakeholders": "The stakeholder register: power / interest, current and desired "
     "engagement (1 unaware .. 5 leading), last contact and agreed contact frequency.",
+    "expected_sources": "What the PMO expects every month: each export or sheet, the services "
+    "and applications it feeds, and by which day of the following month it is due (the Data "
+    "page's checklist and every page's completeness line judge the loads against it).",
 }
 
 HELP: dict[tuple[str, str], str] = {
@@ -108,6 +112,16 @@ HELP: dict[tuple[str, str], str] = {
     "4 supportive, 5 leading.",
     ("stakeholders", "desired_engagement"): "1 unaware .. 5 leading.",
     ("stakeholders", "contact_frequency_days"): "Agreed days between contacts.",
+    ("expected_sources", "source"): "Name of the source as the PMO calls it (unique).",
+    ("expected_sources", "kind"): "jira, azure_devops, incidents, requests, timesheets, "
+    "capacity, costs, risks, improvement_actions, stakeholders, sprints or catalog.",
+    ("expected_sources", "identifier"): "Jira project key or Azure DevOps project; for other "
+    "kinds a file name pattern (* any text); empty: any file of the kind.",
+    ("expected_sources", "services"): "Services it feeds, separated by ';'.",
+    ("expected_sources", "applications"): "Applications it feeds, separated by ';'.",
+    ("expected_sources", "due_day"): "Day of the following month by which it is due.",
+    ("expected_sources", "first_month"): "First month it is expected (first day of the month); "
+    "empty: every month.",
 }
 
 EXAMPLES: dict[str, dict[str, Any]] = {
@@ -204,6 +218,16 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "desired_engagement": 5,
         "last_contact": date(2026, 9, 15),
         "contact_frequency_days": 30,
+    },
+    "expected_sources": {
+        "source": "Jira SEDE",
+        "kind": "jira",
+        "identifier": "SEDE",
+        "services": ["Application maintenance"],
+        "applications": ["Sede electrónica"],
+        "due_day": 5,
+        "first_month": date(2026, 1, 1),
+        "owner": "Tramitación Scrum Master",
     },
 }
 

@@ -312,6 +312,16 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
             "Frecuencia de contacto",
         ],
     },
+    "expected_sources": {
+        "source": ["Source", "Fuente", "Origen", "Nombre"],
+        "kind": ["Kind", "Type", "Tipo", "Clase"],
+        "identifier": ["Identifier", "Project key", "File pattern", "Identificador", "Patrón"],
+        "services": ["Services", "Servicios"],
+        "applications": ["Applications", "Aplicaciones"],
+        "due_day": ["Due day", "Due", "Día límite", "Día de entrega", "Vence el día"],
+        "first_month": ["First month", "Since", "Desde", "Primer mes"],
+        "owner": ["Owner", "Responsable"],
+    },
 }
 
 # Sheet names a workbook may use for each table (the canonical name always works).
@@ -344,6 +354,7 @@ SHEET_NAMES: dict[str, list[str]] = {
         "Mejora continua",
     ],
     "stakeholders": ["Stakeholders", "Interesados", "Partes interesadas"],
+    "expected_sources": ["Expected sources", "Sources", "Fuentes esperadas", "Fuentes"],
     "work_items": ["Work items", "Backlog", "Elementos de trabajo"],
     "tickets": ["Tickets", "Incidents", "Incidencias", "Tiques"],
 }

@@ -183,6 +183,20 @@ STAKEHOLDERS: tuple[dict[str, Any], ...] = tuple(
 )
 
 # Madrid's and national public holidays in the window (no timesheet hours, fewer tickets).
+# What the PMO expects each month (the Data page's checklist): the sample's own exports, and
+# Portal del empleado's new Jira project PEMP, expected from September and never sent (so the
+# sample has a source missing to show).
+EXPECTED_SOURCES: tuple[dict[str, Any], ...] = tuple(
+    read_rows(
+        "expected_sources.csv",
+        {
+            "services": _names,
+            "applications": _names,
+            "due_day": int,
+            "first_month": date.fromisoformat,
+        },
+    )
+)
 HOLIDAYS = frozenset(r["date"] for r in read_rows("holidays.csv", {"date": date.fromisoformat}))
 
 TEXTS: dict[str, Any] = json.loads((DATA_DIR / "texts.json").read_text(encoding="utf-8"))

@@ -31,6 +31,7 @@ WORKBOOK_TABLES = (
     "risks",
     "improvement_actions",
     "stakeholders",
+    "expected_sources",
 )
 
 
@@ -75,6 +76,7 @@ def workbook_data(year: SampleYear) -> dict[str, list[dict[str, Any]]]:
         "risks": registers.risk_rows(),
         "improvement_actions": registers.action_rows(),
         "stakeholders": registers.stakeholder_rows(),
+        "expected_sources": registers.expected_source_rows(),
     }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from pmo_metrics.sample.catalog import (
     ACTIONS,
     APPS,
+    EXPECTED_SOURCES,
     INDICATORS,
     RESOLUTION_TARGET_ROWS,
     RISKS,
@@ -45,6 +46,10 @@ def action_rows() -> list[dict[str, Any]]:
 
 def stakeholder_rows() -> list[dict[str, Any]]:
     return [dict(r) for r in STAKEHOLDERS]
+
+
+def expected_source_rows() -> list[dict[str, Any]]:
+    return [dict(r) for r in EXPECTED_SOURCES]
 
 
 def application_rows() -> list[dict[str, Any]]:

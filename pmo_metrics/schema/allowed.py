@@ -14,6 +14,21 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("indicators", "direction"): ("higher", "lower"),
     ("risks", "status"): ("open", "closed"),
     ("improvement_actions", "status"): ("open", "in progress", "closed", "cancelled"),
+    # what feeds the month, as pmo_metrics/completeness.py matches loads to it
+    ("expected_sources", "kind"): (
+        "jira",
+        "azure_devops",
+        "incidents",
+        "requests",
+        "timesheets",
+        "capacity",
+        "costs",
+        "risks",
+        "improvement_actions",
+        "stakeholders",
+        "sprints",
+        "catalog",
+    ),
 }
 
 # (table, column) -> inclusive range of a whole-number column.
@@ -26,6 +41,7 @@ INTEGER_RANGES: dict[tuple[str, str], tuple[int, int]] = {
     ("stakeholders", "interest"): (1, 5),
     ("stakeholders", "current_engagement"): (1, 5),
     ("stakeholders", "desired_engagement"): (1, 5),
+    ("expected_sources", "due_day"): (1, 31),
 }
 
 # Columns that hold a list, written in one cell separated by ";".

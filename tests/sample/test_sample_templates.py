@@ -194,6 +194,26 @@ FILL: dict[str, list[dict]] = {
             "contact_frequency_days": 30,
         },
     ],
+    "expected_sources": [
+        {
+            "source": "Jira NOM",
+            "kind": "jira",
+            "identifier": "NOM",
+            "services": "Maintenance",
+            "applications": "Nóminas; Tributos",
+            "due_day": 5,
+            "first_month": date(2026, 1, 1),
+            "owner": "Scrum Master",
+        },
+        {
+            "source": "Timesheets",
+            "kind": "timesheets",
+            "identifier": "horas*.csv",
+            "services": "Maintenance; Desk",
+            "applications": "Nóminas",
+            "due_day": 3,
+        },
+    ],
 }
 
 
@@ -342,7 +362,7 @@ def test_template_command(tmp_path: Path) -> None:
         check=False,
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == f"wrote {out} (11 sheets and the instructions)"
+    assert run.stdout.strip() == f"wrote {out} (12 sheets and the instructions)"
     assert openpyxl.load_workbook(out).sheetnames == [INSTRUCTIONS_SHEET, *PMO_TABLES]
     bad = subprocess.run(
         [sys.executable, "-m", "pmo_metrics", "template", str(tmp_path / "t.csv")],
