@@ -38,6 +38,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "amber_threshold": ("Amber threshold", "Umbral ámbar"),
     "status": ("Status", "Estado"),
     "service_status": ("Service status", "Estado del servicio"),
+    # explained statuses and published months (issue 15)
+    "kind": ("Kind", "Tipo"),
+    "subject": ("Status of", "Estado de"),
+    "explanation": ("Explanation", "Explicación"),
+    "version": ("Version", "Versión"),
+    "published_by": ("Published by", "Publicada por"),
+    "published_at": ("Published at", "Publicada el"),
+    "figures": ("Figures", "Cifras"),
+    "notes": ("Explanations", "Explicaciones"),
+    "figure": ("Figure", "Cifra"),
+    "before": ("Published", "Publicada"),
+    "after": ("Now", "Ahora"),
+    "status_before": ("Status published", "Estado publicado"),
+    "status_after": ("Status now", "Estado ahora"),
     "judged": ("Judged", "Evaluados"),
     "on_target": ("On target", "En objetivo"),
     "on_target_pct": ("On target %", "En objetivo %"),
@@ -225,6 +239,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "username": ("User", "Usuario"),
     "action": ("Action", "Acción"),
     "detail": ("Detail", "Detalle"),
+    # the expected-sources register and its checklist
+    "source": ("Source", "Fuente"),
+    "identifier": ("Project or file", "Proyecto o archivo"),
+    "due_day": ("Due day", "Día límite"),
+    "first_month": ("Expected from", "Esperada desde"),
+    "loaded_at": ("Loaded", "Cargada"),
+    "loads": ("Loads", "Cargas"),
+    "rows": ("Rows", "Filas"),
 }
 
 # Columns that only serve the screen's drawing or ordering (a health status' icon and word are

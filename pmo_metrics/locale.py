@@ -82,6 +82,48 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_report": ("Report", "Informe"),
     # components
     "no_data": ("No data", "Sin datos"),
+    # completeness: the line under every page's header, the Data page's checklist
+    "completeness_sources": (
+        "{loaded} of {expected} sources loaded",
+        "{loaded} de {expected} fuentes cargadas",
+    ),
+    "completeness_late_count": ("{n} late", "{n} con retraso"),
+    "completeness_last": ("last {date}", "la última el {date}"),
+    "completeness_late": ("late: {names}", "con retraso: {names}"),
+    "completeness_missing": ("not loaded: {names}", "sin cargar: {names}"),
+    "completeness_not_due": ("due by {date}: {names}", "vencen el {date}: {names}"),
+    "completeness_people": (
+        "timesheets: {n} people missing",
+        "partes de horas: faltan {n} personas",
+    ),
+    "completeness_person": ("timesheets: 1 person missing", "partes de horas: falta 1 persona"),
+    "completeness_none": (
+        "no sources expected (the register is on the Data page)",
+        "no se espera ninguna fuente (el registro está en la página Datos)",
+    ),
+    "completeness_more": ("{names} and {n} more", "{names} y {n} más"),
+    "completeness_cell_late": ("! late {date}", "! con retraso {date}"),
+    "completeness_cell_missing": ("✗ not loaded", "✗ sin cargar"),
+    "completeness_cell_not_due": ("… due {date}", "… vence el {date}"),
+    "not_loaded": ("Not loaded", "Sin cargar"),
+    "not_loaded_sources": ("not loaded: {names}", "sin cargar: {names}"),
+    "partial_sources": ("partial: {names} not loaded", "parcial: {names} sin cargar"),
+    "checklist": ("Expected sources by month", "Fuentes esperadas por mes"),
+    "checklist_help": (
+        "Each source of the expected-sources register (edited below, with the catalog) for the "
+        "12 months up to the selected one: ✓ loaded on time (the day of the first load), ! late, "
+        "✗ not loaded after its due day, … not yet due.",
+        "Cada fuente del registro de fuentes esperadas (se edita más abajo, con el catálogo) en "
+        "los 12 meses hasta el elegido: ✓ cargada a tiempo (el día de la primera carga), ! con "
+        "retraso, ✗ sin cargar pasado su día límite, … aún no vence.",
+    ),
+    "checklist_month": ("Sources of {month}", "Fuentes de {month}"),
+    "checklist_empty": (
+        "The expected-sources register is empty: list the sources the PMO expects each month in "
+        "the PMO workbook's expected_sources sheet or in the catalog editor below.",
+        "El registro de fuentes esperadas está vacío: indique las fuentes que la PMO espera cada "
+        "mes en la hoja expected_sources del libro de la PMO o en el editor del catálogo.",
+    ),
     "last_value_in": ("{month}: latest with data", "{month}: último con datos"),
     "empty_missing": (
         "No data: {why}.",
@@ -230,6 +272,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "closed": ("Closed", "Cerradas"),
     "expected": ("Expected", "Esperado"),
     "realised": ("Realised", "Obtenido"),
+    "share_of_expected": ("% of expected", "% de lo esperado"),
     "current": ("Current", "Actual"),
     "desired": ("Desired", "Deseado"),
     "services_launched": ("Services launched", "Servicios lanzados"),
@@ -423,6 +466,120 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.delivery": (
         "Delivery: sprints ending in the 12 months to {month}",
         "Entrega: sprints terminados en los 12 meses hasta {month}",
+    ),
+    # --- explained statuses and published months (issue 15) ---
+    "note_line": (
+        "{cause}. Action: {action} ({owner}, due {due})",
+        "{cause}. Acción: {action} ({owner}, fecha {due})",
+    ),
+    "note_risk": ("risk {id}", "riesgo {id}"),
+    "note_action": ("improvement action {id}", "acción de mejora {id}"),
+    "top_exceptions": ("Top exceptions", "Principales excepciones"),
+    "top_exceptions_help": (
+        "Every amber or red status of the month (pillar figures, indicators, services, "
+        "applications), reds first, each with the PMO lead's explanation: cause, action, owner "
+        "and due date. An explanation applies from its month on until it is closed.",
+        "Cada estado ámbar o rojo del mes (cifras de los pilares, indicadores, servicios, "
+        "aplicaciones), primero los rojos, cada uno con la explicación de la oficina: causa, "
+        "acción, responsable y fecha. Una explicación se aplica desde su mes hasta que se cierra.",
+    ),
+    "no_exceptions": (
+        "Nothing is amber or red in {month}.",
+        "Nada está en ámbar ni en rojo en {month}.",
+    ),
+    "month_only": (
+        "Explanations and publications are per month: choose a single month to see them.",
+        "Las explicaciones y las publicaciones son por mes: elija un solo mes para verlas.",
+    ),
+    "explain": ("Explain", "Explicar"),
+    "explain_status": ("Explain a status", "Explicar un estado"),
+    "explain_what": ("Status to explain", "Estado a explicar"),
+    "explain_cause": ("Cause", "Causa"),
+    "explain_action": ("Action", "Acción"),
+    "explain_owner": ("Owner", "Responsable"),
+    "explain_due": ("Due date", "Fecha límite"),
+    "explain_risk": ("Related risk (optional)", "Riesgo relacionado (opcional)"),
+    "explain_improvement": (
+        "Related improvement action (optional)",
+        "Acción de mejora relacionada (opcional)",
+    ),
+    "explain_save": ("Save explanation", "Guardar explicación"),
+    "explain_saved": (
+        "Explanation saved: it applies from {month} until it is closed.",
+        "Explicación guardada: se aplica desde {month} hasta que se cierre.",
+    ),
+    "explain_close": ("Close the explanation", "Cerrar la explicación"),
+    "explain_closed": (
+        "Explanation closed: it no longer applies from {month} on.",
+        "Explicación cerrada: deja de aplicarse desde {month}.",
+    ),
+    "explain_refused": ("Not saved: {why}", "No guardada: {why}"),
+    "unexplained": ("not explained yet", "aún sin explicar"),
+    "explained_since": ("since {month}", "desde {month}"),
+    "kind_pillar": ("Pillar figure", "Cifra del pilar"),
+    "kind_indicator": ("Indicator", "Indicador"),
+    "kind_service": ("Service", "Servicio"),
+    "kind_application": ("Application", "Aplicación"),
+    "view_choice": ("Figures shown", "Cifras mostradas"),
+    "view_draft": ("Draft", "Borrador"),
+    "view_published": ("Published v{version}", "Publicada v{version}"),
+    "published_banner": (
+        "Published version {version} of {month}, by {who} on {when}: the cards, the scorecard "
+        "and the exceptions are as published; charts and other tables show the current data.",
+        "Versión publicada {version} de {month}, por {who} el {when}: las tarjetas, el cuadro "
+        "de mando y las excepciones son los publicados; los gráficos y las demás tablas "
+        "muestran los datos actuales.",
+    ),
+    "draft_banner": (
+        "Draft of {month}: the figures as computed now. Last published: version {version}.",
+        "Borrador de {month}: las cifras calculadas ahora. Última publicada: versión {version}.",
+    ),
+    "not_published": (
+        "{month} is not published yet: the figures shown are the draft.",
+        "{month} aún no está publicado: las cifras mostradas son el borrador.",
+    ),
+    "changed_since": (
+        "changed since published: {before} -> {after}",
+        "cambiado desde la publicación: {before} -> {after}",
+    ),
+    "changed_count": (
+        "{count} figure(s) changed since version {version} was published (Report page).",
+        "{count} cifra(s) cambiaron desde que se publicó la versión {version} (página Informe).",
+    ),
+    "publish_heading": ("Publish the month", "Publicar el mes"),
+    "publish_help": (
+        "Publishing freezes the month's figures, statuses and explanations as a version: "
+        "the sponsor sees the published version. A red without an explanation cannot be "
+        "published; publishing again needs a reason, and every version is kept.",
+        "Publicar congela las cifras, estados y explicaciones del mes como una versión: el "
+        "patrocinador ve la versión publicada. Un rojo sin explicación no se puede publicar; "
+        "volver a publicar exige un motivo, y se conservan todas las versiones.",
+    ),
+    "publish_button": ("Publish {month}", "Publicar {month}"),
+    "republish_button": ("Republish {month}", "Volver a publicar {month}"),
+    "republish_reason": ("Reason for republishing", "Motivo de la nueva publicación"),
+    "published_ok": (
+        "{month} published: version {version}.",
+        "{month} publicado: versión {version}.",
+    ),
+    "publish_refused": ("Not published: {why}", "No publicado: {why}"),
+    "publish_unexplained": (
+        "{count} red status(es) without an explanation: {names}. Explain each, then publish.",
+        "{count} estado(s) en rojo sin explicación: {names}. Explique cada uno y publique.",
+    ),
+    "publish_versions": ("Versions published", "Versiones publicadas"),
+    "publish_none": ("{month} has not been published.", "{month} no se ha publicado."),
+    "publish_changes": (
+        "Changed since version {version}",
+        "Cambios desde la versión {version}",
+    ),
+    "publish_no_changes": (
+        "No figure has changed since version {version} was published.",
+        "Ninguna cifra ha cambiado desde que se publicó la versión {version}.",
+    ),
+    "publish_not_allowed": (
+        "Only the PMO lead publishes a month.",
+        "Solo la oficina de proyectos (PMO) publica un mes.",
     ),
     "report.flow": (
         "Throughput over the 12 months to {month}",
