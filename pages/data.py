@@ -1,19 +1,22 @@
-"""Data (the PMO lead): upload, check, import, map unknown files, undo and redo, templates,
-catalog."""
+"""Data (the PMO lead): the expected sources' checklist, upload, check, import, map unknown
+files, undo and redo, templates, catalog and the expected-sources register."""
 
 from __future__ import annotations
 
 import io
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from pmo_metrics import actions, audit, importing
+from pmo_metrics import actions, audit, completeness, importing
 from pmo_metrics.access import PermissionDenied
 from pmo_metrics.editing import EDITABLE, changed_rows, editable_frame
 from pmo_metrics.exports.templates import write_templates
+from pmo_metrics.headers import column_label
+from pmo_metrics.periods import months_back
 from pmo_metrics.readers import read_file
 from pmo_metrics.readers.detect import peek_headers
 from pmo_metrics.schema.problems import ImportRejected
@@ -23,8 +26,8 @@ from pmo_metrics.store.loads import list_loads
 from ui.components import data_table, page_header, plain_table
 from ui.connection import cursor, reopen
 from ui.context import page_context
-from ui.data import audit_verdict, table
-from ui.i18n import t
+from ui.data import audit_verdict, completeness_board, table
+from ui.i18n import lang, month_label, t
 from ui.markdown import plain
 
 PROBLEM_COLUMNS = ["severity", "file", "sheet", "row", "column", "value", "expected"]
@@ -158,6 +161,23 @@ def _import_summary(result) -> None:
             plain_table(_problems_frame(result.warnings))
 
 
+def checklist_section() -> None:
+    """Each expected source by month (loaded on time, late, missing, not yet due), then the
+    selected month's sources: when, by whom, how many rows."""
+    st.header(t("checklist"), help=t("checklist_help"))
+    board = completeness_board(ctx.con, ctx.version)
+    month = ctx.scope.last_month or (ctx.default_period[1] if ctx.default_period else None)
+    if not board.expected or not month:
+        st.info(t("checklist_empty"), icon=":material/fact_check:")
+        return
+    today, language = date.today(), lang()
+    grid = completeness.checklist_grid(board, months_back(month, 12), today, language)
+    plain_table(grid, key="data_checklist")
+    st.subheader(t("checklist_month", month=month_label(month)))
+    details = completeness.month_details(board, month, today, language)
+    data_table(details, key="data_checklist_month", file_stem=f"sources-{month}")
+
+
 def upload_section() -> None:
     st.header(t("upload"))
     uploads = st.file_uploader(
@@ -281,7 +301,8 @@ def templates_section() -> None:
 def catalog_section() -> None:
     st.header(t("catalog"))
     st.caption(t("catalog_help"))
-    tabs = st.tabs(EDITABLE)
+    language = lang()
+    tabs = st.tabs([column_label(name, language) for name in EDITABLE])
     for name, tab in zip(EDITABLE, tabs, strict=True):
         with tab:
             before = editable_frame(table(ctx.con, ctx.version, name), name)
@@ -291,9 +312,10 @@ def catalog_section() -> None:
                 hide_index=True,
                 key=f"data_edit_{name}",
                 disabled=not ctx.can("edit_catalog"),
+                column_config={c: column_label(c, language) for c in before.columns},
             )
             if st.button(
-                t("save_changes", table=name),
+                t("save_changes", table=column_label(name, language)),
                 key=f"data_save_{name}",
                 disabled=not ctx.can("edit_catalog"),
             ):
@@ -317,6 +339,7 @@ def _save_edit(name: str, before: pd.DataFrame, after: pd.DataFrame) -> None:
     st.success(t("saved_as_load", load_id=result.load_id))
 
 
+checklist_section()
 upload_section()
 history_section()
 audit_section()

@@ -53,6 +53,7 @@ import duckdb
 import pandas as pd
 
 from pmo_metrics.locale import MONTH_ABBREVIATIONS, language, month_label, number, t
+from pmo_metrics.periods import Period
 
 State = Literal["on_time", "late", "missing", "not_due"]
 STATES: tuple[State, ...] = ("on_time", "late", "missing", "not_due")
@@ -240,6 +241,17 @@ def coverage(
     if not missing:
         return Coverage("complete")
     return Coverage("not_loaded" if len(missing) == len(due) else "partial", names)
+
+
+def period_months(period: str | None) -> list[str]:
+    """The months a figure's period covers: ``YYYY-MM`` one, ``YYYY-MM:YYYY-MM`` each,
+    ``:YYYY-MM`` (everything up to it) its last; none for all time."""
+    if not period:
+        return []
+    first, _, last = period.partition(":")
+    if not first:
+        return [last]
+    return list(Period.parse(period).months)
 
 
 # --- words ------------------------------------------------------------------------------------

@@ -247,6 +247,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "loaded_at": ("Loaded", "Cargada"),
     "loads": ("Loads", "Cargas"),
     "rows": ("Rows", "Filas"),
+    # the catalog editor's tabs and columns (the Data page)
+    "services": ("Services", "Servicios"),
+    "resolution_targets": ("Resolution targets", "Objetivos de resolución"),
+    "expected_sources": ("Expected sources", "Fuentes esperadas"),
+    "description": ("Description", "Descripción"),
+    "client_area": ("Client area", "Área cliente"),
+    "criticality": ("Criticality", "Criticidad"),
+    "lifecycle": ("Lifecycle", "Ciclo de vida"),
+    "jira_project": ("Jira project", "Proyecto Jira"),
+    "ado_project": ("Azure DevOps project", "Proyecto Azure DevOps"),
+    "itsm_ci": ("ITSM configuration item", "Elemento de configuración ITSM"),
+    "is_pmo": ("PMO rollout", "Implantación PMO"),
+    "criteria": ("Criteria", "Criterios"),
+    "value_process": ("Value process", "Proceso de valor"),
+    "roles": ("Roles", "Roles"),
+    "profiles": ("Profiles", "Perfiles"),
+    "target_hours": ("Target hours", "Horas objetivo"),
 }
 
 # Columns that only serve the screen's drawing or ordering (a health status' icon and word are

@@ -345,8 +345,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_templates": ("Download the templates (.xlsx)", "Descargar las plantillas (.xlsx)"),
     "catalog": ("Catalog and portfolio", "Catálogo y cartera"),
     "catalog_help": (
-        "Edit in place and save: the change is a load of its own, audited and undoable.",
-        "Edite y guarde: el cambio es una carga propia, auditada y reversible.",
+        "Edit in place and save (the catalog, the portfolio and the expected-sources register): "
+        "the change is a load of its own, audited and undoable.",
+        "Edite y guarde (el catálogo, la cartera y el registro de fuentes esperadas): el cambio "
+        "es una carga propia, auditada y reversible.",
     ),
     "save_changes": ("Save {table}", "Guardar {table}"),
     "no_changes": ("No changes to save.", "No hay cambios que guardar."),

@@ -20,6 +20,7 @@ from pmo_metrics.completeness import (
     judge,
     matches,
     month_details,
+    period_months,
     read_board,
     summary,
 )
@@ -277,3 +278,10 @@ def test_a_figure_counts_only_the_sources_of_its_scope(store):
     assert coverage(read_board(store), needs, [SEP, OCT], today) == Coverage(
         "partial", ("Jira SEDE",)
     )
+
+
+def test_the_months_a_figure_covers():
+    assert period_months("2026-10") == ["2026-10"]
+    assert period_months("2026-08:2026-10") == ["2026-08", "2026-09", "2026-10"]
+    assert period_months(":2026-10") == ["2026-10"]  # cumulative: judged by its last month
+    assert period_months(None) == []

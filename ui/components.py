@@ -8,18 +8,20 @@ exporters.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from pmo_metrics.charts.style import inert, localise
+from pmo_metrics.completeness import Coverage, coverage, period_months, summary
 from pmo_metrics.evaluation import COMPUTE_FAILED, Scope, last_value, metric
 from pmo_metrics.headers import HIDDEN, column_label
 from pmo_metrics.metrics.portfolio import reason_in
 from pmo_metrics.metrics.status import GREY, STATUSES, badge, judge
 from ui.context import PageContext
-from ui.data import card_target, card_trend, card_values, metric_table
+from ui.data import card_target, card_trend, card_values, completeness_board, metric_table
 from ui.filters import clear_filters, describe, is_filtered
 from ui.i18n import (
     lang,
@@ -33,6 +35,7 @@ from ui.i18n import (
     unit_label,
     versus,
 )
+from ui.markdown import plain
 
 # Few's "fits one screen": card labels may wrap instead of being cut, values a little smaller.
 CSS = """
@@ -69,6 +72,18 @@ def page_header(
         disabled=not is_filtered(ctx.scope, ctx.default_period),
         type="tertiary",
     )
+    completeness_line(ctx)
+
+
+def completeness_line(ctx: PageContext) -> None:
+    """The selected month's completeness in one line (which expected sources are loaded, late,
+    missing; the timesheets' gaps), under the header of every page."""
+    month = ctx.scope.last_month or (ctx.default_period[1] if ctx.default_period else None)
+    if not month:
+        return
+    board = completeness_board(ctx.con, ctx.version)
+    # names come from the register: shown as the text they are
+    st.caption(f":material/fact_check: {plain(summary(board, month, date.today(), lang()))}")
 
 
 def status_text(status: str | None) -> str:
@@ -136,6 +151,18 @@ def kpi_card(
     if comparison is None or not comparison.change or (delta or "").startswith("±"):
         colour = "off"  # no change (or none that shows) is neither good nor bad
     trend = card_trend(ctx.con, ctx.version, name, ctx.scope)
+    sources = sources_of(ctx, m.needs)
+    if sources.state == "not_loaded":  # no number from data that is not there
+        box.metric(
+            label or metric_label(name),
+            t("not_loaded"),
+            help=help_text(name),
+            border=True,
+            chart_data=_sparkline(trend),
+            chart_type="line",
+        )
+        box.caption(f":material/block: {t('not_loaded_sources', names=_listed(sources))}")
+        return None
     shown = value
     last = last_value(trend) if value is None else None
     if last is not None:  # nothing this period: the latest month that has a value, said so
@@ -159,7 +186,26 @@ def kpi_card(
         box.caption(f"{t('target')} {quantity(target[0], m.unit)}{judged}")
     elif status:
         box.caption(status_text(status))
+    if sources.state == "partial":
+        box.caption(f":material/warning: {t('partial_sources', names=_listed(sources))}")
     return value
+
+
+def sources_of(ctx: PageContext, tables: tuple[str, ...]) -> Coverage:
+    """Whether a figure reading ``tables`` over the page's period and scope rests on expected
+    sources not loaded (see :mod:`pmo_metrics.completeness`)."""
+    months = period_months(ctx.scope.period)
+    if not months:
+        return Coverage("complete")
+    board = completeness_board(ctx.con, ctx.version)
+    scope = ctx.scope
+    return coverage(
+        board, tables, months, date.today(), service=scope.service, application=scope.application
+    )
+
+
+def _listed(sources: Coverage) -> str:
+    return plain(", ".join(sources.missing))
 
 
 def _sparkline(trend: dict[str, float | None] | None) -> list[float] | None:
@@ -240,6 +286,9 @@ def plain_table(
     data = data.reset_index(drop=True)
     data = _gaps_as_dashes(data, config) if dashes else data
     styled = _in_language(data, config)
+    # A cell without a value reads "-", whatever its type (a load never undone has no undone
+    # date: the browser's table would write "None").
+    dataframe_args.setdefault("placeholder", "-")
     return st.dataframe(
         data if styled is None else styled,
         hide_index=True,

@@ -14,7 +14,7 @@ from functools import partial
 import duckdb
 import streamlit as st
 
-from pmo_metrics import audit, evaluation
+from pmo_metrics import audit, completeness, evaluation
 from pmo_metrics.demo import store_holds_only_sample
 from pmo_metrics.engine import open_source
 from pmo_metrics.evaluation import MetricResult, Scope, Tables
@@ -85,6 +85,13 @@ def filter_options(_con: duckdb.DuckDBPyConnection, version: str) -> dict[str, l
         ),
         "teams": sorted(set(teams.dropna())),
     }
+
+
+@st.cache_data(max_entries=16, ttl=TTL, show_spinner=False)
+def completeness_board(_con: duckdb.DuckDBPyConnection, version: str) -> completeness.Board:
+    """The expected sources, the loads' arrivals and the timesheets' gaps that every page's
+    completeness line, the KPI cards and the Data page's checklist are judged from."""
+    return completeness.read_board(_con.cursor())
 
 
 @st.cache_data(max_entries=16, ttl=TTL, show_spinner=False)

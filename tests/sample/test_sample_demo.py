@@ -58,7 +58,7 @@ DEMO_COUNTS = {
     "risks": 20,
     "improvement_actions": 18,
     "stakeholders": 14,
-    "expected_sources": 17,
+    "expected_sources": 12,
     "work_item_snapshots": 9636,
     "ticket_snapshots": 19500,
 }

@@ -1,0 +1,98 @@
+"""Completeness on the dashboard (issue 15, item 1): the line under every page's header, the Data
+page's checklist of expected sources, and KPI cards that say "not loaded" (or partial) instead
+of a number from data that is not there."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pmo_metrics.completeness import day_label
+from pmo_metrics.importing import import_paths
+from pmo_metrics.sample.paths import SAMPLE_DIR
+from pmo_metrics.store.connection import connect
+from pmo_metrics.store.loads import undo_load
+
+OCT = "2026-10"
+
+
+def completeness_captions(at) -> list[str]:
+    # the line is written as Markdown with its punctuation escaped
+    return [c.value.replace("\\", "") for c in at.caption if "fact_check" in c.value]
+
+
+def test_every_page_says_what_is_loaded_for_the_month(app, sample_db) -> None:
+    """The sample's 12 expected sources in October: 11 loaded (when the sample was loaded: after
+    their due day), Jira PEMP never sent."""
+    today = day_label(date.today(), "en")
+    at = app(sample_db, "pages/flow.py", period=OCT)
+    assert completeness_captions(at) == [
+        f":material/fact_check: Oct 2026: 11 of 12 sources loaded, 11 late (last {today}) · "
+        "not loaded: Jira PEMP"
+    ]
+    es = app(sample_db, "pages/risks.py", period=OCT, lang="es")
+    hoy = day_label(date.today(), "es")
+    assert completeness_captions(es) == [
+        f":material/fact_check: oct 2026: 11 de 12 fuentes cargadas, 11 con retraso (la última "
+        f"el {hoy}) · sin cargar: Jira PEMP"
+    ]
+
+
+def test_the_data_page_shows_the_checklist_and_the_register_in_spanish(app, sample_db) -> None:
+    at = app(sample_db, "pages/data.py", period=OCT, lang="es")
+    assert not at.exception, [e.message for e in at.exception]
+    grid = next(d.value for d in at.dataframe if "oct 2026" in d.value.columns)
+    pemp = grid.loc[grid["source"] == "Jira PEMP"].iloc[0]
+    assert (pemp["ago 2026"], pemp["sept 2026"], pemp["oct 2026"]) == (
+        "–",
+        "✗ sin cargar",
+        "✗ sin cargar",
+    )  # expected from September on
+    sede = grid.loc[grid["source"] == "Jira Tramitación"].iloc[0]
+    assert sede["oct 2026"].startswith("! con retraso ")
+    assert [tab.label for tab in at.tabs] == [
+        "Aplicaciones", "Servicios", "Indicadores", "Objetivos de resolución", "Fuentes esperadas"
+    ]  # fmt: skip
+
+
+def test_a_figure_rests_on_a_source_not_loaded(app, sample_db, card) -> None:
+    at = app(sample_db, "pages/overview.py", period=OCT)
+    # the work items' figures over the whole portfolio miss Jira PEMP's: shown, and said so
+    velocity = [c.value for c in at.caption if "partial" in c.value]
+    assert ":material/warning: partial: Jira PEMP not loaded" in velocity
+    assert card(at, "SLA compliance").value != "Not loaded"
+
+
+@pytest.fixture(scope="module")
+def without_tickets(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample with October's exports loaded again without the two ServiceNow files."""
+    path = tmp_path_factory.mktemp("completeness") / "no-tickets.duckdb"
+    shutil.copy(sample_db, path)
+    con = connect(path)
+    try:
+        october = con.execute(
+            "SELECT l.load_id FROM loads l JOIN load_files f USING (load_id) "
+            "WHERE l.period = ? AND f.file_name = 'servicenow_incidents.xlsx'",
+            [OCT],
+        ).fetchall()[0][0]
+        undo_load(con, october)
+        files = [p for p in sorted((SAMPLE_DIR / OCT).iterdir()) if "servicenow" not in p.name]
+        import_paths(con, files, period=OCT, user="test")
+    finally:
+        con.close()
+    return path
+
+
+def test_the_sla_card_says_not_loaded_when_the_ticket_export_is_missing(
+    app, without_tickets, card
+) -> None:
+    at = app(without_tickets, "pages/overview.py", period=OCT)
+    assert not at.exception, [e.message for e in at.exception]
+    assert card(at, "SLA compliance").value == "Not loaded"
+    shown = [c.value.replace("\\", "") for c in at.caption]
+    assert ":material/block: not loaded: ServiceNow incidencias, ServiceNow peticiones" in shown
+    es = app(without_tickets, "pages/overview.py", period=OCT, lang="es")
+    assert card(es, "Cumplimiento del ANS").value == "Sin cargar"
