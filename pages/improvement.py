@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pmo_metrics.charts.generic import grouped_bars, plan_actual_facets
+from pmo_metrics.charts.generic import grouped_bars, share_of_plan_bars
 from pmo_metrics.evaluation import metric
 from ui.components import help_text, kpi_row, metric_block, page_header
 from ui.context import page_context
@@ -22,18 +22,19 @@ def title(name: str, unit: str | None = None, when: str = period) -> str:
     return chart_title(metric_label(name), m.unit if unit is None else unit, when) if m else name
 
 
-kpi_row(ctx, ("on-time-rate", "overdue-actions", "days-to-close", "improvement-benefits"))
+# Benefits are a table (each in its own unit, with no one number to sum them up): charted below.
+kpi_row(ctx, ("improvement-actions", "on-time-rate", "overdue-actions", "days-to-close"))
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("actions_by_status"), help=help_text("improvement-actions"))
-    metric_block(
-        ctx,
+    metric_block(  # over the 12 months up to the period: one month alone is a single bar
+        over_time,
         "improvement-actions",
         "improvement_actions",
         chart=lambda f: grouped_bars(
             with_month_labels(f),
-            title("improvement-actions"),
+            title("improvement-actions", when=trend_period),
             x="month",
             columns=["opened", "closed"],
             names={"opened": t("opened"), "closed": t("closed")},
@@ -46,11 +47,11 @@ with right:
         ctx,
         "improvement-benefits",
         "improvement_benefits",
-        chart=lambda f: plan_actual_facets(
+        chart=lambda f: share_of_plan_bars(
             f.assign(service=f["service"].fillna("–")),
-            title("improvement-benefits", ""),
-            facet="unit",
+            title("improvement-benefits", t("share_of_expected")),
             category="service",
+            unit="unit",
             plan="expected",
             actual="realised",
             names={"plan": t("expected"), "actual": t("realised")},

@@ -273,6 +273,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "expected": ("Expected", "Esperado"),
     "realised": ("Realised", "Obtenido"),
     "share_of_expected": ("% of expected", "% de lo esperado"),
+    "share_of_expected": ("% of expected", "% de lo esperado"),
     "current": ("Current", "Actual"),
     "desired": ("Desired", "Deseado"),
     "services_launched": ("Services launched", "Servicios lanzados"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import pandas as pd
@@ -47,66 +48,65 @@ def plan_actual_bars(
     return layout(fig, title, height=max(260, 60 + 28 * len(frame)) if horizontal else 300)
 
 
-def plan_actual_facets(
+def share_of_plan_bars(
     frame: pd.DataFrame,
     title: str,
     *,
-    facet: str,
     category: str,
     plan: str,
     actual: str,
+    unit: str,
     names: Mapping[str, str] | None = None,
     lang: str = "en",
 ) -> go.Figure:
-    """IBCS plan and actual bars, horizontal, one small chart per ``facet`` value (a unit:
-    hours, %, days), each on its own scale: one unit per axis. Each bar carries its value
-    (the small scales have no room for ticks).
+    """What was realised as a share of what was planned, one bar per row, on one axis (% of
+    the plan) with the plan as a line at 100 %: rows in different units (hours, percentage
+    points, days) compare on one scale without mixing them. Each bar says its quantities in
+    their own unit ("38 / 46 hours/month"); a row with no plan has no share and says so.
 
-    ``frame`` columns: ``facet``, ``category``, ``plan``, ``actual``.
+    ``frame`` columns: ``category``, ``unit``, ``plan``, ``actual``.
     """
-    from plotly.subplots import make_subplots
-
-    keys = list(dict.fromkeys(frame[facet].fillna("–").astype(str)))
-    if not keys:
-        return layout(go.Figure(), title, height=200, legend=False)
-    parts = [frame[frame[facet].fillna("–").astype(str) == k] for k in keys]
-    sizes = [len(p) + 1.2 for p in parts]  # bars plus room for the unit's title
-    fig = make_subplots(
-        rows=len(keys),
-        cols=1,
-        subplot_titles=keys,
-        row_heights=[n / sum(sizes) for n in sizes],
-        vertical_spacing=min(0.3 / len(keys), 0.06),
+    rows = frame.reset_index(drop=True)
+    labels = [f"{c} · {u}" for c, u in zip(rows[category].astype(str), rows[unit], strict=True)]
+    shares = [
+        float(a) / float(p) * 100 if pd.notna(p) and float(p) and pd.notna(a) else None
+        for p, a in zip(rows[plan], rows[actual], strict=True)
+    ]
+    texts = [
+        f"{_amount(a, lang, gap='0')} / {_amount(p, lang, gap='-')}"
+        for p, a in zip(rows[plan], rows[actual], strict=True)
+    ]
+    fig = go.Figure()
+    fig.add_bar(
+        x=[s if s is not None else 0 for s in shares],
+        y=labels,
+        orientation="h",
+        name=name(names, "actual", "Actual"),
+        marker={"color": ACTUAL},
+        text=texts,
+        textposition="outside",
+        cliponaxis=False,
+        customdata=[locale.number(s, 0, lang) if s is not None else "-" for s in shares],
+        hovertemplate="%{y}<br>%{text} (%{customdata} %)<extra></extra>",
     )
-    for row, part in enumerate(parts, start=1):
-        cats = part[category].astype(str)
-        for col, key, style in (
-            (plan, "plan", {"color": "white", "line": {"color": PLAN, "width": 1.5}}),
-            (actual, "actual", {"color": ACTUAL}),
-        ):
-            fig.add_bar(
-                x=part[col],
-                y=cats,
-                orientation="h",
-                name=name(names, key, key.capitalize()),
-                marker=style,
-                text=[locale.number(v, 0 if float(v).is_integer() else 1, lang) for v in part[col]],
-                textposition="outside",
-                cliponaxis=False,
-                showlegend=row == 1,
-                legendgroup=key,
-                row=row,
-                col=1,
-            )
-        fig.update_yaxes(autorange="reversed", row=row, col=1)
-    fig.update_layout(barmode="group", bargap=0.25)
-    fig.update_xaxes(showticklabels=False, showgrid=False, ticks="")
-    fig.update_annotations(font_size=12, xanchor="left", x=0)
-    height = int(110 + 30 * sum(sizes))
-    fig = layout(fig, title, height=height)
-    # the legend above the first unit's title, not on it
-    fig.update_layout(legend={"y": 1 + 24 / height}, margin={"t": 80})
-    return fig
+    widest = max([100.0, *(s for s in shares if s is not None)])
+    fig.add_vline(x=100, line={"color": PLAN, "width": 1.5, "dash": "dot"})
+    fig.add_scatter(  # the plan line's entry in the legend
+        x=[None], y=[None], mode="lines", line={"color": PLAN, "dash": "dot"},
+        name=name(names, "plan", "Plan"),
+    )  # fmt: skip
+    fig.update_xaxes(range=[0, widest * 1.3], ticksuffix=" %", title=None)
+    fig.update_yaxes(autorange="reversed", gridcolor="white")
+    return layout(fig, title, height=max(260, 90 + 30 * len(rows)))
+
+
+def _amount(value: float | None, lang: str, *, gap: str) -> str:
+    """A quantity as a bar's label: whole numbers without decimals, others with one; ``gap``
+    where there is none."""
+    number = float("nan") if value is None else float(value)
+    if math.isnan(number):
+        return gap
+    return locale.number(number, 0 if number.is_integer() else 1, lang)
 
 
 def stacked_bars(

@@ -8,7 +8,7 @@ import pandas as pd
 from pmo_metrics.charts.delivery import burnup_fan, velocity_chart
 from pmo_metrics.charts.finance import earned_value_chart
 from pmo_metrics.charts.flow import CATEGORY_COLOURS
-from pmo_metrics.charts.generic import plan_actual_facets
+from pmo_metrics.charts.generic import share_of_plan_bars
 from pmo_metrics.charts.scorecard import bullet_bars, small_multiples
 from pmo_metrics.charts.style import BAD, GOOD, SERIES, localise, status_colour
 from pmo_metrics.locale import month_label
@@ -75,23 +75,27 @@ def test_trend_months_are_horizontal_and_the_small_multiples_leave_room_for_titl
     assert (top_row_bottom - second_row_top) * fig.layout.height >= 100
 
 
-def test_each_unit_of_the_benefits_has_its_own_axis():
+def test_benefits_in_different_units_share_one_axis_as_a_share_of_the_expected():
     benefits = pd.DataFrame(
         {
             "service": ["Data", "Desk", "Desk"],
             "unit": ["hours/month", "% SLA", "hours/month"],
-            "expected": [10.0, 5.0, 25.0],
-            "realised": [4.0, 2.0, 30.0],
+            "expected": [10.0, None, 25.0],
+            "realised": [4.0, 2.0, 30.5],
         }
     )
-    fig = plan_actual_facets(
-        benefits, "Benefits", facet="unit", category="service", plan="expected",
-        actual="realised",
+    fig = share_of_plan_bars(
+        benefits, "Benefits", category="service", unit="unit", plan="expected",
+        actual="realised", lang="es",
     )  # fmt: skip
-    assert [a.text for a in fig.layout.annotations] == ["hours/month", "% SLA"]
-    on_axis = {(t.xaxis, tuple(t.y)) for t in fig.data}
-    assert on_axis == {("x", ("Data", "Desk")), ("x2", ("Desk",))}
-    assert [t.showlegend for t in fig.data] == [True, True, False, False]
+    bars = fig.data[0]
+    assert list(bars.y) == ["Data · hours/month", "Desk · % SLA", "Desk · hours/month"]
+    # 4 / 10 = 40 %; no expected benefit: no share; 30.5 / 25 = 122 %
+    assert list(bars.x) == [40.0, 0, 122.0]
+    assert list(bars.customdata) == ["40", "-", "122"]
+    assert list(bars.text) == ["4 / 10", "2 / -", "30,5 / 25"]  # each in its own unit
+    assert [s.x0 for s in fig.layout.shapes] == [100]  # the plan: one line at 100 %
+    assert fig.layout.xaxis.ticksuffix == " %"
 
 
 def test_one_meaning_per_colour():
