@@ -8,6 +8,7 @@ from pmo_metrics.charts.finance import earned_value_chart
 from pmo_metrics.charts.flow import throughput_chart
 from pmo_metrics.evaluation import trend_window
 from pmo_metrics.metrics.portfolio import reason_in
+from pmo_metrics.status_notes import Subject
 from ui.components import (
     chart,
     data_table,
@@ -25,6 +26,7 @@ from ui.data import filter_options, metric_table
 from ui.filters import APPLICATION
 from ui.i18n import chart_title, lang, period_label, t, with_month_labels
 from ui.markdown import plain
+from ui.statuses import explain_popover, flagged_subjects, flash, note_caption, view_choice
 
 ctx = page_context("applications")
 header = st.container()  # filled once the application is known: its caption names it
@@ -55,7 +57,21 @@ if health.empty:
     empty_state(health.missing)
 else:
     row = health.frame.iloc[0]
-    st.markdown(f"### {plain(application)} · {status_text(row.get('status'))}")
+    flash()
+    shown = view_choice(ctx, "applications_status_view")  # the draft, or a published version
+    subject = Subject("application", application)
+    status = row.get("status")
+    if shown is not None and shown.publication is not None:  # as published
+        status = shown.status(subject)
+    left, right = st.columns([6, 1], vertical_alignment="center")
+    left.markdown(f"### {plain(application)} · {status_text(status)}")
+    if shown is not None:
+        with left:
+            note_caption(shown, subject)
+        with right:
+            explain_popover(
+                ctx, shown, flagged_subjects(shown, lambda s: s == subject), "applications_explain"
+            )
     if "reason" in row and row["reason"]:
         st.caption(t("health_reason", reason=plain(str(reason_in(row["reason"], lang())))))
     plain_table(health.frame, key="applications_health", dashes=True)

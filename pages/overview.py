@@ -22,6 +22,8 @@ from pmo_metrics.evaluation import (
 from pmo_metrics.headers import column_label
 from pmo_metrics.metrics.portfolio import DIMENSIONS
 from pmo_metrics.metrics.risks import top_open_risks
+from pmo_metrics.periods import Comparison, Period
+from pmo_metrics.status_notes import Subject
 from ui import drill
 from ui.components import (
     chart,
@@ -35,7 +37,25 @@ from ui.components import (
 from ui.context import page_context
 from ui.data import metric_table
 from ui.filters import APPLICATION, SERVICE
-from ui.i18n import chart_title, lang, metric_label, period_label, t, with_month_labels
+from ui.i18n import (
+    chart_title,
+    lang,
+    metric_label,
+    period_label,
+    quantity,
+    t,
+    versus,
+    with_month_labels,
+)
+from ui.statuses import (
+    changed_caption,
+    exceptions_table,
+    explain_popover,
+    flagged_subjects,
+    flash,
+    note_caption,
+    view_choice,
+)
 
 # What the page computes is listed in pmo_metrics.evaluation (OVERVIEW_*, overview_requests),
 # which the metrics benchmark times: a metric drawn here is named there.
@@ -44,6 +64,8 @@ ctx = page_context("overview")
 page_header(ctx, "page_overview", "overview_caption")
 scope = ctx.scope
 period = period_label(scope.first_month, scope.last_month)
+flash()
+shown = view_choice(ctx, "overview_status_view")  # the month's draft, or a published version
 
 
 def pillar_cards() -> None:
@@ -52,7 +74,57 @@ def pillar_cards() -> None:
         with column:
             st.markdown(f"**{t(pillar)}**")
             for name in names:
-                kpi_card(ctx, name)
+                subject = Subject("pillar", "", name)
+                if shown is not None and shown.publication is not None:
+                    published_card(name)
+                else:
+                    kpi_card(ctx, name)
+                    if shown is not None:
+                        m = metric(name)
+                        changed_caption(ctx, shown, subject, m.unit if m else "")
+                if shown is not None:
+                    note_caption(shown, subject)
+
+
+def published_card(name: str) -> None:
+    """A pillar card as the month was published: value, change, target and status frozen."""
+    m = metric(name)
+    row = shown.row(Subject("pillar", "", name)) if shown is not None else None
+    if m is None or row is None or shown is None:
+        st.metric(metric_label(name), t("no_data"), border=True)
+        return
+    value = None if pd.isna(row["value"]) else float(row["value"])
+    previous = None if pd.isna(row["previous"]) else float(row["previous"])
+    comparison = Comparison(value, previous, Period.parse(shown.month).previous())
+    colour = {"higher": "normal", "lower": "inverse"}.get(m.direction, "off")
+    st.metric(
+        metric_label(name),
+        quantity(value, m.unit) if value is not None else t("no_data"),
+        delta=versus(comparison, m.unit),
+        delta_color=colour if comparison.change else "off",
+        help=help_text(name),
+        border=True,
+    )
+    if not pd.isna(row["target"]):
+        judged = f" · {status_text(row['status'])}" if isinstance(row["status"], str) else ""
+        st.caption(f"{t('target')} {quantity(float(row['target']), m.unit)}{judged}")
+
+
+def top_exceptions() -> None:
+    st.subheader(t("top_exceptions"), help=t("top_exceptions_help"))
+    if shown is None:
+        st.info(t("month_only"), icon=":material/calendar_month:")
+        return
+    left, right = st.columns([6, 1], vertical_alignment="bottom")
+    with right:
+        explain_popover(ctx, shown, flagged_subjects(shown), "overview_explain")
+    frame = exceptions_table(shown)
+    if frame.empty:
+        st.caption(t("no_exceptions", month=period))
+        return
+    with left:
+        st.caption(period)
+    plain_table(frame, key="overview_exceptions")
 
 
 def scorecard() -> None:
@@ -62,10 +134,13 @@ def scorecard() -> None:
         empty_state(result.missing)
         return
     frame = result.frame.sort_values("service")
-    shown = pd.DataFrame(
+    statuses = frame["status"]
+    if shown is not None and shown.publication is not None:  # as published
+        statuses = frame["service"].map(lambda s: shown.status(Subject("service", s)))
+    table = pd.DataFrame(
         {
             t("service"): frame["service"],
-            t("health"): frame["status"].map(status_text),
+            t("health"): statuses.map(status_text),
             t("on_target"): [
                 f"{on} / {judged}"
                 for on, judged in zip(frame["on_target"], frame["judged"], strict=True)
@@ -73,7 +148,7 @@ def scorecard() -> None:
         }
     )
     st.dataframe(
-        shown,
+        table,
         hide_index=True,
         key="overview_scorecard",
         on_select=drill.on_row_select("overview_scorecard", SERVICE, frame["service"]),
@@ -197,6 +272,7 @@ def rollout() -> None:
 
 
 pillar_cards()
+top_exceptions()
 left, right = st.columns([2, 3])
 with left:
     scorecard()

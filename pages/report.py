@@ -7,14 +7,16 @@ import io
 import pandas as pd
 import streamlit as st
 
-from pmo_metrics import locale
+from pmo_metrics import actions, locale, publishing
 from pmo_metrics.engine import open_source
 from pmo_metrics.evaluation import MetricResult
 from pmo_metrics.exports.report import build_report
+from pmo_metrics.status_notes import Subject
 from ui.components import empty_state, page_header, plain_table, status_text
 from ui.context import page_context
-from ui.data import filter_options, report_preview
+from ui.data import filter_options, report_preview, tables
 from ui.i18n import lang, month_label, quantity, t
+from ui.statuses import figure_text, figures_now, subject_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -106,3 +108,88 @@ if built and built[0] == month:
     if summary.no_data:
         with st.expander(f"{len(summary.no_data)} × {t('no_data')}"):
             st.markdown("\n".join(f"- {gap}" for gap in summary.no_data))
+
+
+# --- publishing the month (issue 15) ----------------------------------------------------------
+
+
+def changes_as_read(diff: pd.DataFrame) -> pd.DataFrame:
+    """Each figure changed since the month was published: what it was, what it is now."""
+    subjects = [
+        Subject(k, s, i) for k, s, i in zip(diff["kind"], diff["scope"], diff["item"], strict=True)
+    ]
+    units = [u if isinstance(u, str) else "" for u in diff["unit"]]
+    return pd.DataFrame(
+        {
+            "figure": [subject_name(s) for s in subjects],
+            "before": [
+                figure_text(v, st_, u)
+                for v, st_, u in zip(diff["before"], diff["status_before"], units, strict=True)
+            ],
+            "after": [
+                figure_text(v, st_, u)
+                for v, st_, u in zip(diff["after"], diff["status_after"], units, strict=True)
+            ],
+        }
+    )
+
+
+def publish(latest: publishing.Publication | None, reason: str) -> None:
+    cursor = ctx.con.cursor()
+    try:
+        if latest is None:
+            done = actions.publish_month(
+                cursor, ctx.user, month, tables=tables(ctx.con, ctx.version)
+            )
+        else:
+            done = actions.republish_month(
+                cursor, ctx.user, month, reason, tables=tables(ctx.con, ctx.version)
+            )
+    except publishing.PublishRefused as exc:
+        why = str(exc)
+        if exc.unexplained:
+            names = "; ".join(subject_name(s) for s in exc.unexplained)
+            why = t("publish_unexplained", count=len(exc.unexplained), names=names)
+        elif latest is not None and not reason.strip():
+            why = t("republish_needs_reason")
+        st.error(t("publish_refused", why=why), icon=":material/block:")
+        return
+    st.session_state["_publish_flash"] = t(
+        "published_ok", month=month_label(month), version=done.version
+    )
+    st.rerun()
+
+
+def publish_section() -> None:
+    st.subheader(t("publish_heading"), help=t("publish_help"))
+    message = st.session_state.pop("_publish_flash", None)
+    if message:
+        st.success(message, icon=":material/check:")
+    cursor = ctx.con.cursor()
+    latest = publishing.latest(cursor, month)
+    if latest is None:
+        st.caption(t("publish_none", month=month_label(month)))
+    else:
+        frozen = publishing.published_figures(cursor, month, latest.version)
+        diff = publishing.changes(frozen, figures_now(ctx, month))
+        if diff.empty:
+            st.caption(t("publish_no_changes", version=latest.version))
+        else:
+            st.markdown(f"**{t('publish_changes', version=latest.version)}**")
+            plain_table(changes_as_read(diff), key="report_publish_changes")
+    if ctx.can("publish"):
+        reason = ""
+        if latest is not None:
+            reason = st.text_input(t("republish_reason"), key="report_publish_reason")
+        label = "publish_button" if latest is None else "republish_button"
+        if st.button(t(label, month=month_label(month)), key="report_publish", type="primary"):
+            publish(latest, reason)
+    else:
+        st.caption(t("publish_not_allowed"))
+    versions = publishing.publications(cursor, month)
+    if not versions.empty:
+        st.markdown(f"**{t('publish_versions')}**")
+        plain_table(versions.drop(columns="month"), key="report_publish_versions")
+
+
+publish_section()

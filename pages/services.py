@@ -6,9 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from pmo_metrics.charts.generic import stacked_bars
-from pmo_metrics.charts.scorecard import bullet_bars, indicator_bullets, small_multiples
+from pmo_metrics.charts.scorecard import (
+    bullet_bars,
+    indicator_bullets,
+    small_multiples,
+    with_note_markers,
+)
 from pmo_metrics.evaluation import metric, trend_window
 from pmo_metrics.metrics.status import most_urgent
+from pmo_metrics.status_notes import Subject
 from ui import drill
 from ui.components import (
     chart,
@@ -35,6 +41,14 @@ from ui.i18n import (
     with_month_labels,
 )
 from ui.markdown import plain
+from ui.statuses import (
+    explain_popover,
+    flagged_subjects,
+    flash,
+    note_caption,
+    notes_in_window,
+    view_choice,
+)
 
 
 def priority_name(priority: object, tickets: object) -> str:
@@ -75,9 +89,25 @@ with header:
     page_header(ctx, "page_services", shown=scope)
 period = period_label(scope.first_month, scope.last_month)
 
+flash()
+shown = view_choice(ctx, "services_status_view")  # the month's draft, or a published version
 mine = statuses.loc[statuses["service"] == service] if "service" in statuses else statuses
 if len(mine):  # its row of the statuses above (a service's status needs only its indicators)
-    st.markdown(f"### {plain(service)} · {status_text(mine['status'].iloc[0])}")
+    status = mine["status"].iloc[0]
+    if shown is not None and shown.publication is not None:  # as published
+        status = shown.status(Subject("service", service))
+    left, right = st.columns([6, 1], vertical_alignment="center")
+    left.markdown(f"### {plain(service)} · {status_text(status)}")
+    if shown is not None:
+        with left:
+            note_caption(shown, Subject("service", service))
+        with right:
+            explain_popover(
+                ctx,
+                shown,
+                flagged_subjects(shown, lambda s: s.scope == service and s.kind != "application"),
+                "services_explain",
+            )
 
 # Indicators against targets, this period and over the last 12 months.
 st.subheader(t("indicators"), help=help_text("scorecard"))
@@ -86,6 +116,8 @@ if scorecard.empty:
     empty_state(scorecard.missing)
 else:
     frame = scorecard.frame
+    if shown is not None and shown.publication is not None:  # its indicators as published
+        frame = shown.frozen_indicators(frame)
     chart(
         indicator_bullets(
             frame,
@@ -100,9 +132,13 @@ if year := trend_window(scope):
     trend = metric_table(ctx.con, ctx.version, "scorecard-trend", year)
     if not trend.empty:
         frame = with_month_labels(trend.frame)
+        figure = small_multiples(
+            frame, chart_title(t("indicator_trend"), "", ""), facet="indicator"
+        )
+        # each explanation written in the window, a marker on its indicator (a service's: on each)
+        notes = notes_in_window(ctx, service, year)
         chart(
-            small_multiples(frame, chart_title(t("indicator_trend"), "", ""), facet="indicator"),
-            key="services_trend_chart",
+            with_note_markers(figure, frame, notes, facet="indicator"), key="services_trend_chart"
         )
 
 # A service not launched yet has nothing measured: say so instead of empty sections.

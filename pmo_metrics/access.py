@@ -32,6 +32,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "edit_catalog": frozenset({"pmo_lead", "admin"}),
     "save_mapping": frozenset({"pmo_lead", "admin"}),
     "view_audit": frozenset({"pmo_lead", "admin"}),
+    "explain_status": frozenset({"pmo_lead", "admin"}),  # write or close a status's explanation
+    "publish": frozenset({"pmo_lead", "admin"}),  # publish or republish a month
     "restore": frozenset({"admin"}),  # replaces the whole store
     "sql": frozenset({"analyst", "admin"}),
     "manage_users": frozenset({"admin"}),

@@ -14,9 +14,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pmo_metrics import audit, backup, demo, importing
+from pmo_metrics import audit, backup, demo, importing, publishing, status_notes
 from pmo_metrics.access import HasRole, PermissionDenied, can, name_of, require
 from pmo_metrics.editing import edit_as_parsed
+from pmo_metrics.evaluation import Tables
 from pmo_metrics.sql_console import MAX_QUERY_CHARS, run_readonly_query
 from pmo_metrics.store.connection import connect, transaction
 from pmo_metrics.store.loads import LoadResult, load_parsed, redo_load, undo_load
@@ -148,3 +149,86 @@ def _as_recorded(sql: str) -> str:
     if len(sql) <= MAX_QUERY_CHARS:
         return sql
     return f"{sql[:200]}... ({len(sql):,} characters)"
+
+
+# --- explained statuses and published months (issue 15) -------------------------------------
+
+
+def explain_status(
+    con: duckdb.DuckDBPyConnection,
+    who: HasRole,
+    subject: status_notes.Subject,
+    month: str,
+    text: status_notes.Explanation,
+    *,
+    status: str | None = None,
+) -> int:
+    """Explain ``subject``'s amber or red ``status`` from ``month`` on (carried forward until
+    closed; it replaces the note that applied in that month); the note's id."""
+    require(who, "explain_status")
+    with transaction(con):
+        note_id = status_notes.write(con, subject, month, text, status=status, user=name_of(who))
+        label = status_notes.subject_label(subject, "en")
+        audit.record(
+            con, who, "explain_status", f"note {note_id}: {subject.kind} {label}, from {month}"
+        )
+    return note_id
+
+
+def close_note(con: duckdb.DuckDBPyConnection, who: HasRole, note_id: int, month: str) -> None:
+    """Close an explanation as of ``month``: it applies to the months before only."""
+    require(who, "explain_status")
+    with transaction(con):
+        subject = status_notes.close(con, note_id, month, user=name_of(who))
+        label = status_notes.subject_label(subject, "en")
+        audit.record(
+            con, who, "close_note", f"note {note_id}: {subject.kind} {label}, as of {month}"
+        )
+
+
+def publish_month(
+    con: duckdb.DuckDBPyConnection, who: HasRole, month: str, *, tables: Tables | None = None
+) -> publishing.Publication:
+    """Publish ``month`` (its first version): figures computed on ``tables`` (the dashboard's
+    cache) or on the store now, frozen with the explanations that apply. Refused naming each
+    red without an explanation, and for a month published already."""
+    return _publish(con, who, month, None, tables, republish=False)
+
+
+def republish_month(
+    con: duckdb.DuckDBPyConnection,
+    who: HasRole,
+    month: str,
+    reason: str,
+    *,
+    tables: Tables | None = None,
+) -> publishing.Publication:
+    """Publish ``month`` again as its next version; ``reason`` is required."""
+    return _publish(con, who, month, reason, tables, republish=True)
+
+
+def _publish(
+    con: duckdb.DuckDBPyConnection,
+    who: HasRole,
+    month: str,
+    reason: str | None,
+    tables: Tables | None,
+    *,
+    republish: bool,
+) -> publishing.Publication:
+    require(who, "publish")
+    status_notes.check_month(month)
+    tables = tables or publishing.tables_on(con)
+    figures = publishing.month_figures(tables, month)  # computed before the write lock
+    with transaction(con):
+        done = publishing.publish(
+            con, month, figures, user=name_of(who), reason=reason, republish=republish
+        )
+        why = f"; reason: {done.reason}" if done.reason else ""
+        audit.record(
+            con,
+            who,
+            "republish" if republish else "publish",
+            f"{month} version {done.version}: {len(figures)} figures{why}",
+        )
+    return done

@@ -580,6 +580,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No figure has changed since version {version} was published.",
         "Ninguna cifra ha cambiado desde que se publicó la versión {version}.",
     ),
+    "republish_needs_reason": (
+        "publishing the month again needs a reason (what changed, and why).",
+        "volver a publicar el mes exige un motivo (qué cambió y por qué).",
+    ),
     "publish_not_allowed": (
         "Only the PMO lead publishes a month.",
         "Solo la oficina de proyectos (PMO) publica un mes.",

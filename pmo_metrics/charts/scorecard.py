@@ -258,6 +258,52 @@ def small_multiples(
     return layout(fig, title, height=60 + 200 * rows + 60 * (rows - 1), legend=False)
 
 
+NOTE_MARKER = "#000000"  # an explanation's marker: black, apart from the status colours
+
+
+def with_note_markers(
+    fig: go.Figure,
+    series: pd.DataFrame,
+    notes: pd.DataFrame,
+    *,
+    facet: str,
+    x: str = "month",
+    value: str = "value",
+    target: str = "target",
+    columns: int = 3,
+) -> go.Figure:
+    """``fig`` (from :func:`small_multiples` over ``series``) with a marker per explanation:
+    ``notes`` columns ``facet`` (the small multiple it belongs to; empty for every one), ``x``
+    (where on the axis, as ``series`` writes it) and ``text`` (shown on hover). A marker sits on
+    the value at that point, or on the target where there is no value; none where neither is."""
+    keys = list(dict.fromkeys(series[facet].astype(str)))
+    for note in notes.to_dict("records"):
+        wanted = note.get("facet")
+        chosen = keys if not isinstance(wanted, str) or not wanted else [wanted]
+        for key in (k for k in chosen if k in keys):
+            at = series[(series[facet].astype(str) == key) & (series[x].astype(str) == note["x"])]
+            heights = [v for v in (*at[value], *at.get(target, [])) if not _blank(v)]
+            if not heights:
+                continue
+            i = keys.index(key)
+            fig.add_scatter(
+                x=[note["x"]],
+                y=[heights[0]],
+                mode="markers",
+                marker={"symbol": "diamond", "size": 11, "color": NOTE_MARKER},
+                hovertext=[str(note["text"])],
+                hoverinfo="text",
+                showlegend=False,
+                row=i // columns + 1,
+                col=i % columns + 1,
+            )
+    return fig
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def status_heatmap(
     frame: pd.DataFrame,
     title: str,

@@ -1,0 +1,147 @@
+"""Issue 15 on the pages: the overview's top exceptions with their explanations, the explain
+form beside them, publishing on the Report page (refused while a red is unexplained), and the
+published version shown instead of the draft. On the sample's October 2026 (demo mode: an
+admin, who may explain and publish)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pmo_metrics import actions, publishing, status_notes
+from pmo_metrics.access import Actor
+from pmo_metrics.status_notes import Explanation, Subject
+from pmo_metrics.store.connection import connect
+
+OCT = "2026-10"
+LEAD = Actor("lena", "pmo_lead")
+# The sample's reds of October 2026, reds first by kind then name, as the overview lists them.
+REDS = [
+    ("Indicator", "Transformación digital · Fiabilidad de la planificación (say/do)"),
+    ("Indicator", "Transformación digital · Incidencias resueltas en plazo"),
+    ("Service", "Transformación digital"),
+    ("Application", "Carpeta ciudadana"),
+    ("Application", "Notificaciones electrónicas"),
+    ("Application", "Sede electrónica"),
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    """The sample year in a store of its own (this test writes explanations and versions)."""
+    path = tmp_path / "publish.duckdb"
+    con = connect(path)
+    try:
+        actions.load_sample_at_first_start(con)
+    finally:
+        con.close()
+    return path
+
+
+def exceptions(at) -> list[list[str]]:
+    found = [d.value for d in at.dataframe if "explanation" in d.value.columns]
+    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
+    return found[0][["status", "kind", "subject", "explanation"]].values.tolist()
+
+
+def test_explain_on_the_overview_then_publish_on_the_report_page(app, store: Path) -> None:
+    at = app(store, "pages/overview.py")
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Top exceptions" in [s.value for s in at.subheader]
+    rows = exceptions(at)
+    reds = [(kind, subject) for status, kind, subject, _ in rows if status == "✗ off target"]
+    assert reds == REDS
+    assert all(note == "not explained yet" for *_, note in rows)
+
+    # The PMO lead explains the first red in the popover beside the table.
+    subject = at.selectbox(key="overview_explain_subject")
+    assert subject.value == f"{REDS[0][0]} · {REDS[0][1]}"
+    at.text_area(key="overview_explain_cause").input("Two sprints lost to an incident")
+    at.text_input(key="overview_explain_action").input("Re-plan with the vendor")
+    at.text_input(key="overview_explain_owner").input("Marta")
+    at.date_input(key="overview_explain_due").set_value(date(2026, 11, 30))
+    at = [b for b in at.button if b.label == "Save explanation"][0].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [s.value for s in at.success] == [
+        "Explanation saved: it applies from Oct 2026 until it is closed."
+    ]
+    assert exceptions(at)[0] == [
+        "✗ off target",
+        *REDS[0],
+        "Two sprints lost to an incident. Action: Re-plan with the vendor (Marta, due 30 Nov 2026)",
+    ]
+
+    # Publishing is refused while five reds have no explanation, naming them.
+    report = app(store, "pages/report.py")
+    report = report.button(key="report_publish").click().run()
+    assert [e.value for e in report.error] == [
+        "Not published: 5 red status(es) without an explanation: "
+        + "; ".join(f"{kind} · {name}" for kind, name in REDS[1:])
+        + ". Explain each, then publish."
+    ]
+
+    # Once each is explained, the month is published as version 1 and listed.
+    con = connect(store)
+    try:
+        draft = publishing.month_figures(publishing.tables_on(con), OCT)
+        for s in status_notes.unexplained_reds(draft, status_notes.notes_for(con, OCT)):
+            actions.explain_status(con, LEAD, s, OCT, Explanation("Cause", "Action", "Luis"))
+    finally:
+        con.close()
+    report = app(store, "pages/report.py")
+    report = report.button(key="report_publish").click().run()
+    assert not report.exception, [e.message for e in report.exception]
+    assert [s.value for s in report.success] == ["Oct 2026 published: version 1."]
+    versions = [d.value for d in report.dataframe if "published_by" in d.value.columns]
+    assert [r[:2] for r in versions[0][["version", "published_by"]].values.tolist()] == [
+        [1, "demo"]
+    ]
+    assert [c.value for c in report.caption][-1] == (
+        "No figure has changed since version 1 was published."
+    )
+
+    # The overview now offers the published version; chosen, it shows the frozen statuses
+    # with the explanations as published.
+    at = app(store, "pages/overview.py")
+    view = at.get("segmented_control")
+    assert len(view) == 1 and view[0].value == "draft"  # the admin starts on the draft
+    at = view[0].set_value("published").run()
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Published version 1 of Oct 2026, by demo on ") for c in captions)
+    published = exceptions(at)
+    assert [(kind, subject) for status, kind, subject, _ in published[:6]] == REDS
+    assert published[0][3].startswith("Two sprints lost to an incident.")
+    assert [note for *_, note in published[1:6]] == ["Cause. Action: Action (Luis, due -)"] * 5
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def test_pages_on_an_empty_store_have_nothing_to_explain(app, empty_db: Path) -> None:
+    for page in ("overview", "services", "applications", "report"):
+        at = app(empty_db, f"pages/{page}.py")
+        assert not at.exception, [e.message for e in at.exception]
+
+
+def test_a_service_shows_its_explanation_and_marks_it_on_its_indicator_trend(
+    app, store: Path
+) -> None:
+    con = connect(store)
+    try:
+        service = Subject("service", "Transformación digital")
+        actions.explain_status(
+            con, LEAD, service, OCT, Explanation("Budget frozen", "Escalate", "Ana", None, "R-03")
+        )
+    finally:
+        con.close()
+    at = app(store, "pages/services.py", service="Transformación digital")
+    assert not at.exception, [e.message for e in at.exception]
+    captions = [c.value.replace("\\", "") for c in at.caption]  # as Markdown escapes it
+    assert any(
+        "Budget frozen. Action: Escalate (Ana, due -) [risk R-03] (since Oct 2026)" in c
+        for c in captions
+    ), captions
+    trend = [c for c in at.get("plotly_chart") if "services_trend_chart" in str(c.proto.id)]
+    assert trend, "no indicator trend chart"
+    figure = trend[0].proto.spec
+    assert figure.count('"symbol":"diamond"') == 4  # one marker on each of its 4 indicators
