@@ -18,6 +18,7 @@ from pmo_metrics import audit, backup, demo, importing, publishing, status_notes
 from pmo_metrics.access import HasRole, PermissionDenied, can, name_of, require
 from pmo_metrics.editing import edit_as_parsed
 from pmo_metrics.evaluation import Tables
+from pmo_metrics.readers.ahead import ReadAhead
 from pmo_metrics.sql_console import MAX_QUERY_CHARS, run_readonly_query
 from pmo_metrics.store.connection import connect, transaction
 from pmo_metrics.store.loads import LoadResult, load_parsed, redo_load, undo_load
@@ -36,6 +37,7 @@ def import_files(
     mapping_profile: str | None = None,
     names: Sequence[str] | None = None,
     progress: importing.Progress | None = None,
+    ahead: ReadAhead | None = None,
 ) -> LoadResult:
     """Read the files and load them as one load (see :func:`importing.import_paths`)."""
     require(who, "import")
@@ -48,6 +50,7 @@ def import_files(
         user=name_of(who),
         names=names,
         progress=progress,
+        ahead=ahead,
     )
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from pmo_metrics.checks import after_load
 from pmo_metrics.readers import read_file
+from pmo_metrics.readers.ahead import ReadAhead
 from pmo_metrics.readers.columns import suggest_mapping
 from pmo_metrics.schema.problems import ImportRejected, ParsedFile
 from pmo_metrics.schema.tables import table_specs
@@ -42,15 +43,24 @@ def read_all(
     target: str | None = None,
     names: Sequence[str] | None = None,
     progress: Progress | None = None,
+    ahead: ReadAhead | None = None,
 ) -> list[ParsedFile]:
-    """Every file read and validated (no early stop: the report lists all problems)."""
+    """Every file read and validated (no early stop: the report lists all problems).
+    ``ahead``: the large workbooks among ``paths``, read in a worker process meanwhile."""
     parsed = []
     for i, path in enumerate(paths):
         name = names[i] if names and i < len(names) else Path(path).name
         if progress:
             progress(i / (len(paths) + 1), f"reading {name}")
         parsed.append(
-            read_file(path, source=source, mapping=mapping, target=target, display_name=name)
+            read_file(
+                path,
+                source=source,
+                mapping=mapping,
+                target=target,
+                display_name=name,
+                workbook=ahead.result(path) if ahead is not None else None,
+            )
         )
     return parsed
 
@@ -66,15 +76,23 @@ def import_paths(
     note: str = "",
     names: Sequence[str] | None = None,
     progress: Progress | None = None,
+    ahead: ReadAhead | None = None,
 ) -> LoadResult:
     """Read every file, then load them as ONE load; raise ImportRejected on any error.
 
-    The load's audit entry names ``user`` and carries ``note`` (e.g. that it is the sample)."""
+    The load's audit entry names ``user`` and carries ``note`` (e.g. that it is the sample).
+    ``ahead``: the large workbooks, read in a worker process meanwhile (the command line)."""
     mapping, target = None, None
     if mapping_profile:
         target, mapping = get_mapping_profile(con, mapping_profile)
     parsed = read_all(
-        paths, source=source, mapping=mapping, target=target, names=names, progress=progress
+        paths,
+        source=source,
+        mapping=mapping,
+        target=target,
+        names=names,
+        progress=progress,
+        ahead=ahead,
     )
     problems = [p for f in parsed for p in f.problems]
     if any(p.severity == "error" for p in problems):

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # for annotations only
     import duckdb
 
     from pmo_metrics.commands import Commands
+    from pmo_metrics.readers.ahead import ReadAhead
 
 
 def register(sub: Commands) -> None:
@@ -63,23 +64,40 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from concurrent.futures import ThreadPoolExecutor
 
-    # Nothing heavy is loaded yet (not even by the options): the store starts opening on a
-    # thread first, and pandas, pyarrow and the readers load here meanwhile. DuckDB opens a
-    # store and creates a new one's tables without holding the GIL, so the two overlap.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        opening = pool.submit(_open_store, args.db)
-        from pmo_metrics import actions
-        from pmo_metrics.importing import get_mapping_profile
-        from pmo_metrics.schema.problems import ImportRejected
-        from pmo_metrics.store.connection import StoreBusy
+    from pmo_metrics.readers.ahead import ReadAhead
 
-        try:
-            con = opening.result()
-        except StoreBusy as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        except Exception as exc:
-            return _fail_if_disk_full(exc, args.db)
+    # Nothing heavy is loaded yet (not even by the options). Large workbooks start being read
+    # in a worker process (forked first, before any thread), the store starts opening on a
+    # thread, and pandas, pyarrow and the readers load here meanwhile. DuckDB opens a store
+    # and creates a new one's tables without holding the GIL, so the two overlap. A column
+    # mapping (kept in the store) changes how a file is read: then nothing is read ahead.
+    paths = [Path(f) for f in args.files]
+    with ReadAhead([] if args.mapping or args.save_mapping else paths) as ahead:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            opening = pool.submit(_open_store, args.db)
+            from pmo_metrics import actions  # noqa: F401  (pandas, the readers: see above)
+            from pmo_metrics.store.connection import StoreBusy
+
+            try:
+                con = opening.result()
+            except StoreBusy as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            except Exception as exc:
+                return _fail_if_disk_full(exc, args.db)
+        return _import(args, con, paths, ahead)
+
+
+def _import(
+    args: argparse.Namespace, con: duckdb.DuckDBPyConnection, paths: list[Path], ahead: ReadAhead
+) -> int:
+    """The import itself, on the open store ``con``: the summary, or every problem found."""
+    # Loaded already (run imported them while the store opened).
+    from pmo_metrics import actions
+    from pmo_metrics.importing import get_mapping_profile
+    from pmo_metrics.schema.problems import ImportRejected
+    from pmo_metrics.store.connection import StoreBusy
+
     actor = cli_actor()
     result = None
     try:
@@ -101,10 +119,11 @@ def run(args: argparse.Namespace) -> int:
         result = actions.import_files(
             con,
             actor,
-            [Path(f) for f in args.files],
+            paths,
             source=args.source,
             period=args.period,
             mapping_profile=profile,
+            ahead=ahead,
         )
     except ImportRejected as exc:
         errors = [p for p in exc.problems if p.severity == "error"]

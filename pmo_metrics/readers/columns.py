@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 
 from pmo_metrics.schema.tables import table_specs
@@ -420,6 +421,18 @@ def match_headers(
         for col, found in ranked.items()
     }
     return matched, unknown
+
+
+def wanted_headers(mapping: dict[str, str] | None) -> Callable[[str], bool]:
+    """Headers worth converting: any table's column or synonym, or a header the mapping names."""
+    known = {key for table in table_specs() for key in synonym_index(table)}
+    known |= {normalise(h) for h in (mapping or {})}
+
+    def wanted(header: str) -> bool:
+        bare = normalise(re.sub(r"\(.*?\)|\[.*?\]|\*", "", header))
+        return normalise(header) in known or bare in known
+
+    return wanted
 
 
 def suggest_mapping(headers: list[str], target: str) -> tuple[dict[str, str], list[str]]:

@@ -24,6 +24,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+# Arrow text as pandas text (``types_mapper=ARROW_TEXT_DTYPES.get``): the CSV and the Excel
+# readers give the converters text columns of this one dtype, whichever parser read them.
+ARROW_TEXT_DTYPES = {
+    pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
+    pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan),
+}
 BLANKS = ("", "?", "-", "n/a", "N/A", "null", "NULL", "None")
 _BLANKS = pa.array(BLANKS, pa.string())
 _MONTHS = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -11,24 +10,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from pmo_metrics.readers import limits
 from pmo_metrics.readers.canonical import build_table
 from pmo_metrics.readers.columns import (
     IGNORED_SHEETS,
     match_headers,
     normalise,
-    synonym_index,
     table_for_sheet,
+    wanted_headers,
 )
 from pmo_metrics.readers.context import Context
+from pmo_metrics.readers.copies import copy_or_refusal
 from pmo_metrics.readers.detect import TABLE_OF_SOURCE, source_of_headers, table_of_headers
 from pmo_metrics.readers.excel import workbook_sheets
-from pmo_metrics.readers.files import HEAD_BYTES, file_sha256, private_copy, text_sheet
-from pmo_metrics.readers.sheets import FileRefused, RawSheet, kind_of_bytes
+from pmo_metrics.readers.excel_fast import FastPass, WorkbookRead
+from pmo_metrics.readers.files import HEAD_BYTES, file_sha256, text_sheet
+from pmo_metrics.readers.sheets import WORKBOOK_KINDS, FileRefused, RawSheet, kind_of_bytes
+from pmo_metrics.readers.sources import EXCEL_SUFFIXES
 from pmo_metrics.schema.problems import ParsedFile, Problem
 from pmo_metrics.schema.tables import table_specs
 
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb"}
 SPANISH_HEADERS = {
     normalise(w)
     for w in (
@@ -79,38 +79,47 @@ def read_file(
     mapping: dict[str, str] | None = None,
     target: str | None = None,
     display_name: str | None = None,
+    workbook: WorkbookRead | None = None,
 ) -> ParsedFile:
     """Read one file into canonical rows; every problem is in ``ParsedFile.problems``.
 
     ``source`` forces the kind (jira | azure_devops | servicenow | pmo_template); ``mapping``
     ({file header: canonical column}) with ``target`` (a canonical table) reads a file no
     detector knows. ``display_name`` is the name used in messages (uploads are temp files).
+    ``workbook``: :func:`~pmo_metrics.readers.excel_fast.read_workbook` of this file, done
+    already (in the command line's worker process, :mod:`pmo_metrics.readers.ahead`); the file
+    is then not read again.
     """
     path = Path(path)
     name = display_name or path.name
+    if workbook is not None:
+        return _from_workbook(workbook, name, source=source, mapping=mapping, target=target)
     # Hashed and parsed from a private copy: the same bytes for both, and the named file only.
     with tempfile.TemporaryDirectory(prefix="pmo-import-") as private:
-        try:
-            size = path.stat().st_size
-            if size > limits.MAX_UPLOAD_BYTES:
-                return _refused(
-                    name,
-                    "",
-                    Problem(
-                        name,
-                        f"a file of at most "
-                        f"{limits.MAX_UPLOAD_BYTES >> 20} MB; this one "
-                        f"has {size >> 20} MB",
-                    ),
-                )
-            copy = private_copy(path, Path(private), name)
-        except FileRefused as exc:
-            return _refused(name, "", *exc.problems)
-        except OSError as exc:
-            return _refused(name, "", Problem(name, f"a file that can be opened ({exc.strerror})"))
+        copy = copy_or_refusal(path, Path(private), name)
+        if not isinstance(copy, Path):
+            return _refused(name, "", *copy)
         return _read_copy(
             copy, name, path.suffix.lower(), source=source, mapping=mapping, target=target
         )
+
+
+def _from_workbook(
+    workbook: WorkbookRead,
+    name: str,
+    *,
+    source: str | None,
+    mapping: dict[str, str] | None,
+    target: str | None,
+) -> ParsedFile:
+    """``read_file`` of a workbook whose first half ``read_workbook`` did."""
+    if workbook.refused:
+        return _refused(name, workbook.sha256, *workbook.refused)
+    try:
+        sheets = _workbook(workbook.data, name, wanted_headers(mapping), workbook.fast)
+    except FileRefused as exc:
+        return _refused(name, workbook.sha256, *exc.problems)
+    return _parsed(name, workbook.sha256, sheets, source=source, mapping=mapping, target=target)
 
 
 def _read_copy(
@@ -146,13 +155,26 @@ def _read_copy(
         hashing = pool.submit(file_sha256, copy) if large_text else None
         refused: list[Problem] = []
         try:
-            sheets = _raw_sheets(data, name, suffix, _wanted(mapping), copy)
+            sheets = _raw_sheets(data, name, suffix, wanted_headers(mapping), copy)
         except FileRefused as exc:
             sheets, refused = [], exc.problems
         digest = hashing.result() if hashing else hashlib.sha256(data).hexdigest()
     if refused:
         return _refused(name, digest, *refused)
     del data  # the sheets hold what they need; the file's bytes are not kept while converting
+    return _parsed(name, digest, sheets, source=source, mapping=mapping, target=target)
+
+
+def _parsed(
+    name: str,
+    digest: str,
+    sheets: list[RawSheet],
+    *,
+    source: str | None,
+    mapping: dict[str, str] | None,
+    target: str | None,
+) -> ParsedFile:
+    """The file's raw sheets given their meaning: canonical rows, and every problem."""
     parsed = ParsedFile(name, digest, source or "unknown")
     parsed.rows_read = sum(len(s) for s in sheets)
     _read_sheets(parsed, sheets, source=source, mapping=mapping, target=target)
@@ -163,18 +185,6 @@ def _refused(name: str, digest: str, *problems: Problem) -> ParsedFile:
     return ParsedFile(name, digest, "unknown", problems=list(problems))
 
 
-def _wanted(mapping: dict[str, str] | None) -> Callable[[str], bool]:
-    """Headers worth converting: any table's synonym, or a header the mapping names."""
-    known = {key for table in table_specs() for key in synonym_index(table)}
-    known |= {normalise(h) for h in (mapping or {})}
-
-    def wanted(header: str) -> bool:
-        bare = normalise(re.sub(r"\(.*?\)|\[.*?\]|\*", "", header))
-        return normalise(header) in known or bare in known
-
-    return wanted
-
-
 def _raw_sheets(
     data: bytes,
     name: str,
@@ -183,13 +193,8 @@ def _raw_sheets(
     path: Path | None = None,
 ) -> list[RawSheet]:
     kind = kind_of_bytes(data)
-    if kind in ("workbook", "ole2"):
-        sheets = workbook_sheets(data, name, wanted)
-        if not sheets:
-            raise FileRefused(
-                Problem(name, "a workbook with a header row and data rows; every sheet is empty")
-            )
-        return sheets
+    if kind in WORKBOOK_KINDS:
+        return _workbook(data, name, wanted)
     if kind == "text" and suffix in EXCEL_SUFFIXES:
         raise FileRefused(
             Problem(
@@ -212,6 +217,17 @@ def _raw_sheets(
             Problem(name, "a CSV or Excel file; this file has binary content that is neither")
         )
     return [text_sheet(data, name, wanted, path)]
+
+
+def _workbook(
+    data: bytes, name: str, wanted: Callable[[str], bool] | None, fast: FastPass | None = None
+) -> list[RawSheet]:
+    sheets = workbook_sheets(data, name, wanted, fast)
+    if not sheets:
+        raise FileRefused(
+            Problem(name, "a workbook with a header row and data rows; every sheet is empty")
+        )
+    return sheets
 
 
 def _read_sheets(

@@ -10,22 +10,18 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import numpy as np
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from pmo_metrics.schema.problems import Problem
 
+if TYPE_CHECKING:  # for annotations only: this module loads no data library (readers.ahead)
+    import numpy as np
+    import pandas as pd
+
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-
-# Arrow text as pandas text (``types_mapper=ARROW_TEXT_DTYPES.get``): the CSV and the Excel
-# readers give the converters text columns of this one dtype, whichever parser read them.
-ARROW_TEXT_DTYPES = {
-    pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
-    pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan),
-}
+KIND_BYTES = 4096  # the first bytes kind_of_bytes looks at
+WORKBOOK_KINDS = ("workbook", "ole2")  # the kinds of bytes the workbook reader reads
 
 
 class FileRefused(Exception):
@@ -66,7 +62,7 @@ def kind_of_bytes(data: bytes) -> str:
         return "ole2"
     if data.startswith(b"%PDF"):
         return "pdf"
-    head = data[:4096]
+    head = data[:KIND_BYTES]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "text"
     if b"\x00" in head:

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from pmo_metrics.readers import convert, excel, read_file
+from pmo_metrics.readers import convert, excel_fast, read_file
 from pmo_metrics.readers.excel import workbook_sheets
 
 D = dt.datetime
@@ -113,28 +113,28 @@ def shared_strings(path: Path) -> Path:
 def both(path: Path, monkeypatch) -> tuple:
     """read_file by the fast path, then by python-calamine only."""
     fast = read_file(path)
-    monkeypatch.setattr(excel, "FAST", False)
+    monkeypatch.setattr(excel_fast, "FAST", False)
     slow = read_file(path)
-    monkeypatch.setattr(excel, "FAST", True)
+    monkeypatch.setattr(excel_fast, "FAST", True)
     return fast, slow
 
 
 def sheets(path: Path, *, fast: bool, monkeypatch) -> list:
-    monkeypatch.setattr(excel, "FAST", fast)
+    monkeypatch.setattr(excel_fast, "FAST", fast)
     try:
         return workbook_sheets(path.read_bytes(), path.name)
     finally:
-        monkeypatch.setattr(excel, "FAST", True)
+        monkeypatch.setattr(excel_fast, "FAST", True)
 
 
 def fast_sheet_names(path: Path) -> list[str]:
     """The sheets the fast path read (python-calamine returns object columns only)."""
     found = []
     data = path.read_bytes()
-    reader = excel._fastexcel_reader(data)
-    for name, header in excel._header_rows(data).items():
+    reader = excel_fast._fastexcel_reader(data)
+    for name, header in excel_fast._header_rows(data).items():
         index = reader.sheet_names.index(name)
-        if excel._fast_sheet(reader, index, name, header, data, path.name, None) is not None:
+        if excel_fast._fast_batch(reader, index, name, header, path.name, None) is not None:
             found.append(name)
     return found
 
