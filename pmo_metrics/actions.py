@@ -10,18 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
-from pmo_metrics import audit, backup, demo, importing, publishing, status_notes
+from pmo_metrics import audit, backup, demo, importing, status_notes
 from pmo_metrics.access import HasRole, PermissionDenied, can, name_of, require
 from pmo_metrics.editing import edit_as_parsed
-from pmo_metrics.evaluation import Tables
 from pmo_metrics.readers.ahead import ReadAhead
 from pmo_metrics.sql_console import MAX_QUERY_CHARS, run_readonly_query
 from pmo_metrics.store.connection import connect, transaction
 from pmo_metrics.store.loads import LoadResult, load_parsed, redo_load, undo_load
+
+if TYPE_CHECKING:  # for annotations only: publishing loads the metrics (Ibis, about a second),
+    # which an import, an undo or an edit does without; _publish imports it when it runs
+    from pmo_metrics import publishing
+    from pmo_metrics.evaluation import Tables
 
 # Who loads the sample into an empty store when the dashboard first starts.
 FIRST_START = "dashboard (first start)"
@@ -219,6 +224,8 @@ def _publish(
     *,
     republish: bool,
 ) -> publishing.Publication:
+    from pmo_metrics import publishing  # see the imports: loaded when a month is published
+
     require(who, "publish")
     status_notes.check_month(month)
     tables = tables or publishing.tables_on(con)
