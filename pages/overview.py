@@ -222,6 +222,7 @@ def trends() -> None:
                     unit="%" if m.unit == "%" else "",
                 ),
                 key=f"overview_trend_{name}",
+                narrow=True,
             )
     with columns[2]:
         m = metric(OVERVIEW_LAUNCHES)
@@ -237,6 +238,7 @@ def trends() -> None:
                     value="cumulative_launched",
                 ),
                 key="overview_launched",
+                narrow=True,
             )
 
 
@@ -266,6 +268,8 @@ def rollout() -> None:
             plan="planned",
             actual="done",
             names={"plan": t("committed"), "actual": t("done")},
+            horizontal=True,  # iteration names read across, not at a slant
+            lang=lang(),
         ),
         key="overview_rollout",
     )

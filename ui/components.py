@@ -421,10 +421,14 @@ def kpi_row(ctx: PageContext, names: tuple[str, ...] | list[str]) -> None:
             kpi_card(ctx, name)
 
 
-def chart(fig: go.Figure, key: str, **plotly_args) -> None:
-    """A figure drawn in the page's language (separators, months), its texts made inert."""
+def chart(fig: go.Figure, key: str, *, narrow: bool = False, **plotly_args) -> None:
+    """A figure drawn in the page's language (separators, months), its texts made inert;
+    ``narrow`` when it has a third of the page or less (fewer month labels fit)."""
     st.plotly_chart(
-        localise(inert(fig), lang()), key=key, config={"displaylogo": False}, **plotly_args
+        localise(inert(fig), lang(), narrow=narrow),
+        key=key,
+        config={"displaylogo": False},
+        **plotly_args,
     )
 
 

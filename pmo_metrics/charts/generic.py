@@ -23,8 +23,10 @@ def plan_actual_bars(
     actual: str,
     horizontal: bool = False,
     names: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> go.Figure:
-    """IBCS plan (outlined) and actual (solid) side by side per category.
+    """IBCS plan (outlined) and actual (solid) side by side per category. Horizontal bars
+    carry their values (a value axis under a list of names is read by nobody).
 
     ``frame`` columns: ``category``, ``plan``, ``actual``.
     """
@@ -35,16 +37,21 @@ def plan_actual_bars(
         (actual, "actual", {"color": ACTUAL}),
     ):
         x, y = (frame[col], cats) if horizontal else (cats, frame[col])
+        labels = [_amount(v, lang, gap="") for v in frame[col]] if horizontal else None
         fig.add_bar(
             x=x,
             y=y,
             orientation="h" if horizontal else "v",
             name=name(names, key, key.capitalize()),
             marker=style,
+            text=labels,
+            textposition="outside" if horizontal else None,
+            cliponaxis=False,
         )
     fig.update_layout(barmode="group", bargap=0.25)
     if horizontal:
         fig.update_yaxes(autorange="reversed")
+        fig.update_xaxes(showticklabels=False, ticks="")
     return layout(fig, title, height=max(260, 60 + 28 * len(frame)) if horizontal else 300)
 
 

@@ -150,13 +150,14 @@ def inert(fig: go.Figure) -> go.Figure:
 SEPARATORS = {"en": ".,", "es": ",."}
 
 
-def localise(fig: go.Figure, lang: str) -> go.Figure:
+def localise(fig: go.Figure, lang: str, *, narrow: bool = False) -> go.Figure:
     """``fig`` with its numbers and dates as ``lang`` writes them: decimal comma and thousands
     point in Spanish (axes, hovers), date axes with the language's months (plotly bundles only
-    English ones offline), month categories horizontal, thinned where they would not fit."""
+    English ones offline), month categories horizontal, thinned where they would not fit (a
+    ``narrow`` figure, a third of the page or less, has room for four month labels)."""
     fig.update_layout(separators=SEPARATORS.get(locale.language(lang), ".,"))
     axes = _axis_values(fig, "x")
-    most = 4 if len(axes) > 1 else 6  # small multiples have a third of the width
+    most = 4 if narrow or len(axes) > 1 else 6  # small multiples have a third of the width
     for name_, values in axes.items():
         dates = _as_dates(values)
         if dates is not None:

@@ -4,11 +4,12 @@ labels that do not overlap, one unit per axis, one meaning per colour."""
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from pmo_metrics.charts.delivery import burnup_fan, velocity_chart
 from pmo_metrics.charts.finance import earned_value_chart
 from pmo_metrics.charts.flow import CATEGORY_COLOURS
-from pmo_metrics.charts.generic import share_of_plan_bars
+from pmo_metrics.charts.generic import plan_actual_bars, share_of_plan_bars
 from pmo_metrics.charts.scorecard import bullet_bars, small_multiples
 from pmo_metrics.charts.style import BAD, GOOD, SERIES, localise, status_colour
 from pmo_metrics.locale import month_label
@@ -107,3 +108,25 @@ def test_one_meaning_per_colour():
                        "actual_cost": [1.0]})  # fmt: skip
     cost = earned_value_chart(ev, "EV").data[2].line.color
     assert cost not in judged
+
+
+def test_a_narrow_chart_labels_four_months_the_latest_always():
+    months = [f"{m} 2026" for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+                                     "Sep", "Oct", "Nov", "Dec")]  # fmt: skip
+    fig = go.Figure(go.Scatter(x=months, y=list(range(12))))
+    wide = localise(go.Figure(fig), "en")
+    narrow = localise(go.Figure(fig), "en", narrow=True)
+    # 12 months: every 2nd label where six fit, every 3rd where four do, counted from the latest
+    assert list(wide.layout.xaxis.tickvals) == months[1::2]
+    assert list(narrow.layout.xaxis.tickvals) == ["Mar 2026", "Jun 2026", "Sep 2026", "Dec 2026"]
+    assert narrow.layout.xaxis.tickangle == 0
+
+
+def test_horizontal_plan_and_actual_bars_carry_their_values():
+    done = pd.DataFrame({"sprint": ["S1", "S2"], "planned": [2.0, 1.5], "done": [2.0, None]})
+    fig = plan_actual_bars(
+        done, "Deliverables", category="sprint", plan="planned", actual="done",
+        horizontal=True, lang="es",
+    )  # fmt: skip
+    assert [list(bar.text) for bar in fig.data] == [["2", "1,5"], ["2", ""]]
+    assert fig.layout.xaxis.showticklabels is False  # the labels say it: no value axis
