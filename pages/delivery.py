@@ -36,7 +36,7 @@ from ui.components import (
     subject_select,
 )
 from ui.context import page_context
-from ui.data import TTL, filter_options, metric_table
+from ui.data import TTL, card_target, filter_options, metric_table
 from ui.filters import TEAM
 from ui.i18n import chart_title, date_label, lang, metric_label, number, period_label, t
 from ui.markdown import plain
@@ -103,6 +103,7 @@ else:
     frame = velocity.frame.sort_values("sprint_order")
     average = None if stats.empty else stats.frame["velocity_mean"].iloc[0]
     m = metric("velocity")
+    say_do_target = card_target(ctx.con, ctx.version, "say-do", team_ctx.scope)
     left, right = st.columns([3, 2])
     with left:
         chart(
@@ -117,7 +118,11 @@ else:
         )
     with right:
         chart(
-            say_do_chart(frame, chart_title(metric_label("say-do"), "", period)),
+            say_do_chart(
+                frame,
+                chart_title(metric_label("say-do"), "", period),
+                target=say_do_target[0] if say_do_target else None,
+            ),
             key="delivery_say_do_chart",
         )
     data_table(

@@ -107,7 +107,9 @@ def burnup_fan(
 
 
 def say_do_chart(velocity: pd.DataFrame, title: str, *, target: float | None = None) -> go.Figure:
-    """Say/do ratio per sprint as bars (completed ÷ committed), 1.0 = did what it said.
+    """Say/do ratio per sprint as bars (completed ÷ committed) carrying their values, as the
+    card writes it (a ratio, 0.85, not 85 %), against the catalog's target when there is one,
+    else against 1.0 (did what it said).
 
     ``velocity`` columns: sprint, say_do_ratio.
     """
@@ -116,8 +118,11 @@ def say_do_chart(velocity: pd.DataFrame, title: str, *, target: float | None = N
         x=velocity["sprint"].astype(str),
         y=velocity["say_do_ratio"],
         marker={"color": ACTUAL},
-        hovertemplate="%{x}: %{y:.0%}<extra></extra>",
+        texttemplate="%{y:.2f}",
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{x}: %{y:.2f}<extra></extra>",
     )
     fig.add_hline(y=target if target is not None else 1.0, line={"color": PLAN, "dash": "dash"})
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_yaxes(tickformat=".1f", rangemode="tozero")
     return layout(fig, title, height=260, legend=False)

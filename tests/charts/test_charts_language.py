@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from pmo_metrics.charts.delivery import burnup_fan, velocity_chart
+from pmo_metrics.charts.delivery import burnup_fan, say_do_chart, velocity_chart
 from pmo_metrics.charts.finance import earned_value_chart
 from pmo_metrics.charts.flow import CATEGORY_COLOURS
 from pmo_metrics.charts.generic import plan_actual_bars, share_of_plan_bars
@@ -130,3 +130,13 @@ def test_horizontal_plan_and_actual_bars_carry_their_values():
     )  # fmt: skip
     assert [list(bar.text) for bar in fig.data] == [["2", "1,5"], ["2", ""]]
     assert fig.layout.xaxis.showticklabels is False  # the labels say it: no value axis
+
+
+def test_say_do_is_drawn_as_the_card_writes_it_a_ratio_against_its_target():
+    sprints = pd.DataFrame({"sprint": ["S1", "S2"], "say_do_ratio": [0.91, 0.7]})
+    fig = localise(say_do_chart(sprints, "Say/do", target=0.85), "es")
+    assert fig.layout.yaxis.tickformat == ".1f"  # 0.8, not 80 %
+    assert fig.data[0].texttemplate == "%{y:.2f}"  # 0,91 with the Spanish separators
+    assert fig.layout.separators == ",."
+    assert [s.y0 for s in fig.layout.shapes] == [0.85]
+    assert [s.y0 for s in say_do_chart(sprints, "Say/do").layout.shapes] == [1.0]
