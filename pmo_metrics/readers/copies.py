@@ -18,27 +18,24 @@ from pathlib import Path
 
 from pmo_metrics.readers import limits
 from pmo_metrics.readers.sheets import FileRefused
-from pmo_metrics.schema.problems import Problem
 
 
-def copy_or_refusal(path: Path, folder: Path, name: str) -> Path | list[Problem]:
-    """:func:`private_copy` of ``path`` in ``folder``, or the problems that refuse the file
-    (named ``name`` in them)."""
+def copy_or_refusal(path: Path, folder: Path, name: str) -> Path | FileRefused:
+    """:func:`private_copy` of ``path`` in ``folder``, or why the file (named ``name``) is
+    refused."""
     try:
         size = path.stat().st_size
         if size > limits.MAX_UPLOAD_BYTES:
-            return [
-                Problem(
-                    name,
-                    f"a file of at most {limits.MAX_UPLOAD_BYTES >> 20} MB; this one "
-                    f"has {size >> 20} MB",
-                )
-            ]
+            return FileRefused.because(
+                name,
+                f"a file of at most {limits.MAX_UPLOAD_BYTES >> 20} MB; this one "
+                f"has {size >> 20} MB",
+            )
         return private_copy(path, folder, name)
     except FileRefused as exc:
-        return exc.problems
+        return exc
     except OSError as exc:
-        return [Problem(name, f"a file that can be opened ({exc.strerror})")]
+        return FileRefused.because(name, f"a file that can be opened ({exc.strerror})")
 
 
 # A write that found the disk full (or the file at its size limit).
@@ -62,22 +59,18 @@ def private_copy(path: Path, folder: Path, file: str) -> Path:
         except OSError as exc:
             if exc.errno not in _DISK_FULL:
                 raise
-            raise FileRefused(
-                Problem(
-                    file,
-                    f"room for the import's private copy in {folder.parent}; the disk holding "
-                    f"it is full ({exc.strerror}): free some space there, or set TMPDIR to a "
-                    "folder on another disk, and import again",
-                )
+            raise FileRefused.because(
+                file,
+                f"room for the import's private copy in {folder.parent}; the disk holding "
+                f"it is full ({exc.strerror}): free some space there, or set TMPDIR to a "
+                "folder on another disk, and import again",
             ) from None
         after = os.fstat(source.fileno())
     if _version(before) != _version(after):
-        raise FileRefused(
-            Problem(
-                file,
-                "a file that does not change while it is imported; it was modified during the "
-                "import: import it again once it is saved",
-            )
+        raise FileRefused.because(
+            file,
+            "a file that does not change while it is imported; it was modified during the "
+            "import: import it again once it is saved",
         )
     return copy
 
@@ -89,11 +82,11 @@ def _open_regular(path: Path, file: str) -> io.BufferedReader:
     try:
         source = open(path, "rb", opener=_without_blocking)  # closed by the caller
     except IsADirectoryError:
-        raise FileRefused(_not_regular(file, stat.S_IFDIR)) from None
+        raise _not_regular(file, stat.S_IFDIR) from None
     try:
         mode = os.fstat(source.fileno()).st_mode
         if not stat.S_ISREG(mode):
-            raise FileRefused(_not_regular(file, mode))
+            raise _not_regular(file, mode)
         os.set_blocking(source.fileno(), True)
         return source
     except BaseException:
@@ -105,8 +98,8 @@ def _without_blocking(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
 
 
-def _not_regular(file: str, mode: int) -> Problem:
-    return Problem(
+def _not_regular(file: str, mode: int) -> FileRefused:
+    return FileRefused.because(
         file,
         f"a regular file; this is {_kind_of_node(mode)}, which an import does not read (it "
         "could block or never end): save the data to a file first",

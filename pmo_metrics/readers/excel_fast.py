@@ -36,10 +36,13 @@ from pmo_metrics.readers.columns import wanted_headers
 from pmo_metrics.readers.copies import copy_or_refusal
 from pmo_metrics.readers.guards import column_number, refuse_unsafe
 from pmo_metrics.readers.sheets import KIND_BYTES, WORKBOOK_KINDS, FileRefused, kind_of_bytes
-from pmo_metrics.schema.problems import Problem
 
-if TYPE_CHECKING:  # imported where used: a workbook reader is loaded only to read one
+if TYPE_CHECKING:
+    # imported where used: a workbook reader is loaded only to read one
     from fastexcel import DTypeMap, ExcelReader
+
+    # for annotations only (see sheets.FileRefused.because)
+    from pmo_metrics.schema.problems import Problem
 
 # Set to False (tests) to read every sheet with python-calamine.
 FAST = True
@@ -68,8 +71,8 @@ def read_workbook(path: str | Path, display_name: str | None = None) -> Workbook
     name = display_name or path.name
     with tempfile.TemporaryDirectory(prefix="pmo-import-") as private:
         copy = copy_or_refusal(path, Path(private), name)
-        if not isinstance(copy, Path):
-            return WorkbookRead("", refused=tuple(copy))
+        if isinstance(copy, FileRefused):
+            return WorkbookRead("", refused=tuple(copy.problems))
         with copy.open("rb") as handle:
             if kind_of_bytes(handle.read(KIND_BYTES)) not in WORKBOOK_KINDS:
                 return None
@@ -122,14 +125,12 @@ def fast_pass(data: bytes, file: str, wanted: Callable[[str], bool] | None = Non
 
 def check_size(height: int, width: int, name: str, file: str) -> None:
     if height - 1 > limits.MAX_ROWS or width > limits.MAX_COLUMNS:
-        raise FileRefused(
-            Problem(
-                file,
-                f"at most {limits.MAX_ROWS:,} rows and "
-                f"{limits.MAX_COLUMNS} columns per sheet; "
-                f"the sheet has {height:,} x {width}",
-                sheet=name,
-            )
+        raise FileRefused.because(
+            file,
+            f"at most {limits.MAX_ROWS:,} rows and "
+            f"{limits.MAX_COLUMNS} columns per sheet; "
+            f"the sheet has {height:,} x {width}",
+            sheet=name,
         )
 
 

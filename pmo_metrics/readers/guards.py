@@ -17,7 +17,6 @@ from typing import IO
 from pmo_metrics.readers import limits
 from pmo_metrics.readers.inflate import refuse_understated_members
 from pmo_metrics.readers.sheets import FileRefused, kind_of_bytes
-from pmo_metrics.schema.problems import Problem
 
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+(?::([A-Z]+)(\d+))?"')
 
@@ -27,26 +26,22 @@ def refuse_unsafe(data: bytes, file: str) -> None:
     kind = kind_of_bytes(data)
     if kind == "ole2":
         if "EncryptedPackage".encode("utf-16-le") in data:
-            raise FileRefused(
-                Problem(
-                    file,
-                    "a workbook without a password: this workbook is "
-                    "password-protected; save it without a password "
-                    "(File > Info > Protect workbook) and import it "
-                    "again",
-                )
+            raise FileRefused.because(
+                file,
+                "a workbook without a password: this workbook is "
+                "password-protected; save it without a password "
+                "(File > Info > Protect workbook) and import it "
+                "again",
             )
     elif kind == "workbook":
         guard_zip(data, file)
     else:
-        raise FileRefused(
-            Problem(
-                file,
-                "an Excel workbook (.xlsx); this file is "
-                + _what_it_is(data)
-                + ", renamed; export it again as .xlsx "
-                "or .csv",
-            )
+        raise FileRefused.because(
+            file,
+            "an Excel workbook (.xlsx); this file is "
+            + _what_it_is(data)
+            + ", renamed; export it again as .xlsx "
+            "or .csv",
         )
 
 
@@ -87,7 +82,7 @@ def guard_zip(data: bytes, file: str) -> None:
 
 
 def _refused(file: str, expected: str) -> FileRefused:
-    return FileRefused(Problem(file, expected))
+    return FileRefused.because(file, expected)
 
 
 def _open_zip(data: bytes, file: str) -> zipfile.ZipFile:

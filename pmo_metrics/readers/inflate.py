@@ -15,7 +15,6 @@ import zipfile
 import zlib
 
 from pmo_metrics.readers.sheets import FileRefused
-from pmo_metrics.schema.problems import Problem
 
 # Output per step, the most held at once; input per step (deflate expands at most ~1032:1).
 _OUT_CHUNK = 1 << 20
@@ -38,30 +37,24 @@ def refuse_understated_members(data: bytes, infos: list[zipfile.ZipInfo], file: 
         try:
             inflated = _inflated_size(view, info, cap=info.file_size)
         except _Damaged as exc:
-            raise FileRefused(
-                Problem(
-                    file,
-                    f"a complete Excel workbook; its part '{info.filename}' cannot be "
-                    f"unpacked ({exc}); save or download it again",
-                )
+            raise FileRefused.because(
+                file,
+                f"a complete Excel workbook; its part '{info.filename}' cannot be "
+                f"unpacked ({exc}); save or download it again",
             ) from None
         if inflated > info.file_size:
-            raise FileRefused(
-                Problem(
-                    file,
-                    f"a workbook whose parts unpack to the sizes they declare; "
-                    f"'{info.filename}' inflates past {_size(inflated - 1)} (declared "
-                    f"{_size(info.file_size)}): refused as a possible zip bomb, before parsing",
-                )
+            raise FileRefused.because(
+                file,
+                f"a workbook whose parts unpack to the sizes they declare; "
+                f"'{info.filename}' inflates past {_size(inflated - 1)} (declared "
+                f"{_size(info.file_size)}): refused as a possible zip bomb, before parsing",
             )
         if inflated < info.file_size:
-            raise FileRefused(
-                Problem(
-                    file,
-                    f"a complete Excel workbook; its part '{info.filename}' unpacks to "
-                    f"{_size(inflated)}, not the {_size(info.file_size)} it declares "
-                    "(damaged); save or download it again",
-                )
+            raise FileRefused.because(
+                file,
+                f"a complete Excel workbook; its part '{info.filename}' unpacks to "
+                f"{_size(inflated)}, not the {_size(info.file_size)} it declares "
+                "(damaged); save or download it again",
             )
 
 

@@ -97,8 +97,8 @@ def read_file(
     # Hashed and parsed from a private copy: the same bytes for both, and the named file only.
     with tempfile.TemporaryDirectory(prefix="pmo-import-") as private:
         copy = copy_or_refusal(path, Path(private), name)
-        if not isinstance(copy, Path):
-            return _refused(name, "", *copy)
+        if isinstance(copy, FileRefused):
+            return _refused(name, "", *copy.problems)
         return _read_copy(
             copy, name, path.suffix.lower(), source=source, mapping=mapping, target=target
         )

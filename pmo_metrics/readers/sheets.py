@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pmo_metrics.schema.problems import Problem
-
 if TYPE_CHECKING:  # for annotations only: this module loads no data library (readers.ahead)
     import numpy as np
     import pandas as pd
+
+    from pmo_metrics.schema.problems import Problem
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -32,6 +32,16 @@ class FileRefused(Exception):
         super().__init__(str(problem))
         self.problem = problem
         self.problems = [problem, *more]
+
+    @classmethod
+    def because(cls, file: str, expected: str, *, sheet: str | None = None) -> FileRefused:
+        """``file`` refused, saying what was ``expected`` of it (in ``sheet``)."""
+        # Imported when a file is refused: schema.problems imports pandas (for an annotation),
+        # which the guards and the copy, run in the command line's worker process before
+        # pandas is needed (readers.ahead), do without.
+        from pmo_metrics.schema.problems import Problem
+
+        return cls(Problem(file, expected, sheet=sheet))
 
 
 @dataclass
