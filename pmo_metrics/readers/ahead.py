@@ -108,11 +108,17 @@ def _can_fork_a_second_core() -> bool:
     return len(cores) > 1 if cores is not None else (os.cpu_count() or 1) > 1
 
 
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(1)
+
+
 def _read(paths: list[str], send: Connection) -> None:
     """The child: each workbook's first half of read_file, sent as soon as it is done."""
     # Ctrl-C reaches the whole process group: the parent stops the child (ReadAhead.close)
-    # and says what happened; the child stays quiet.
+    # and says what happened; the child stays quiet. Stopped so, it leaves no private copy of
+    # a file behind: SIGTERM ends it through its `with` blocks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit)
     # Imported here, in the child only: the parent imports pandas and DuckDB meanwhile.
     from pmo_metrics.readers.excel_fast import read_workbook
 
