@@ -138,17 +138,19 @@ def card_trend(
     )
 
 
+@st.cache_data(max_entries=1024, ttl=TTL, show_spinner=False)
 def card_target(
-    con: duckdb.DuckDBPyConnection, version: str, name: str, scope: Scope
+    _con: duckdb.DuckDBPyConnection, version: str, name: str, scope: Scope
 ) -> tuple[float, float | None] | None:
     """The catalog target a KPI card is judged against (see
-    :func:`pmo_metrics.evaluation.card_target`), from the scope's cached scorecard."""
+    :func:`pmo_metrics.evaluation.card_target`), from the scope's cached scorecard: kept, as
+    reading it from the scorecard's table costs more than the card itself on every rerun."""
     m = evaluation.metric(name)
     if m is None or m.headline is None:
         return None
     # The scope's filters matter: an application's or a team's scorecard holds only its own
     # services' indicators, whose shared target then judges the card.
-    scorecard = metric_table(con, version, "scorecard", scope.with_period(scope.last_month))
+    scorecard = metric_table(_con, version, "scorecard", scope.with_period(scope.last_month))
     if scorecard.empty:
         return None
     return evaluation.card_target(scorecard.frame, m, scope)

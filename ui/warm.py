@@ -17,7 +17,7 @@ import threading
 
 import duckdb
 
-from pmo_metrics.evaluation import Scope, overview_requests
+from pmo_metrics.evaluation import OVERVIEW_PILLARS, Scope, overview_requests
 from ui import data
 from ui.connection import data_version
 
@@ -56,8 +56,14 @@ def scopes(options: dict[str, list[str]]) -> list[Scope]:
     return [opening, *narrowed][:MAX_SCOPES]
 
 
+def card_names() -> list[str]:
+    """The overview's KPI cards, in drawing order."""
+    return [name for names in OVERVIEW_PILLARS.values() for name in names]
+
+
 def warm(con: duckdb.DuckDBPyConnection, version: str) -> None:
-    """Compute every figure of the overview for each of :func:`scopes` into the shared caches."""
+    """Compute every figure of the overview (tables, then the cards' trends and targets) for
+    each of :func:`scopes` into the shared caches."""
     _lower_priority()
     try:
         for n, scope in enumerate(scopes(data.filter_options(con, version))):
@@ -66,6 +72,9 @@ def warm(con: duckdb.DuckDBPyConnection, version: str) -> None:
                 requests.reverse()
             for name, request_scope in requests:
                 data.metric_table(con, version, name, request_scope)
+            for name in card_names():  # the cards' sparklines and targets, from those tables
+                data.card_trend(con, version, name, scope)
+                data.card_target(con, version, name, scope)
             if data_version(con) != version:  # an import or an undo: those figures are old
                 return
     except Exception:  # a background nicety must never take the process down

@@ -71,3 +71,33 @@ def test_the_progress_names_a_month_the_year_or_the_workbook(monkeypatch) -> Non
     assert _shown("2026-03") == "Mar 2026"  # a month read from its files
     assert _shown("2025-11..2026-10") == "Nov 2025 – Oct 2026"  # the image: the whole year
     assert _shown("pmo_workbook.xlsx") == "pmo_workbook.xlsx"
+
+
+def test_the_warm_up_leaves_the_cards_trends_and_targets_for_the_first_session(
+    sample_db: Path, monkeypatch
+) -> None:
+    from pmo_metrics import evaluation
+    from ui import data
+    from ui.connection import data_version
+
+    con = connect(sample_db, read_only=True)
+    try:
+        version = data_version(con)
+        warm.warm(con, version)
+        opening = warm.scopes(data.filter_options(con, version))[0]
+        computed: list[str] = []  # what a session would still have to compute itself
+        trend, target = evaluation.compute_card_trend, evaluation.card_target
+        monkeypatch.setattr(
+            evaluation,
+            "compute_card_trend",
+            lambda *a, **k: computed.append("trend") or trend(*a, **k),
+        )
+        monkeypatch.setattr(
+            evaluation, "card_target", lambda *a, **k: computed.append("target") or target(*a, **k)
+        )
+        for name in warm.card_names():
+            data.card_trend(con, version, name, opening)
+            data.card_target(con, version, name, opening)
+    finally:
+        con.close()
+    assert warm.card_names() and computed == []
