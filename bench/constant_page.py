@@ -16,6 +16,7 @@ import streamlit as st
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
 CHOICES = [f"Choice {n}" for n in range(1, 21)]
 PER_ROW = 5  # cards per row, as the overview's pillars
+SPARKLINE = [91.0, 92.5, 90.1, 93.0, 94.2, 92.8, 93.9, 95.1, 92.0, 93.3, 94.0, 93.5]
 
 
 def count(name: str, default: int) -> int:
@@ -44,7 +45,15 @@ def cards(n: int) -> None:
     for start in range(0, n, PER_ROW):
         row = range(start, min(n, start + PER_ROW))
         for column, i in zip(st.columns(PER_ROW), row, strict=False):
-            column.metric(f"Card {i}", "93.5 %", delta="+1.2 pp", border=True, help="A number.")
+            column.metric(
+                f"Card {i}",
+                "93.5 %",
+                delta="+1.2 pp",
+                border=True,
+                help="A number.",
+                chart_data=SPARKLINE,  # the dashboard's cards carry a 12-month line
+                chart_type="line",
+            )
 
 
 def figure(i: int) -> go.Figure:
