@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from pmo_metrics.charts.flow import (
@@ -96,6 +97,13 @@ if contradicted:
             file_stem="resolved-before-created",
         )
 
+
+def reference_name(aging: pd.DataFrame) -> str:
+    """The aging chart's line, named in the page's language: which P85 the metric used."""
+    used = str(aging["reference"].iloc[0]) if len(aging) else "P85 lead time"
+    return t({"P85 cycle time": "p85_cycle_time"}.get(used, "p85_lead_time"))
+
+
 left, right = st.columns(2)
 with left:
     st.subheader(t("aging_wip"))
@@ -107,7 +115,7 @@ with left:
             f.rename(columns={"status_category": "status"}),
             title("aging-wip"),
             reference_days=f["p85_reference_days"].iloc[0] if len(f) else None,
-            reference=f"P85 {f['reference'].iloc[0]}" if len(f) else "P85",
+            reference=reference_name(f),
             lang=lang(),
         ),
         table=False,

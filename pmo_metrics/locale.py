@@ -273,6 +273,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "expected": ("Expected", "Esperado"),
     "realised": ("Realised", "Obtenido"),
     "share_of_expected": ("% of expected", "% de lo esperado"),
+    "p85_cycle_time": ("P85 cycle time", "P85 del tiempo de ciclo"),
+    "p85_lead_time": ("P85 lead time", "P85 del tiempo de entrega"),
     "share_of_expected": ("% of expected", "% de lo esperado"),
     "current": ("Current", "Actual"),
     "desired": ("Desired", "Deseado"),

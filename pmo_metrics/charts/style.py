@@ -90,9 +90,11 @@ def layout(fig: go.Figure, title: str, *, height: int = 320, legend: bool = True
 
 
 def _small_counts(fig: go.Figure) -> bool:
-    """Whether every vertical value drawn is a whole number and they span at most ten (where
-    plotly would put ticks at halves); larger spans get whole ticks from plotly itself."""
-    values: list[float] = []
+    """Whether every vertical value drawn is a whole number and the axis spans at most ten
+    (where plotly would put ticks at halves); larger spans get whole ticks from plotly itself.
+    Bars start at zero, so their axis spans from zero: bars of 11 to 17 are not small counts
+    (a tick at every unit from 0 to 17 would run together)."""
+    values: list[float] = [0.0] if any(trace.type == "bar" for trace in fig.data) else []
     for trace in fig.data:
         if getattr(trace, "orientation", None) == "h" or trace.type not in ("bar", "scatter"):
             return False

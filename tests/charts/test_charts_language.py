@@ -11,7 +11,7 @@ from pmo_metrics.charts.finance import earned_value_chart
 from pmo_metrics.charts.flow import CATEGORY_COLOURS
 from pmo_metrics.charts.generic import plan_actual_bars, share_of_plan_bars
 from pmo_metrics.charts.scorecard import bullet_bars, small_multiples
-from pmo_metrics.charts.style import BAD, GOOD, SERIES, localise, status_colour
+from pmo_metrics.charts.style import BAD, GOOD, SERIES, layout, localise, status_colour
 from pmo_metrics.locale import month_label
 
 VELOCITY = pd.DataFrame(
@@ -140,3 +140,13 @@ def test_say_do_is_drawn_as_the_card_writes_it_a_ratio_against_its_target():
     assert fig.layout.separators == ",."
     assert [s.y0 for s in fig.layout.shapes] == [0.85]
     assert [s.y0 for s in say_do_chart(sprints, "Say/do").layout.shapes] == [1.0]
+
+
+def test_counts_get_whole_ticks_only_where_a_tick_per_unit_fits():
+    few = layout(go.Figure(go.Bar(x=["a", "b"], y=[1, 3])), "Few")
+    assert few.layout.yaxis.dtick == 1  # 0, 1, 2, 3: no 0.5
+    # bars of 11 to 17 span from zero: plotly's own ticks, not 18 ticks of one
+    many = layout(go.Figure(go.Bar(x=["a", "b"], y=[11, 17])), "Many")
+    assert many.layout.yaxis.dtick is None
+    line = layout(go.Figure(go.Scatter(x=["a", "b"], y=[11, 17])), "A line")
+    assert line.layout.yaxis.dtick == 1  # a line does not start at zero: 11 to 17, seven ticks
