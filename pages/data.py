@@ -171,7 +171,9 @@ def checklist_section() -> None:
         st.info(t("checklist_empty"), icon=":material/fact_check:")
         return
     today, language = date.today(), lang()
-    grid = completeness.checklist_grid(board, months_back(month, 12), today, language)
+    # newest first: what is outstanding now is the first thing seen, and stays on screen
+    months = months_back(month, 12)[::-1]
+    grid = completeness.checklist_grid(board, months, today, language)
     plain_table(grid, key="data_checklist")
     st.subheader(t("checklist_month", month=month_label(month)))
     details = completeness.month_details(board, month, today, language)

@@ -32,10 +32,11 @@ The rules, in the order they are applied:
    available that month and no hours booked in it.
 6. **Figures.** A figure over some months in a scope rests on the sources expected for those
    months whose kind feeds a table the metric reads (the catalog aside: its current state
-   serves every month) and whose services and applications include the scope's (a source that
-   lists none feeds every one). Leaving out the months not yet due: when every one of those
-   sources is missing the figure is ``not loaded`` (no number is shown), when some are it is
-   ``partial`` (the number is shown, the missing sources named).
+   serves every month) and whose services and applications include the scope's (a team's: one
+   of the team's applications in the portfolio; a source that lists none feeds every one).
+   Leaving out the months not yet due: when every one of those sources is missing the figure
+   is ``not loaded`` (no number is shown), when some are it is ``partial`` (the number is
+   shown, the missing sources named).
 
 Reading the store is :func:`read_board`; everything else is pure, on a :class:`Board`.
 """
@@ -105,12 +106,17 @@ class Expected:
         last = calendar.monthrange(year, number_)[1]
         return date(year, number_, min(max(self.due_day, 1), last))
 
-    def feeds(self, service: str | None, application: str | None) -> bool:
-        """Whether it feeds the scope's service and application (one that lists none feeds
-        every one)."""
-        return (not service or not self.services or service in self.services) and (
-            not application or not self.applications or application in self.applications
-        )
+    def feeds(
+        self, service: str | None, application: str | None, team_apps: Collection[str] = ()
+    ) -> bool:
+        """Whether it feeds the scope's service, application and team (``team_apps``: the
+        team's applications, empty for no team). A source that lists no services (no
+        applications) feeds every one."""
+        if service and self.services and service not in self.services:
+            return False
+        if application and self.applications and application not in self.applications:
+            return False
+        return not (team_apps and self.applications and not set(team_apps) & set(self.applications))
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,7 @@ class Board:
     expected: tuple[Expected, ...] = ()
     arrivals: tuple[Arrival, ...] = ()
     people_missing: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    team_apps: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the portfolio's
 
 
 @dataclass(frozen=True)
@@ -223,16 +230,18 @@ def coverage(
     *,
     service: str | None = None,
     application: str | None = None,
+    team: str | None = None,
 ) -> Coverage:
     """Whether a figure reading ``tables`` over ``months`` in the scope rests on sources not
-    loaded (rule 6)."""
+    loaded (rule 6; a team's scope is its applications in the portfolio)."""
     read = {FED_BY.get(name, name) for name in tables}
+    team_apps = board.team_apps.get(team, ("",)) if team else ()
     feeding = [
         s
         for s in board.expected
         if s.kind != "catalog"
         and read.intersection(KIND_TABLES.get(s.kind, ()))
-        and s.feeds(service, application)
+        and s.feeds(service, application, team_apps)
     ]
     judged = [judge(board, s, m, today) for m in months for s in feeding if s.expected_in(m)]
     due = [j for j in judged if j.state != "not_due"]
@@ -392,7 +401,18 @@ DETAIL_COLUMNS = (
 def read_board(con: duckdb.DuckDBPyConnection) -> Board:
     """The register, the arrivals of every load (active or undone) and the people missing from
     the timesheets, as the store holds them."""
-    return Board(read_expected(con), read_arrivals(con), read_people_missing(con))
+    return Board(
+        read_expected(con), read_arrivals(con), read_people_missing(con), read_team_apps(con)
+    )
+
+
+def read_team_apps(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, ...]]:
+    """Each team's applications, as the portfolio says."""
+    rows = con.execute(
+        "SELECT team, list(application ORDER BY application) FROM applications "
+        "WHERE team IS NOT NULL GROUP BY team"
+    ).fetchall()
+    return {team: tuple(apps) for team, apps in rows}
 
 
 def read_expected(con: duckdb.DuckDBPyConnection) -> tuple[Expected, ...]:

@@ -111,11 +111,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "checklist": ("Expected sources by month", "Fuentes esperadas por mes"),
     "checklist_help": (
         "Each source of the expected-sources register (edited below, with the catalog) for the "
-        "12 months up to the selected one: ✓ loaded on time (the day of the first load), ! late, "
-        "✗ not loaded after its due day, … not yet due.",
+        "12 months up to the selected one, newest first: ✓ loaded on time (the day of the first "
+        "load), ! late, ✗ not loaded after its due day, … not yet due.",
         "Cada fuente del registro de fuentes esperadas (se edita más abajo, con el catálogo) en "
-        "los 12 meses hasta el elegido: ✓ cargada a tiempo (el día de la primera carga), ! con "
-        "retraso, ✗ sin cargar pasado su día límite, … aún no vence.",
+        "los 12 meses hasta el elegido, del más reciente al más antiguo: ✓ cargada a tiempo (el "
+        "día de la primera carga), ! con retraso, ✗ sin cargar pasado su día límite, … aún no "
+        "vence.",
     ),
     "checklist_month": ("Sources of {month}", "Fuentes de {month}"),
     "checklist_empty": (

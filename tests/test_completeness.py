@@ -10,6 +10,8 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
+from pmo_metrics import actions
+from pmo_metrics.access import Actor, PermissionDenied
 from pmo_metrics.completeness import (
     Arrival,
     Board,
@@ -24,6 +26,7 @@ from pmo_metrics.completeness import (
     read_board,
     summary,
 )
+from pmo_metrics.editing import changed_rows, editable_frame
 from pmo_metrics.schema.problems import ParsedFile
 from pmo_metrics.store.loads import load_parsed, redo_load, undo_load
 
@@ -273,6 +276,14 @@ def test_a_figure_counts_only_the_sources_of_its_scope(store):
     assert coverage(board, needs, [OCT], today, application="Nóminas") == Coverage("complete")
     assert coverage(board, needs, [OCT], today, service="Other") == Coverage("complete")
     assert coverage(board, needs, [OCT], today, service="Maint").state == "not_loaded"
+    # a team's figure rests on the sources of its applications
+    store.execute(
+        "INSERT INTO applications (application, team) VALUES ('Sede', 'Web'), ('Nóminas', 'Pay')"
+    )
+    board = read_board(store)
+    assert coverage(board, needs, [OCT], today, team="Web").state == "not_loaded"
+    assert coverage(board, needs, [OCT], today, team="Pay") == Coverage("complete")
+    assert coverage(board, needs, [OCT], today, team="Nobody") == Coverage("complete")
     # over two months, one loaded: partial
     load(store, SEP, "2026-10-03 10:00", items("SEDE", 1))
     assert coverage(read_board(store), needs, [SEP, OCT], today) == Coverage(
@@ -285,3 +296,28 @@ def test_the_months_a_figure_covers():
     assert period_months("2026-08:2026-10") == ["2026-08", "2026-09", "2026-10"]
     assert period_months(":2026-10") == ["2026-10"]  # cumulative: judged by its last month
     assert period_months(None) == []
+
+
+def test_the_register_edited_on_the_data_page_is_audited_and_judged(store):
+    """The Data page's editor: a due day moved from the 5th to the 10th makes a 9 Nov load on
+    time; a sponsor may not edit; the edit is in the audit log."""
+    load(store, OCT, "2026-11-09 10:00", items("SEDE", 2))
+    assert state(store, "Jira SEDE", OCT, date(2026, 11, 20)).state == "late"
+    before = editable_frame(
+        store.execute("SELECT * FROM expected_sources").df(), "expected_sources"
+    )
+    after = before.copy()
+    after.loc[after["source"] == "Jira SEDE", "due_day"] = 10
+    rows = changed_rows(before, after)
+    assert list(rows["source"]) == ["Jira SEDE"]
+    with pytest.raises(PermissionDenied):
+        actions.edit_catalog(store, Actor("sam", "sponsor"), "expected_sources", rows)
+    result = actions.edit_catalog(store, Actor("ana", "pmo_lead"), "expected_sources", rows)
+    assert state(store, "Jira SEDE", OCT, date(2026, 11, 20)).state == "on_time"
+    logged = store.execute(
+        "SELECT username, action, detail FROM audit_log ORDER BY seq DESC LIMIT 1"
+    ).fetchall()
+    assert logged == [
+        ("ana", "edit_catalog", f"load {result.load_id}: dashboard edit: expected_sources; "
+         "expected_sources: 1 row(s)")
+    ]  # fmt: skip

@@ -200,7 +200,13 @@ def sources_of(ctx: PageContext, tables: tuple[str, ...]) -> Coverage:
     board = completeness_board(ctx.con, ctx.version)
     scope = ctx.scope
     return coverage(
-        board, tables, months, date.today(), service=scope.service, application=scope.application
+        board,
+        tables,
+        months,
+        date.today(),
+        service=scope.service,
+        application=scope.application,
+        team=scope.team,
     )
 
 

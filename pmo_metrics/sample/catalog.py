@@ -182,11 +182,11 @@ STAKEHOLDERS: tuple[dict[str, Any], ...] = tuple(
     )
 )
 
-# Madrid's and national public holidays in the window (no timesheet hours, fewer tickets).
-# What the PMO expects each month (the Data page's checklist): the sample's own exports (a
-# team's Jira export by its file name: a project without activity in a month has no rows in it),
-# the workbook's registers from October, and Portal del empleado's new Jira project PEMP,
-# expected from September and never sent (so the sample has a source missing to show).
+# What the PMO expects each month (the Data page's checklist): the sample's own exports from
+# November 2025, when its PMO started loading them (a team's Jira export named by its file: a
+# project without activity in a month has no rows in it), the workbook's registers from
+# October, and Portal del empleado's new Jira project PEMP, expected from September and never
+# sent (so the sample has a source missing to show).
 EXPECTED_SOURCES: tuple[dict[str, Any], ...] = tuple(
     read_rows(
         "expected_sources.csv",
@@ -198,6 +198,7 @@ EXPECTED_SOURCES: tuple[dict[str, Any], ...] = tuple(
         },
     )
 )
+# Madrid's and national public holidays in the window (no timesheet hours, fewer tickets).
 HOLIDAYS = frozenset(r["date"] for r in read_rows("holidays.csv", {"date": date.fromisoformat}))
 
 TEXTS: dict[str, Any] = json.loads((DATA_DIR / "texts.json").read_text(encoding="utf-8"))

@@ -4,6 +4,7 @@ of a number from data that is not there."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -96,3 +97,21 @@ def test_the_sla_card_says_not_loaded_when_the_ticket_export_is_missing(
     assert ":material/block: not loaded: ServiceNow incidencias, ServiceNow peticiones" in shown
     es = app(without_tickets, "pages/overview.py", period=OCT, lang="es")
     assert card(es, "Cumplimiento del ANS").value == "Sin cargar"
+
+
+def test_the_data_page_writes_a_gap_as_a_dash_and_edits_in_spanish(app, without_tickets) -> None:
+    """Issue 14's leftovers: the undone date of a load still active read "None"; the catalog
+    editor's columns were headed in English on the Spanish page."""
+    at = app(without_tickets, "pages/data.py", period=OCT, lang="es")
+    assert not at.exception, [e.message for e in at.exception]
+    loads = next(d for d in at.dataframe if "undone_at" in d.value.columns)
+    assert loads.value["undone_at"].isna().sum() > 0  # the loads never undone
+    assert loads.proto.placeholder == "-"
+    editors = [d for d in at.dataframe if d.proto.editing_mode]
+    columns = {
+        name: config.get("label")
+        for editor in editors
+        for name, config in json.loads(editor.proto.columns).items()
+    }
+    assert columns["application"] == "Aplicación"
+    assert (columns["due_day"], columns["first_month"]) == ("Día límite", "Esperada desde")

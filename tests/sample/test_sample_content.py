@@ -33,7 +33,7 @@ PINNED = {
     "risks": (20, "b724d41498560045"),
     "improvement_actions": (18, "fce16ae6f5ee9b90"),
     "stakeholders": (14, "cc641f5c2d9d75f7"),
-    "expected_sources": (12, "3ac54c6c45e113ff"),
+    "expected_sources": (12, "5c3fd3463854d070"),
     # the exports: rows summed over the twelve monthly files (an open item is in several)
     "jira_tramitacion.csv": (1186, "2bddb3e56c220815"),
     "jira_ciudadania_digital.csv": (861, "850803eb7cf39ca5"),
