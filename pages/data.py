@@ -14,7 +14,7 @@ import streamlit as st
 from pmo_metrics import actions, audit, completeness, importing
 from pmo_metrics.access import PermissionDenied
 from pmo_metrics.editing import EDITABLE, changed_rows, editable_frame
-from pmo_metrics.exports.templates import write_templates
+from pmo_metrics.exports.templates import allowed_values, write_templates
 from pmo_metrics.headers import column_label
 from pmo_metrics.periods import months_back
 from pmo_metrics.readers import read_file
@@ -314,7 +314,7 @@ def catalog_section() -> None:
                 hide_index=True,
                 key=f"data_edit_{name}",
                 disabled=not ctx.can("edit_catalog"),
-                column_config={c: column_label(c, language) for c in before.columns},
+                column_config={c: _editor_column(name, c, language) for c in before.columns},
             )
             if st.button(
                 t("save_changes", table=column_label(name, language)),
@@ -322,6 +322,14 @@ def catalog_section() -> None:
                 disabled=not ctx.can("edit_catalog"),
             ):
                 _save_edit(name, before, after)
+
+
+def _editor_column(table_name: str, column: str, language: str):
+    """A column of the catalog editor: headed in the page's language, a list to choose from
+    where the values are fixed (a source's kind, a criticality, an indicator's metric)."""
+    label = column_label(column, language)
+    options = allowed_values(table_name, column)
+    return st.column_config.SelectboxColumn(label, options=options) if options else label
 
 
 def _save_edit(name: str, before: pd.DataFrame, after: pd.DataFrame) -> None:
