@@ -357,54 +357,122 @@ def velocity_in_period(plan: SprintPlan, filters: Filters) -> pd.DataFrame:
     return as_frame(table, VELOCITY_COLUMNS)
 
 
-def _velocity_of(
-    lists: pd.DataFrame,
-    cal: pd.DataFrame,
-    filters: Filters,
-    narrowed: bool,
-    no_sprints: Callable[[], None],
-) -> pd.DataFrame:
-    """The velocity table from the selection's sprint lists and its teams' calendar."""
-    return velocity_in_period(sprint_plan(lists, cal, narrowed, no_sprints), filters)
-
-
 def velocity_values_by(
     headline: Callable[[pd.DataFrame], float | None], what: str
 ) -> Callable[[Source, Filters, str, list[str]], dict[str, float | None] | None]:
-    """``headline`` of the velocity table of each application or service, in one pass: the
-    selection's sprint lists grouped by application too, a service's lists being those of its
-    applications (per-sprint figures are sums over the lists). Every step of
-    :func:`velocity_table` works team by team, so each (key, team) becomes a team of its own
-    and one run of the pandas steps gives each key exactly its own filtered table."""
+    """``headline`` of the velocity table of each application or service, in one pass: each
+    key's table from :func:`keyed_velocity`."""
 
     def grouped(
         source: Source, f: Filters, by: str, keys: list[str]
     ) -> dict[str, float | None] | None:
-        if by not in ("application", "service"):
+        if by not in KEYED:
             return None
-        lists = selection_lists(source, f, per_application=True)
-        if by == "application":
-            owners = pd.DataFrame({"key": keys, "application": keys})
-        else:
-            pairs = source.execute(source.service_applications())
-            owners = pairs[pairs["service"].isin(keys)].rename(columns={"service": "key"})
-        mine = lists.merge(owners, on="application").drop(columns="application")
-        if mine.empty:  # no key has a sprint list in the selection (e.g. another team's)
+        tables = keyed_velocity(source, f, by)
+        if tables is None:  # no key has a sprint list in the selection (e.g. another team's)
             _no_sprints(source, what)
             return dict.fromkeys(keys)
-        mine["plain"] = mine["team"]
-        mine["team"] = [f"{k}{_SEP}{t}" for k, t in zip(mine["key"], mine["plain"], strict=True)]
-        key_teams = mine[["key", "team", "plain"]].drop_duplicates()
-        cal = _calendar(source, f).rename(columns={"team": "plain"}).merge(key_teams, on="plain")
-        table = _velocity_of(
-            mine.drop(columns=["key", "plain"]), cal.drop(columns=["plain", "key"]), f, True,
-            lambda: _no_sprints(source, what),
-        )  # fmt: skip
-        owner = dict(zip(key_teams["team"], key_teams["key"], strict=True))
-        table["_key"] = table["team"].map(owner)
-        return {cast(str, k): headline(rows) for k, rows in table.groupby("_key", sort=False)}
+        return {k: headline(tables[k]) for k in keys if k in tables}
 
     return grouped
+
+
+# --- every application's or service's velocity in one pass ------------------------------------
+
+KEYED = ("application", "service")
+
+
+@dataclass(frozen=True)
+class KeyedPlan:
+    """One :class:`SprintPlan` for every application (or service) of a selection, each (key,
+    team) a team of its own named ``key + _SEP + team``: every step of :func:`velocity_table`
+    works team by team, so one run of the pandas steps gives each key exactly the table of its
+    own selection (where a team works for several keys, each has its own sprints' figures)."""
+
+    plan: SprintPlan
+    teams: dict[str, tuple[str, str]]  # joined team name -> (key, team)
+
+
+def keyed_plan(source: Source, f: Filters, by: str) -> KeyedPlan | None:
+    """The :class:`KeyedPlan` of the selection ``f`` (its ``by`` filter and period aside) by
+    ``by`` (application or service); None when no key has a sprint list. Shared inside a
+    sharing block, whatever the period."""
+    chosen: dict[str, Any] = {by: None}  # a Filters field: application or service
+    scope = replace(f, start=None, end=None, **chosen)
+
+    def build() -> KeyedPlan | None:
+        lists = _keyed_lists(source, scope, by)
+        if lists.empty:
+            return None
+        pairs = list(zip(lists["key"].tolist(), lists["team"].tolist(), strict=True))
+        joined = [f"{key}{_SEP}{team}" for key, team in pairs]
+        teams = dict(zip(joined, pairs, strict=True))
+        named = pd.DataFrame({"team": list(teams), "plain": [t for _, t in teams.values()]})
+        # The calendar is per team: each key's teams get their team's sprints (those of a team
+        # without a list of the key's are dropped by the narrowing, as in the key's own plan).
+        cal = _calendar(source, scope).rename(columns={"team": "plain"}).merge(named, on="plain")
+        lists = lists.assign(team=joined).drop(columns="key")
+        keyed = sprint_plan(lists, cal.drop(columns="plain"), True, lambda: None)
+        return KeyedPlan(keyed, teams)
+
+    return source.remember(("keyed_sprint_plan", by, scope), build)
+
+
+def _keyed_lists(source: Source, scope: Filters, by: str) -> pd.DataFrame:
+    """The selection's sprint lists per application, or per service (summed by the backend
+    over the service's items, as the service's own selection sums them), with column ``key``."""
+    if by == "application":
+        lists = selection_lists(source, scope, per_application=True)
+        return lists.rename(columns={"application": "key"})
+    return _lists_per_service(source, scope).rename(columns={"service": "key"})
+
+
+def _lists_per_service(source: Source, scope: Filters) -> pd.DataFrame:
+    """:func:`sprint_lists` of each service's items (an item counts in each service of its
+    application), in one query. Columns: service, then those of sprint_lists."""
+
+    def build() -> pd.DataFrame:
+        items = scoped_work_items(source, scope)
+        # the items sprint_lists keeps (filtered first: Ibis joins a filtered table, not the
+        # portfolio's join itself, to the pairs read from the same applications table)
+        listed = items.filter(items.sprints.length() > 0)
+        in_services = listed.join(source.service_applications(), "application")
+        return source.execute(sprint_lists(in_services, ("service",)))
+
+    return source.remember(("sprint_lists_by_service", scope), build)
+
+
+def keyed_velocity(source: Source, f: Filters, by: str) -> dict[str, pd.DataFrame] | None:
+    """The velocity table (:func:`velocity_table`) of each application or service of the
+    selection ``f`` (its ``by`` filter aside) that has sprints in the period, from one run of
+    :func:`keyed_plan`: equal to each key's own table. None when no key has a sprint list."""
+    chosen: dict[str, Any] = {by: None}  # a Filters field: application or service
+    base = replace(f, **chosen)
+
+    def build() -> dict[str, pd.DataFrame] | None:
+        keyed = keyed_plan(source, base, by)
+        if keyed is None:
+            return None
+        table = velocity_in_period(keyed.plan, base)
+        owners = [keyed.teams[team] for team in table["team"]]
+        table = table.assign(team=[team for _, team in owners])
+        keys = pd.Series([key for key, _ in owners], index=table.index, dtype=object)
+        return {key: rows.reset_index(drop=True) for key, rows in table.groupby(keys, sort=False)}
+
+    return source.remember(("keyed_velocity", by, base, base.as_of), build)
+
+
+def keyed_split(name: str, columns: Sequence[str]) -> plan.Split:
+    """The split of ``name`` (a velocity table's columns) by application or service: the key's
+    table from :func:`keyed_velocity`, else (no sprint of the key in the period) its own run."""
+
+    def split(source: Source, base: Filters, by: str, key: str) -> pd.DataFrame:
+        tables = keyed_velocity(source, base, by)
+        if tables is None or key not in tables:
+            return plan.run_for(source, name, base, by, key)
+        return as_frame(tables[key], columns)  # a copy: the memo's table is never changed
+
+    return split
 
 
 _SEP = "\x1f"  # joins a key and a team into one team name (a control character names neither)
@@ -501,6 +569,7 @@ def compute_velocity(source: Source, filters: Filters) -> pd.DataFrame:
 
 
 plan.per_key("velocity", grouped=velocity_values_by(velocity_headline, "velocity"))
+plan.splits("velocity", *KEYED)(keyed_split("velocity", VELOCITY_COLUMNS))
 
 
 SAY_DO_COLUMNS = (
@@ -539,6 +608,7 @@ def compute_say_do(source: Source, filters: Filters) -> pd.DataFrame:
 
 
 plan.per_key("say-do", grouped=velocity_values_by(say_do_headline, "say/do"))
+plan.splits("say-do", *KEYED)(keyed_split("say-do", SAY_DO_COLUMNS))
 
 
 def by_sprint_end_month(headline: Headline, what: str) -> plan.Monthly:
@@ -550,11 +620,9 @@ def by_sprint_end_month(headline: Headline, what: str) -> plan.Monthly:
     def by_month(
         source: Source, filters: Filters, months: Sequence[str]
     ) -> dict[str, float | None]:
-        sprints = selection_plan(source, filters, what)
-        table = velocity_table(source, filters, what=what)
+        table, listed = _sprints_listed(source, filters, what)
         if table.empty:
             return dict.fromkeys(months)
-        listed = set(zip(sprints.commitments["team"], sprints.commitments["sprint"], strict=True))
         pairs = zip(table["team"], table["sprint"], strict=True)
         has_items = np.array([pair in listed for pair in pairs], dtype=bool)
         # The table's dates are days; a month's bounds are midnights, which a day never crosses.
@@ -571,6 +639,30 @@ def by_sprint_end_month(headline: Headline, what: str) -> plan.Monthly:
         return out
 
     return by_month
+
+
+def _sprints_listed(
+    source: Source, filters: Filters, what: str
+) -> tuple[pd.DataFrame, set[tuple[str, str]]]:
+    """The selection's velocity table and its (team, sprint) pairs that had items: for one
+    application or service, from :func:`keyed_velocity` (every key's in one pass)."""
+    chosen = [by for by in KEYED if getattr(filters, by) is not None]
+    if len(chosen) == 1:
+        by, key = chosen[0], cast(str, getattr(filters, chosen[0]))
+        tables = keyed_velocity(source, filters, by)
+        keyed = keyed_plan(source, filters, by)
+        if tables is not None and keyed is not None and key in tables:
+            commitments = keyed.plan.commitments
+            named = [keyed.teams[t] for t in commitments["team"]]
+            listed = {
+                (team, sprint)
+                for (owner, team), sprint in zip(named, commitments["sprint"], strict=True)
+                if owner == key
+            }
+            return tables[key], listed
+    plan_ = selection_plan(source, filters, what)
+    listed = set(zip(plan_.commitments["team"], plan_.commitments["sprint"], strict=True))
+    return velocity_table(source, filters, what=what), listed
 
 
 # A month's velocity and say/do in one pass (the report's indicator trends, the cards' trends).
