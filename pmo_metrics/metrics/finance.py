@@ -14,6 +14,8 @@ date means to date.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
@@ -184,7 +186,24 @@ _EV_DEFINITION = (
     headline=cpi_headline,
 )
 def earned_value_metric(source: Source, filters: Filters) -> pd.DataFrame:
-    return as_frame(source.execute(earned_value(_costs(source, filters), filters)), EV_COLUMNS)
+    return earned_value_table(source, filters)
+
+
+def earned_value_table(source: Source, filters: Filters) -> pd.DataFrame:
+    """The :func:`earned_value` table of the selection (columns ``EV_COLUMNS``): the period's
+    rows of the table to date, whose running sums start at each application's first month
+    whatever the period, so that one query serves every period ending in the same month (the
+    earned value, CPI and SPI of a report; shared inside a sharing block)."""
+    to_date = replace(filters, start=None)
+
+    def build() -> pd.DataFrame:
+        return as_frame(source.execute(earned_value(_costs(source, to_date), to_date)), EV_COLUMNS)
+
+    frame = source.remember(("earned_value", to_date), build)
+    if filters.start is None or frame.empty:
+        return frame
+    keep = pd.to_datetime(frame["month"]) >= pd.Timestamp(filters.start)
+    return as_frame(frame[keep.to_numpy(dtype=bool)], EV_COLUMNS)
 
 
 @metric(
@@ -201,9 +220,8 @@ def earned_value_metric(source: Source, filters: Filters) -> pd.DataFrame:
     headline=cpi_headline,
 )
 def cpi_metric(source: Source, filters: Filters) -> pd.DataFrame:
-    ev = earned_value(_costs(source, filters), filters)
-    return as_frame(source.execute(ev.select("application", "month", "ev", "ac", value=ev.cpi)),
-                    CPI_COLUMNS)  # fmt: skip
+    ev = earned_value_table(source, filters)
+    return as_frame(ev.rename(columns={"cpi": "value"}), CPI_COLUMNS)
 
 
 @metric(
@@ -220,9 +238,8 @@ def cpi_metric(source: Source, filters: Filters) -> pd.DataFrame:
     headline=spi_headline,
 )
 def spi_metric(source: Source, filters: Filters) -> pd.DataFrame:
-    ev = earned_value(_costs(source, filters), filters)
-    return as_frame(source.execute(ev.select("application", "month", "ev", "pv", value=ev.spi)),
-                    SPI_COLUMNS)  # fmt: skip
+    ev = earned_value_table(source, filters)
+    return as_frame(ev.rename(columns={"spi": "value"}), SPI_COLUMNS)
 
 
 @metric(
