@@ -14,6 +14,7 @@ or the same table count. Inside ``with sharing():`` each block is computed once 
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
@@ -25,6 +26,7 @@ from typing import Any, TypeVar, cast
 
 import duckdb
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pandas as pd
 
@@ -189,8 +191,24 @@ class Source:
         table, apps = self.table(name), self.table("applications")
         key = (name, table.op(), apps.op())
         if key not in self._views:
-            self._views[key] = build(table, apps)
+            self._views[key] = self._named(name, build(table, apps))
         return self._views[key]
+
+    def _named(self, name: str, view: ir.Table) -> ir.Table:
+        """On DuckDB, ``view`` as a temporary view of this Source's connection, read as a
+        table: Ibis compiles each query whole, and the portfolio's join alone costs about 10 ms
+        of every query over tickets or work items; over the view a query compiles in a
+        fraction of that, and runs the same SQL (DuckDB expands the view). The view is the
+        connection's own (no other connection sees it) and named by its SQL, so two Sources
+        on one connection share it. Other backends read the expression itself."""
+        con = getattr(self.backend, "con", None)
+        if self.backend.name != "duckdb" or con is None:
+            return view
+        sql = str(self.backend.compile(view))
+        named = f"pmo_{name}_{hashlib.sha256(sql.encode()).hexdigest()[:16]}"
+        con.execute(f'CREATE TEMP VIEW IF NOT EXISTS "{named}" AS {sql}')
+        table = ops.DatabaseTable(named, schema=view.schema(), source=self.backend)
+        return table.to_expr()
 
     @staticmethod
     def _by_project(items: ir.Table, apps: ir.Table) -> ir.Table:
