@@ -276,13 +276,11 @@ def monthly_headlines(
     if result.missing:
         return {month: Headline(None, result.missing) for month in months}
     frame = result.frame
-    keys = month_keys(frame["month"]) if len(frame) else pd.Series([], dtype=str)
-    return {
-        month: Headline(
-            headline_value(m, frame[(keys == month).to_numpy()] if len(frame) else frame)
-        )
-        for month in months
-    }
+    # Each month's rows in one pass (in the table's order, as a mask per month would give).
+    keys = month_keys(frame["month"]).to_numpy()
+    parts = {str(key): rows for key, rows in frame.groupby(keys, sort=False)}
+    nothing = frame.iloc[:0]
+    return {month: Headline(headline_value(m, parts.get(month, nothing))) for month in months}
 
 
 def headline_by(name: str, frame: pd.DataFrame, by: str) -> pd.DataFrame:

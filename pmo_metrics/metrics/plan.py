@@ -92,9 +92,15 @@ def whole_table(source: Source, m: Metric, filters: Filters) -> pd.DataFrame:
 
 
 def rows_of(source: Source, filters: Filters, name: str, by: str, key: str) -> pd.DataFrame:
-    """The rows of ``name``'s table for ``filters`` whose ``by`` is ``key``."""
-    frame = whole_table(source, get(name), filters)
-    return frame[(frame[by] == key).to_numpy(dtype=bool)].reset_index(drop=True)
+    """The rows of ``name``'s table for ``filters`` whose ``by`` is ``key``, in the table's
+    order (every key's rows split in one pass, shared inside a sharing block)."""
+
+    def split() -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+        frame = whole_table(source, get(name), filters)
+        return frame.iloc[:0], {str(k): rows for k, rows in frame.groupby(by, sort=False)}
+
+    nothing, parts = source.remember(("rows_of", name, filters, by), split)
+    return parts.get(key, nothing).reset_index(drop=True)
 
 
 def applications_by_service(source: Source) -> dict[str, set[str]]:

@@ -231,8 +231,14 @@ def empty(columns: tuple[str, ...] | list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
 
+_loaded = False  # every family module imported (get() asks on every call: a folder scan)
+
+
 def load_all() -> None:
     """Import every metric family module so that each registers its metrics."""
+    global _loaded
+    if _loaded:
+        return
     import importlib
     import pkgutil
 
@@ -241,3 +247,4 @@ def load_all() -> None:
     for info in pkgutil.iter_modules(package.__path__):
         if info.name not in ("registry", "source"):
             importlib.import_module(f"pmo_metrics.metrics.{info.name}")
+    _loaded = True

@@ -123,7 +123,8 @@ def dated_calendar(cal: pd.DataFrame, lists: pd.DataFrame) -> pd.DataFrame:
         end_date=lambda c: pd.to_datetime(c["end_date"]),
         sprint_dates=lambda c: _calendar_dated(c),
     )
-    derived = item_dates(lists, sprint_order(_pairs(lists), cal))
+    exploded = _exploded(lists) if len(lists) else None  # once for the pairs and the dates
+    derived = item_dates(lists, sprint_order(_pairs(lists, exploded), cal), exploded)
     merged = derived.merge(cal, on=["team", "sprint"], how="outer")
     by_items = merged["sprint_dates"].isna() | (merged["sprint_dates"] == UNDATED)
     dated = merged["items_end"].notna()
@@ -133,14 +134,17 @@ def dated_calendar(cal: pd.DataFrame, lists: pd.DataFrame) -> pd.DataFrame:
     return merged[[*CALENDAR_COLUMNS, "sprint_dates"]].reset_index(drop=True)
 
 
-def item_dates(lists: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
+def item_dates(
+    lists: pd.DataFrame, order: pd.DataFrame, exploded: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Each sprint's dates from its items: items_start = the first start (else creation) of
     the items that were in it, items_end = the last completion of the Done items whose last
     sprint it is (in ``order``), as dates. Columns: team, sprint, items_start, items_end."""
     columns = ["team", "sprint", "items_start", "items_end"]
     if lists.empty:
         return pd.DataFrame(columns=columns)
-    starts = _exploded(lists).groupby(["team", "sprint"], as_index=False)["first_start"].min()
+    rows = _exploded(lists) if exploded is None else exploded  # as _exploded(lists) gives
+    starts = rows.groupby(["team", "sprint"], as_index=False)["first_start"].min()
     rank = {(t, s): o for t, s, o in order[["team", "sprint", "sprint_order"]].itertuples(False)}
     done = lists[lists["is_done"].astype(bool)]
     last: list[Any] = [
@@ -154,10 +158,11 @@ def item_dates(lists: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
     return cast(pd.DataFrame, frame[columns])  # a list of columns selects a DataFrame
 
 
-def _pairs(lists: pd.DataFrame) -> pd.DataFrame:
+def _pairs(lists: pd.DataFrame, exploded: pd.DataFrame | None = None) -> pd.DataFrame:
     if lists.empty:
         return pd.DataFrame(columns=["team", "sprint"])
-    return _exploded(lists)[["team", "sprint"]].drop_duplicates()
+    rows = _exploded(lists) if exploded is None else exploded
+    return rows[["team", "sprint"]].drop_duplicates()
 
 
 def _exploded(lists: pd.DataFrame) -> pd.DataFrame:
