@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import signal
+import tempfile
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -50,11 +52,17 @@ class ReadAhead:
         self._results: dict[str, WorkbookRead | None] = {}
         self._receive: Connection | None = None
         self._child: multiprocessing.process.BaseProcess | None = None
+        self._temp: Path | None = None
         if not self._wanted or not _can_fork_a_second_core():
             return
+        # The child's private copies go in a folder of the parent's, which removes it: a child
+        # stopped in the middle of a copy leaves nothing of the file behind.
+        self._temp = Path(tempfile.mkdtemp(prefix="pmo-read-ahead-"))
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
-        self._child = context.Process(target=_read, args=(self._wanted, send), daemon=True)
+        self._child = context.Process(
+            target=_read, args=(self._wanted, self._temp, send), daemon=True
+        )
         self._child.start()
         send.close()  # the child's end: once the child exits, receiving ends (EOFError)
         self._receive = receive
@@ -78,9 +86,12 @@ class ReadAhead:
             self._receive = None
         if self._child is not None:
             if self._child.is_alive():
-                self._child.terminate()
+                self._child.kill()  # in the middle of a parse: nothing of it is needed
             self._child.join()
             self._child = None
+        if self._temp is not None:
+            shutil.rmtree(self._temp, ignore_errors=True)
+            self._temp = None
 
     def __enter__(self) -> ReadAhead:
         return self
@@ -108,24 +119,18 @@ def _can_fork_a_second_core() -> bool:
     return len(cores) > 1 if cores is not None else (os.cpu_count() or 1) > 1
 
 
-def _exit(signum: int, frame: object) -> None:
-    raise SystemExit(1)
-
-
-def _read(paths: list[str], send: Connection) -> None:
+def _read(paths: list[str], temp: Path, send: Connection) -> None:
     """The child: each workbook's first half of read_file, sent as soon as it is done."""
     # Ctrl-C reaches the whole process group: the parent stops the child (ReadAhead.close)
-    # and says what happened; the child stays quiet. Stopped so, it leaves no private copy of
-    # a file behind: SIGTERM ends it through its `with` blocks.
+    # and says what happened; the child stays quiet.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit)
     # Imported here, in the child only: the parent imports pandas and DuckDB meanwhile.
     from pmo_metrics.readers.excel_fast import read_workbook
 
     for path in paths:
         result: WorkbookRead | None
         try:
-            result = read_workbook(path)
+            result = read_workbook(path, temp=temp)
         except Exception:  # e.g. out of memory: the parent reads the file and reports it
             result = None
         send.send((path, result))

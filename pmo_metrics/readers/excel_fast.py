@@ -63,13 +63,16 @@ class WorkbookRead:
     refused: tuple[Problem, ...] = ()
 
 
-def read_workbook(path: str | Path, display_name: str | None = None) -> WorkbookRead | None:
+def read_workbook(
+    path: str | Path, display_name: str | None = None, temp: Path | None = None
+) -> WorkbookRead | None:
     """The first half of :func:`~pmo_metrics.readers.read.read_file` for a workbook read
     without a column mapping: None when the file turns out to be no workbook (read_file then
-    reads it as usual)."""
+    reads it as usual). The private copy is made in a folder of its own in ``temp`` (default:
+    the system's temporary folder) and removed before this returns."""
     path = Path(path)
     name = display_name or path.name
-    with tempfile.TemporaryDirectory(prefix="pmo-import-") as private:
+    with tempfile.TemporaryDirectory(prefix="pmo-import-", dir=temp) as private:
         copy = copy_or_refusal(path, Path(private), name)
         if isinstance(copy, FileRefused):
             return WorkbookRead("", refused=tuple(copy.problems))

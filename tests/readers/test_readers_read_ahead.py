@@ -43,12 +43,12 @@ def ticket_workbook(path: Path, *, bad_row: int | None = None, rows: int = 20_00
     return path
 
 
-def in_fresh_python(code: str) -> dict:
+def in_fresh_python(code: str, **env: str) -> dict:
     """Run ``code`` in a new interpreter of the project; what it printed last, as JSON."""
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
         capture_output=True,
         text=True,
         timeout=300,
@@ -134,6 +134,31 @@ def test_a_damaged_workbook_read_ahead_is_refused_as_when_read_in_place(tickets,
         "(incomplete download or copy); save or download it again"
     ]
     assert found["sha256"][0] == hashlib.sha256(cut.read_bytes()).hexdigest()
+
+
+def test_a_child_stopped_at_work_leaves_no_copy_of_the_file(tickets, tmp_path):
+    # The parent stops the child at once (as when the store is busy): its private copy, made
+    # in a folder of the parent's, goes with it. And a child that finished leaves none either.
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    found = in_fresh_python(
+        f"""
+        import json, os
+        from pathlib import Path
+        from pmo_metrics.readers.ahead import ReadAhead
+
+        path = Path({str(tickets)!r})
+        with ReadAhead([path]) as ahead:
+            forked = ahead._child is not None
+        stopped = os.listdir({str(temp)!r})
+        with ReadAhead([path]) as ahead:
+            read = ahead.result(path) is not None
+        print(json.dumps({{"forked": forked, "read": read, "left": [stopped,
+                                                                   os.listdir({str(temp)!r})]}}))
+        """,
+        TMPDIR=str(temp),
+    )
+    assert found == {"forked": True, "read": True, "left": [[], []]}
 
 
 def test_a_csv_or_a_small_workbook_is_not_read_ahead(tmp_path, write_csv):
