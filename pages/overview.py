@@ -124,7 +124,8 @@ def top_exceptions() -> None:
         return
     with left:
         st.caption(period)
-    plain_table(frame, key="overview_exceptions")
+    with st.container(key="overview_exceptions"):  # the key names it in browser tests
+        plain_table(frame)
 
 
 def scorecard() -> None:

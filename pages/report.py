@@ -176,7 +176,8 @@ def publish_section() -> None:
             st.caption(t("publish_no_changes", version=latest.version))
         else:
             st.markdown(f"**{t('publish_changes', version=latest.version)}**")
-            plain_table(changes_as_read(diff), key="report_publish_changes")
+            with st.container(key="report_publish_changes"):
+                plain_table(changes_as_read(diff))
     if ctx.can("publish"):
         reason = ""
         if latest is not None:
@@ -189,7 +190,8 @@ def publish_section() -> None:
     versions = publishing.publications(cursor, month)
     if not versions.empty:
         st.markdown(f"**{t('publish_versions')}**")
-        plain_table(versions.drop(columns="month"), key="report_publish_versions")
+        with st.container(key="report_publish_versions"):  # named for browser tests
+            plain_table(versions.drop(columns="month"))
 
 
 publish_section()
