@@ -46,7 +46,7 @@ def import_files(
 ) -> LoadResult:
     """Read the files and load them as one load (see :func:`importing.import_paths`)."""
     require(who, "import")
-    return importing.import_paths(
+    result = importing.import_paths(
         con,
         paths,
         source=source,
@@ -57,6 +57,16 @@ def import_files(
         progress=progress,
         ahead=ahead,
     )
+    _alerts_after(con, result)
+    return result
+
+
+def _alerts_after(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+    """The alert rules after a load (when the settings configure a channel): never raises,
+    a failure is recorded and the load stands (:func:`pmo_metrics.notify.after_load`)."""
+    from pmo_metrics.notify import after_load  # the rules load the metrics only when they run
+
+    after_load(con, result.load_id)
 
 
 def undo(con: duckdb.DuckDBPyConnection, who: HasRole, load_id: int) -> dict[str, int]:

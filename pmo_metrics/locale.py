@@ -105,6 +105,85 @@ STRINGS: dict[str, tuple[str, str]] = {
     "completeness_cell_late": ("! late {date}", "! con retraso {date}"),
     "completeness_cell_missing": ("✗ not loaded", "✗ sin cargar"),
     "completeness_cell_not_due": ("… due {date}", "… vence el {date}"),
+    # alerts (pmo_metrics/notify): the messages, the Data page's outbox, the steering pack's mail
+    "alert_turns_red_title": (
+        "{subject} turned red in {month}",
+        "{subject} pasó a rojo en {month}",
+    ),
+    "alert_turns_red_body": (
+        "{subject} is red (off target) in {month}; in {previous} it was {before}.",
+        "{subject} está en rojo (fuera de objetivo) en {month}; en {previous} estaba {before}.",
+    ),
+    "alert_amber_twice_title": (
+        "{subject} amber two months running",
+        "{subject} en ámbar dos meses seguidos",
+    ),
+    "alert_amber_twice_body": (
+        "{subject} is amber (at risk) in {previous} and in {month}.",
+        "{subject} está en ámbar (en riesgo) en {previous} y en {month}.",
+    ),
+    "alert_p1_sla_title": (
+        "{service}: P1 SLA below target in {month}",
+        "{service}: ANS de P1 por debajo del objetivo en {month}",
+    ),
+    "alert_p1_sla_body": (
+        "Priority 1 tickets resolved in {month} met their SLA {value} % of the time ({met} of "
+        "{resolved}); the service's SLA target is {target} %.",
+        "Las incidencias de prioridad 1 resueltas en {month} cumplieron su ANS el {value} % de "
+        "las veces ({met} de {resolved}); el objetivo de ANS del servicio es {target} %.",
+    ),
+    "alert_mitigation_overdue_title": (
+        "Risk {risk}: mitigation overdue",
+        "Riesgo {risk}: mitigación vencida",
+    ),
+    "alert_mitigation_overdue_body": (
+        "Risk {risk} '{title}' (owner {owner}): its mitigation was due on {due}, {days} days ago.",
+        "Riesgo {risk} '{title}' (responsable {owner}): su mitigación vencía el {due}, hace "
+        "{days} días.",
+    ),
+    "alert_source_late_title": (
+        "{source} not loaded for {month}",
+        "{source} sin cargar para {month}",
+    ),
+    "alert_source_late_body": (
+        "The {month} export {source} was due by {due} and has not been loaded.",
+        "La exportación {source} de {month} vencía el {due} y no se ha cargado.",
+    ),
+    "alert_open": ("Open in the dashboard: {link}", "Abrir en el panel: {link}"),
+    "outbox": ("Alerts not sent", "Alertas sin enviar"),
+    "outbox_help": (
+        "Alerts wait here until they are sent; a failed attempt is retried by the next "
+        "`python -m pmo_metrics notify` (each later, up to 10 attempts; then failed, until "
+        "`notify --retry-failed`).",
+        "Las alertas esperan aquí hasta enviarse; un intento fallido se repite en el siguiente "
+        "`python -m pmo_metrics notify` (cada vez más tarde, hasta 10 intentos; después queda "
+        "fallida, hasta `notify --retry-failed`).",
+    ),
+    "outbox_empty": ("Every alert has been sent.", "Todas las alertas se han enviado."),
+    "outbox_run_failed": (
+        "The alert rules could not be evaluated ({trigger}, {when}): {error}",
+        "No se pudieron evaluar las reglas de alerta ({trigger}, {when}): {error}",
+    ),
+    "outbox_pending": ("pending", "pendiente"),
+    "outbox_failed": ("failed", "fallida"),
+    "outbox_email": ("e-mail", "correo"),
+    "outbox_webhook": ("webhook", "enlace web (webhook)"),
+    "outbox_created_at": ("Raised", "Generada"),
+    "outbox_channel": ("Channel", "Canal"),
+    "outbox_rule": ("Rule", "Regla"),
+    "outbox_month": ("Month", "Mes"),
+    "outbox_title": ("Alert", "Alerta"),
+    "outbox_status": ("State", "Situación"),
+    "outbox_attempts": ("Attempts", "Intentos"),
+    "outbox_next_attempt_at": ("Next attempt", "Próximo intento"),
+    "outbox_last_error": ("Last error", "Último error"),
+    "distribute_subject": ("Steering pack, {month}", "Informe para el comité, {month}"),
+    "distribute_body": (
+        "The steering pack of {month} (published version {version}) is attached.\n\n"
+        "Open the dashboard: {link}",
+        "Se adjunta el informe para el comité de {month} (versión publicada {version}).\n\n"
+        "Abrir el panel: {link}",
+    ),
     "not_loaded": ("Not loaded", "Sin cargar"),
     "not_loaded_sources": ("not loaded: {names}", "sin cargar: {names}"),
     "partial_sources": ("partial: {names} not loaded", "parcial: {names} sin cargar"),
