@@ -621,7 +621,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "not_published": (
         "{month} is not published yet: the figures shown are the draft.",
-        "{month} aún no está publicado: las cifras mostradas son el borrador.",
+        "Aún no se ha publicado {month}: las cifras mostradas son el borrador.",
     ),
     "changed_since": (
         "changed since published: {before} -> {after}",
@@ -645,7 +645,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "republish_reason": ("Reason for republishing", "Motivo de la nueva publicación"),
     "published_ok": (
         "{month} published: version {version}.",
-        "{month} publicado: versión {version}.",
+        "Publicado {month}: versión {version}.",
     ),
     "publish_refused": ("Not published: {why}", "No publicado: {why}"),
     "publish_unexplained": (
@@ -653,7 +653,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{count} estado(s) en rojo sin explicación: {names}. Explique cada uno y publique.",
     ),
     "publish_versions": ("Versions published", "Versiones publicadas"),
-    "publish_none": ("{month} has not been published.", "{month} no se ha publicado."),
+    "publish_none": ("{month} has not been published.", "No se ha publicado {month}."),
     "publish_changes": (
         "Changed since version {version}",
         "Cambios desde la versión {version}",
