@@ -145,3 +145,75 @@ def test_a_service_shows_its_explanation_and_marks_it_on_its_indicator_trend(
     assert trend, "no indicator trend chart"
     figure = trend[0].proto.spec
     assert figure.count('"symbol":"diamond"') == 4  # one marker on each of its 4 indicators
+
+
+def late_tickets(con, count: int) -> None:
+    """A late export of ``count`` October tickets of Transformación digital, all within SLA."""
+    import pandas as pd
+
+    from pmo_metrics.schema.problems import ParsedFile
+    from pmo_metrics.store.loads import load_parsed
+
+    opened = pd.Timestamp("2026-10-20 09:00")
+    frame = pd.DataFrame(
+        {
+            "ticket_id": [f"LATE{i}" for i in range(count)],
+            "source": "servicenow",
+            "service": "Transformación digital",
+            "priority": 3,
+            "opened": opened,
+            "resolved": opened + pd.Timedelta(hours=2),
+            "made_sla": True,
+            "is_open": False,
+            "source_sheet": "late",
+            "source_row": range(2, 2 + count),
+        }
+    )
+    late = ParsedFile(
+        "late_incidents.csv", "late-export", "servicenow", {"tickets": frame}, [], count
+    )
+    load_parsed(con, [late], period=OCT)
+
+
+def test_a_load_after_publishing_shows_what_changed_and_the_published_view_keeps_it(
+    app, store: Path
+) -> None:
+    from pmo_metrics.locale import quantity
+
+    con = connect(store)
+    try:
+        draft = publishing.month_figures(publishing.tables_on(con), OCT)
+        for s in status_notes.unexplained_reds(draft, status_notes.notes_for(con, OCT)):
+            actions.explain_status(con, LEAD, s, OCT, Explanation("Cause", "Action", "Luis"))
+        actions.publish_month(con, LEAD, OCT)
+        late_tickets(con, 20)
+        frozen = publishing.published_figures(con, OCT)
+        now = publishing.month_figures(publishing.tables_on(con), OCT)
+    finally:
+        con.close()
+    sla = Subject("pillar", "", "sla-compliance")
+
+    def value(frame) -> float:
+        row = frame[(frame["kind"] == sla.kind) & (frame["item"] == sla.item)]
+        return float(row["value"].iloc[0])
+
+    before, after = value(frozen), value(now)
+    assert after > before  # 20 more tickets within SLA
+    said = f"changed since published: {quantity(before, '%', 'en')} -> {quantity(after, '%', 'en')}"
+
+    at = app(store, "pages/overview.py")  # the draft: the card as computed now, and the change
+    assert not at.exception, [e.message for e in at.exception]
+    card = [m for m in at.metric if m.label == "SLA compliance"][0]
+    assert card.value == quantity(after, "%", "en")
+    assert any(said in c.value for c in at.caption), [c.value for c in at.caption]
+    at = at.get("segmented_control")[0].set_value("published").run()  # as published
+    card = [m for m in at.metric if m.label == "SLA compliance"][0]
+    assert card.value == quantity(before, "%", "en")
+
+    report = app(store, "pages/report.py")
+    assert "**Changed since version 1**" in [m.value for m in report.markdown]
+    changed = [d.value for d in report.dataframe if "after" in d.value.columns][0]
+    sla_row = changed[changed["figure"] == "Pillar figure · SLA compliance"]
+    assert sla_row[["before", "after"]].values.tolist() == [
+        [quantity(before, "%", "en"), quantity(after, "%", "en")]
+    ]
