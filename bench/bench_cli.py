@@ -15,12 +15,14 @@ writes into a fresh DuckDB file each time; the baseline opens the same workbook 
 python-calamine and turns its first sheet into Python rows, in a process of its own.
 
 Each process is started by a small launcher that forks, execs it and collects it with
-``wait4``: the wall time from fork to reaping, and the process's peak resident memory
-(``ru_maxrss``; Linux carries the forking process's peak across exec, and the launcher's own
-is below any Python's, whereas this script's would not be). The machine is shared and noisy: the
-cases alternate within each round so that all see the same load, and medians are compared; the
-load average is printed before and after timing, and for the import the median of each round's own
-ratio too (the two runs of a round see about the same load).
+``wait4``: the wall time from fork to reaping, the CPU time (user + system, its own and its
+children's: the import's read-ahead worker counts), and the process's peak resident memory
+(``ru_maxrss``, the larger of its own and its children's; Linux carries the forking process's
+peak across exec, and the launcher's own is below any Python's, whereas this script's would not
+be). On a machine without an idle core the CPU time tells more than the wall time. The machine
+is shared and noisy: the cases alternate within each round so that all see the same load, and
+medians are compared; the load average is printed before and after timing, and for the import
+the median of each round's own ratio too (the two runs of a round see about the same load).
 
 ``--compare CHECKOUT`` also times the import as another copy of the project runs it (e.g.
 ``git archive COMMIT | tar -x -C /tmp/before``), in the same rounds, and prints each round's
@@ -57,6 +59,7 @@ if pid == 0:
 _, status, usage = os.wait4(pid, 0)
 seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
+                  "cpu": usage.ru_utime + usage.ru_stime,
                   "code": os.waitstatus_to_exitcode(status)}))
 """
 
@@ -105,6 +108,7 @@ def medians(
         name: {
             "seconds": statistics.median(r["seconds"] for r in results),
             "peak_mb": statistics.median(r["peak_mb"] for r in results),
+            "cpu": statistics.median(r["cpu"] for r in results),
             "all": [round(r["seconds"], 3) for r in results],
         }
         for name, results in found.items()
@@ -170,7 +174,8 @@ def workbook_import(rounds: int, rows: int, work: Path, compare: Path | None = N
     print(f"{rows:,}-row ticket .xlsx, whole processes, median of {rounds}")
     for name, r in found.items():
         print(
-            f"  {name:<34} {r['seconds']:6.3f} s  peak {r['peak_mb']:4.0f} MB   (all: {r['all']})"
+            f"  {name:<34} {r['seconds']:6.3f} s  CPU {r['cpu']:5.2f} s  "
+            f"peak {r['peak_mb']:4.0f} MB   (all: {r['all']})"
         )
     print(f"  ratio import / read {ratio:.2f} (target <= 1.3: {verdict})")
     print(f"  median of the rounds' own ratios {pairs:.2f}")

@@ -67,10 +67,11 @@ def run(args: argparse.Namespace) -> int:
     from pmo_metrics.readers.ahead import ReadAhead
 
     # Nothing heavy is loaded yet (not even by the options). Large workbooks start being read
-    # in a worker process (forked first, before any thread), the store starts opening on a
-    # thread, and pandas, pyarrow and the readers load here meanwhile. DuckDB opens a store
-    # and creates a new one's tables without holding the GIL, so the two overlap. A column
-    # mapping (kept in the store) changes how a file is read: then nothing is read ahead.
+    # in a worker process if a core is idle (forked first, before any thread), the store
+    # starts opening on a thread, and pandas, pyarrow and the readers load here meanwhile.
+    # DuckDB opens a store and creates a new one's tables without holding the GIL, so the two
+    # overlap. A column mapping (kept in the store) changes how a file is read: then nothing
+    # is read ahead.
     paths = [Path(f) for f in args.files]
     with ReadAhead([] if args.mapping or args.save_mapping else paths) as ahead:
         with ThreadPoolExecutor(max_workers=1) as pool:

@@ -3,7 +3,9 @@ what reading the file itself gives (rows, digest, problems), a refused workbook 
 before, and a child that dies leaves the file to the parent.
 
 ReadAhead forks, so it runs in a fresh interpreter here (as in the command line: before any
-thread or DuckDB exists), never in the test process.
+thread or DuckDB exists), never in the test process; with ``idle_only=False``, for the machine
+running the tests is rarely idle. The command line reads ahead only with an idle core: its
+tests check what it prints and loads, the same either way.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import duckdb
 import pytest
 from openpyxl import Workbook
 
+from pmo_metrics.readers import ahead
 from pmo_metrics.readers.ahead import READ_AHEAD_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +67,7 @@ COMPARE = """
     from pmo_metrics.readers.ahead import ReadAhead
 
     path = Path(sys.argv[1] if len(sys.argv) > 1 else {path!r})
-    with ReadAhead([path]) as ahead:
+    with ReadAhead([path], idle_only=False) as ahead:
         forked = ahead._child is not None
         if {kill}:
             os.kill(ahead._child.pid, signal.SIGKILL)
@@ -148,10 +151,10 @@ def test_a_child_stopped_at_work_leaves_no_copy_of_the_file(tickets, tmp_path):
         from pmo_metrics.readers.ahead import ReadAhead
 
         path = Path({str(tickets)!r})
-        with ReadAhead([path]) as ahead:
+        with ReadAhead([path], idle_only=False) as ahead:
             forked = ahead._child is not None
         stopped = os.listdir({str(temp)!r})
-        with ReadAhead([path]) as ahead:
+        with ReadAhead([path], idle_only=False) as ahead:
             read = ahead.result(path) is not None
         print(json.dumps({{"forked": forked, "read": read, "left": [stopped,
                                                                    os.listdir({str(temp)!r})]}}))
@@ -159,6 +162,17 @@ def test_a_child_stopped_at_work_leaves_no_copy_of_the_file(tickets, tmp_path):
         TMPDIR=str(temp),
     )
     assert found == {"forked": True, "read": True, "left": [[], []]}
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "idle"),
+    [(2, 0.4, True), (2, 1.0, True), (2, 1.2, False), (1, 0.1, False), (8, 6.5, True)],
+)
+def test_a_core_is_idle_when_the_load_leaves_one(monkeypatch, cores, load, idle):
+    # The load average counts the command itself: on 2 cores, 1.0 leaves one idle.
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)))
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert ahead._idle_core() is idle
 
 
 def test_a_csv_or_a_small_workbook_is_not_read_ahead(tmp_path, write_csv):
@@ -170,7 +184,7 @@ def test_a_csv_or_a_small_workbook_is_not_read_ahead(tmp_path, write_csv):
         from pathlib import Path
         from pmo_metrics.readers.ahead import ReadAhead
 
-        with ReadAhead([Path({str(small)!r}), Path({str(text)!r})]) as ahead:
+        with ReadAhead([Path({str(small)!r}), Path({str(text)!r})], idle_only=False) as ahead:
             print(json.dumps({{"forked": ahead._child is not None,
                               "results": [ahead.result({str(small)!r}),
                                           ahead.result({str(text)!r})]}}))
