@@ -133,6 +133,10 @@ def view_choice(ctx: PageContext, key: str) -> Shown | None:
             )
         else:
             st.caption(t("draft_banner", month=month_label(month), version=latest.version))
+            frozen = publishing.published_figures(cursor, month, latest.version)
+            changed = len(publishing.changes(frozen, figures_now(ctx, month)))
+            if changed:  # the PMO lead's cue to republish
+                st.caption(t("changed_count", count=changed, version=latest.version))
     publication = latest if chosen == PUBLISHED else None
     if publication is not None:
         _, figures = publishing.month_status(cursor, month, version=publication.version)

@@ -197,6 +197,13 @@ def test_a_load_after_publishing_shows_what_changed_and_the_published_view_keeps
         row = frame[(frame["kind"] == sla.kind) & (frame["item"] == sla.item)]
         return float(row["value"].iloc[0])
 
+    changed = publishing.changes(frozen, now)
+    assert changed[["kind", "scope", "item"]].values.tolist() == [
+        ["indicator", "Transformación digital", "Incidencias resueltas en plazo"],
+        ["pillar", "", "mttr"],  # two hours each: the mean time to resolve falls
+        ["pillar", "", "sla-compliance"],
+        ["pillar", "", "tickets-opened"],
+    ]
     before, after = value(frozen), value(now)
     assert after > before  # 20 more tickets within SLA
     said = f"changed since published: {quantity(before, '%', 'en')} -> {quantity(after, '%', 'en')}"
@@ -206,6 +213,8 @@ def test_a_load_after_publishing_shows_what_changed_and_the_published_view_keeps
     card = [m for m in at.metric if m.label == "SLA compliance"][0]
     assert card.value == quantity(after, "%", "en")
     assert any(said in c.value for c in at.caption), [c.value for c in at.caption]
+    cue = [c.value for c in at.caption if "changed since version 1 was published" in c.value]
+    assert cue == ["4 figure(s) changed since version 1 was published (Report page)."]
     at = at.get("segmented_control")[0].set_value("published").run()  # as published
     card = [m for m in at.metric if m.label == "SLA compliance"][0]
     assert card.value == quantity(before, "%", "en")
