@@ -122,9 +122,10 @@ def webhook_payload(message: Message, lang: str) -> dict[str, str]:
 
 
 def webhook_sender(settings: Settings) -> Send:
-    url = webhook_url(settings)
-
     def send(message: Message) -> None:
+        url = webhook_url(settings)  # here: a secrets file refused is the message's error
+        if not url:
+            raise DeliveryError("no webhook URL: set PMO_WEBHOOK_URL or webhook_url")
         try:
             response = httpx.post(
                 url, json=webhook_payload(message, settings.lang), timeout=settings.webhook.timeout

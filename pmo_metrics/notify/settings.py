@@ -47,6 +47,7 @@ class Email:
 class Webhook:
     url: str = ""  # or $PMO_WEBHOOK_URL, or webhook_url in the secrets file
     timeout: float = 10.0
+    enabled: bool = False  # the URL is the secrets file's
 
 
 @dataclass(frozen=True)
@@ -63,15 +64,13 @@ class Settings:
 
     def channels(self) -> tuple[str, ...]:
         """The channels alerts go to: e-mail when a server, a sender and recipients are set,
-        the webhook when a URL is (in the file, the environment or the secrets file)."""
+        the webhook when a URL is (in the file or the environment) or ``[webhook] enabled``
+        says the secrets file has it."""
         found = []
         if self.email.configured:
             found.append("email")
-        if self.webhook.url or os.environ.get("PMO_WEBHOOK_URL"):
+        if self.webhook.url or self.webhook.enabled or os.environ.get("PMO_WEBHOOK_URL"):
             found.append("webhook")
-        elif self.email.secrets_file and self.email.secrets_file.exists():
-            if secrets(self).get("webhook_url"):
-                found.append("webhook")
         return tuple(found)
 
 
@@ -140,7 +139,11 @@ def _parsed(raw: Mapping[str, Any], path: Path) -> Settings:
                 timeout=float(mail.get("timeout", 30)),
                 ca_file=(path.parent / str(ca_file)) if ca_file else None,
             ),
-            webhook=Webhook(url=str(hook.get("url", "")), timeout=float(hook.get("timeout", 10))),
+            webhook=Webhook(
+                url=str(hook.get("url", "")),
+                timeout=float(hook.get("timeout", 10)),
+                enabled=bool(hook.get("enabled", False)),
+            ),
             distribution=_addresses(dist.get("to", ()), f"{path}: [distribution] to"),
             distribution_lang=str(dist.get("lang", lang)),
             path=path,

@@ -38,22 +38,14 @@ def tickets(month: str, met: int, missed: int, priority: int = 3, prefix: str = 
     return rows
 
 
+SLA_INDICATOR = {"service": "S1", "indicator": "SLA", "metric": "sla-compliance", "target": 90.0,
+                 "direction": "higher", "amber_threshold": 85.0}  # fmt: skip
+
+
 @pytest.fixture
 def catalog(put):
     put("services", [{"service": "S1", "state": "launched"}])
-    put(
-        "indicators",
-        [
-            {
-                "service": "S1",
-                "indicator": "SLA",
-                "metric": "sla-compliance",
-                "target": 90.0,
-                "direction": "higher",
-                "amber_threshold": 85.0,
-            }
-        ],
-    )
+    put("indicators", [SLA_INDICATOR])
     return put
 
 
