@@ -599,6 +599,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Explicación cerrada: deja de aplicarse desde {month}.",
     ),
     "explain_refused": ("Not saved: {why}", "No guardada: {why}"),
+    "explain_missing": (
+        "Not saved: an explanation needs its {fields}.",
+        "No guardada: una explicación necesita {fields}.",
+    ),
     "unexplained": ("not explained yet", "aún sin explicar"),
     "explained_since": ("since {month}", "desde {month}"),
     "kind_pillar": ("Pillar figure", "Cifra del pilar"),

@@ -245,15 +245,9 @@ def explain_popover(ctx: PageContext, shown: Shown, subjects: list[Subject], key
     if not subjects or shown.publication is not None or not ctx.can("explain_status"):
         return
     with st.popover(t("explain"), icon=":material/edit_note:", key=f"{key}_popover"):
-        names = {subject_name(s): s for s in subjects}
-        chosen = names[
-            st.selectbox(
-                t("explain_what"),
-                list(names),
-                key=f"{key}_subject",
-                format_func=lambda n: f"{status_text(shown.status(names[n]))} · {n}",
-            )
-        ]
+        # each option written out (no format_func): "✗ off target · Service · name"
+        names = {f"{status_text(shown.status(s))} · {subject_name(s)}": s for s in subjects}
+        chosen = names[st.selectbox(t("explain_what"), list(names), key=f"{key}_subject")]
         current = shown.row(chosen)
         with st.form(f"{key}_form", clear_on_submit=True, enter_to_submit=False):
             cause = st.text_area(t("explain_cause"), key=f"{key}_cause", height=80)
@@ -292,6 +286,15 @@ def _pick(ctx: PageContext, name: str, column: str, label: str, key: str) -> str
 
 
 def _explain(ctx: PageContext, subject: Subject, shown: Shown, text: Explanation) -> None:
+    fields = {
+        "explain_cause": text.cause,
+        "explain_action": text.action,
+        "explain_owner": text.owner,
+    }
+    missing = [t(key).lower() for key, value in fields.items() if not value.strip()]
+    if missing:  # said in the page's language (the package's refusal is in English)
+        st.error(t("explain_missing", fields=", ".join(missing)), icon=":material/error:")
+        return
     try:
         actions.explain_status(
             ctx.con.cursor(), ctx.user, subject, shown.month, text, status=shown.status(subject)

@@ -57,7 +57,7 @@ def test_explain_on_the_overview_then_publish_on_the_report_page(app, store: Pat
 
     # The PMO lead explains the first red in the popover beside the table.
     subject = at.selectbox(key="overview_explain_subject")
-    assert subject.value == f"{REDS[0][0]} · {REDS[0][1]}"
+    assert subject.value == f"✗ off target · {REDS[0][0]} · {REDS[0][1]}"
     at.text_area(key="overview_explain_cause").input("Two sprints lost to an incident")
     at.text_input(key="overview_explain_action").input("Re-plan with the vendor")
     at.text_input(key="overview_explain_owner").input("Marta")
@@ -226,3 +226,16 @@ def test_a_load_after_publishing_shows_what_changed_and_the_published_view_keeps
     assert sla_row[["before", "after"]].values.tolist() == [
         [quantity(before, "%", "en"), quantity(after, "%", "en")]
     ]
+
+
+def test_an_explanation_without_its_owner_is_refused_in_the_page_language(app, store: Path) -> None:
+    at = app(store, "pages/overview.py", lang="es")
+    at.text_area(key="overview_explain_cause").input("Dos sprints perdidos")
+    at.text_input(key="overview_explain_action").input("Replanificar")
+    at = [b for b in at.button if b.label == "Guardar explicación"][0].click().run()
+    assert [e.value for e in at.error] == ["No guardada: una explicación necesita responsable."]
+    con = connect(store)
+    try:
+        assert con.execute("SELECT count(*) FROM status_notes").fetchall() == [(0,)]
+    finally:
+        con.close()
