@@ -10,6 +10,9 @@ import streamlit as st
 from pmo_metrics import actions, locale, publishing
 from pmo_metrics.engine import open_source
 from pmo_metrics.evaluation import MetricResult
+from pmo_metrics.exports.pack import FORMATS as PACK_FORMATS
+from pmo_metrics.exports.pack import MIME as PACK_MIME
+from pmo_metrics.exports.pack import build_pack
 from pmo_metrics.exports.report import build_report
 from pmo_metrics.status_notes import Subject
 from ui.components import empty_state, page_header, plain_table, status_text
@@ -108,6 +111,44 @@ if built and built[0] == month:
     if summary.no_data:
         with st.expander(f"{len(summary.no_data)} × {t('no_data')}"):
             st.markdown("\n".join(f"- {gap}" for gap in summary.no_data))
+
+
+# --- the steering pack (issue 15) -------------------------------------------------------------
+
+
+def pack_section() -> None:
+    """The month for the steering committee as a PDF or slides: the .xlsx report's numbers."""
+    st.subheader(t("pack_heading"), help=t("pack_help"))
+    kind = st.radio(
+        t("pack_format"),
+        list(PACK_FORMATS),
+        format_func=lambda k: t(f"pack_{k}"),
+        horizontal=True,
+        key="pack_format",
+    )
+    if st.button(t("pack_build"), key="pack_build"):
+        buffer = io.BytesIO()
+        with st.spinner(t("pack_building")):
+            summary = build_pack(
+                ctx.con.cursor(), month, buffer, fmt=kind, lang=lang(), generated_by=ctx.user.name
+            )
+        st.session_state["pack_file"] = (month, kind, lang(), buffer.getvalue(), summary)
+    built = st.session_state.get("pack_file")
+    if built and built[:3] == (month, kind, lang()):
+        name = f"pmo-steering-pack-{month}.{kind}"
+        st.caption(built[4].text())
+        st.download_button(
+            t("pack_download", name=name),
+            data=built[3],
+            file_name=name,
+            mime=PACK_MIME[kind],
+            key="pack_download",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+
+pack_section()
 
 
 # --- publishing the month (issue 15) ----------------------------------------------------------

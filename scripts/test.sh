@@ -12,6 +12,14 @@ if ! command -v chromium >/dev/null 2>&1; then
         sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
     fi
 fi
+# The steering pack's PDF is set in DejaVu Sans (the status icons, every Spanish letter).
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null
+    else
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null
+    fi
+fi
 # -c constraints.txt: the versions tested, so that a fresh machine does not pick up newer ones.
 python -m pip install -q --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 
