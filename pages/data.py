@@ -16,6 +16,7 @@ from pmo_metrics.access import PermissionDenied
 from pmo_metrics.editing import EDITABLE, changed_rows, editable_frame
 from pmo_metrics.exports.templates import allowed_values, write_templates
 from pmo_metrics.headers import column_label
+from pmo_metrics.notify import outbox
 from pmo_metrics.periods import months_back
 from pmo_metrics.readers import read_file
 from pmo_metrics.readers.detect import peek_headers
@@ -178,6 +179,22 @@ def checklist_section() -> None:
     st.subheader(t("checklist_month", month=month_label(month)))
     details = completeness.month_details(board, month, today, language)
     data_table(details, key="data_checklist_month", file_stem=f"sources-{month}")
+
+
+def outbox_section() -> None:
+    """Alerts not sent yet (pending, or given up as failed) with their last error, and the
+    rules' last evaluation when it failed; nothing when every alert went."""
+    unsent, failed_run = outbox.unsent(cursor()), outbox.last_failed_run(cursor())
+    if unsent.empty and failed_run is None:
+        return
+    st.header(t("outbox"), help=t("outbox_help"))
+    if failed_run is not None:
+        when, trigger, error = failed_run
+        st.error(
+            t("outbox_run_failed", trigger=trigger, when=f"{when:%Y-%m-%d %H:%M}", error=error)
+        )
+    if not unsent.empty:
+        plain_table(outbox.unsent_shown(unsent, lang()), key="data_outbox")
 
 
 def upload_section() -> None:
@@ -350,6 +367,7 @@ def _save_edit(name: str, before: pd.DataFrame, after: pd.DataFrame) -> None:
 
 
 checklist_section()
+outbox_section()
 upload_section()
 history_section()
 audit_section()

@@ -169,6 +169,18 @@ def unsent(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
+def unsent_shown(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`unsent`'s rows as the Data page shows them: headers, channels and states in
+    ``lang`` (the titles are in the language the alerts were written in)."""
+    from pmo_metrics.locale import t  # the words; the outbox itself needs none
+
+    shown = frame.assign(
+        channel=frame["channel"].map(lambda c: t(f"outbox_{c}", lang)),
+        status=frame["status"].map(lambda s: t(f"outbox_{s}", lang)),
+    ).drop(columns=["rule"])
+    return shown.rename(columns={c: t(f"outbox_{c}", lang) for c in shown.columns})
+
+
 def last_failed_run(con: duckdb.DuckDBPyConnection) -> tuple[datetime, str, str] | None:
     """The latest evaluation of the rules, when it failed: when, its trigger and its error."""
     rows = con.execute(
