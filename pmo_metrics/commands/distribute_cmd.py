@@ -54,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         con.close()
+    if not done.attachment.endswith(f".{args.format}"):
+        print("note: no steering pack here (its libraries are missing): sent the .xlsx report")
     print(f"sent {done.attachment} ({done.month} version {done.version}) to "
           f"{', '.join(done.recipients)}")  # fmt: skip
     return 0

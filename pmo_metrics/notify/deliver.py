@@ -118,7 +118,8 @@ class EmailSender:
 
 
 def webhook_payload(message: Message, lang: str) -> dict[str, str]:
-    return {"title": message.title, "text": f"**{message.title}**\n" + message_text(message, lang)}
+    # the title again in the text: Slack shows the text only, Teams both
+    return {"title": message.title, "text": f"{message.title}\n" + message_text(message, lang)}
 
 
 def webhook_sender(settings: Settings) -> Send:

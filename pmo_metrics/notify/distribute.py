@@ -2,8 +2,9 @@
 pmo_metrics distribute``).
 
 The pack is :func:`pmo_metrics.exports.pack.build_pack`'s PDF (or slides); ``xlsx`` sends the
-monthly report workbook instead. A month not published is refused: the sponsor receives only
-what the PMO lead froze. Each sending is audited (month, version, how many recipients).
+monthly report workbook instead (so does an installation without the pack's libraries). A
+month not published is refused: the sponsor receives only what the PMO lead froze. Each
+sending is audited (month, version, how many recipients).
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ def attachment(
 ) -> Path:
     """The file to send: the steering pack (pdf, pptx) or the monthly report (xlsx)."""
     out = folder / f"steering-pack-{month}.{fmt}"
+    try:
+        from pmo_metrics.exports.pack import build_pack
+    except ImportError:  # an installation without the pack's libraries: the report instead
+        fmt = "xlsx"
     if fmt == "xlsx":
         from pmo_metrics.engine import open_source
         from pmo_metrics.exports.report import build_report
@@ -53,8 +58,6 @@ def attachment(
         out = folder / f"pmo-report-{month}.xlsx"
         build_report(open_source(con.cursor()), month, out, lang=lang)
         return out
-    from pmo_metrics.exports.pack import build_pack
-
     build_pack(con, month, out, lang=lang)
     return out
 
@@ -100,7 +103,7 @@ def distribute(
                 link=link(settings.base_url, "report", month, lang),
             ),  # fmt: skip
         )
-        maintype, subtype = MIME[fmt]
+        maintype, subtype = MIME[path.suffix.lstrip(".")]
         mail.add_attachment(
             path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name
         )

@@ -76,7 +76,7 @@ def test_an_event_is_delivered_exactly_once(red_october, smtp, httpserver, setti
     posted = hooked(httpserver)
     assert [p["title"] for p in posted] == TITLES  # Teams' title, Slack's text below
     assert posted[1]["text"] == (
-        "**S1 turned red in Oct 2026**\nS1 is red (off target) in Oct 2026; in Sep 2026 it was "
+        "S1 turned red in Oct 2026\nS1 is red (off target) in Oct 2026; in Sep 2026 it was "
         "on target.\n\nOpen in the dashboard: "
         "https://pmo.example/services?service=S1&period=2026-10&lang=en"
     )
