@@ -342,7 +342,7 @@ def service_page(
     header = [Paragraph(_esc(t(k, lang)), styles.cell_bold) for k in head]
     header.append(Paragraph(_esc(t("trends", lang, month=content.month_name)), styles.cell_bold))
     rows: list[list[Any]] = [header]
-    widths = [6.0 * cm, 2.3 * cm, 2.3 * cm, 3.4 * cm, 5.6 * cm]
+    widths = [5.6 * cm, 2.3 * cm, 2.3 * cm, 3.8 * cm, 5.6 * cm]
     trend_width = WIDTH - sum(widths) - 0.4 * cm  # the cell's padding
     for line in page.indicators:
         name: list[Flowable] = [Paragraph(_esc(line.name), styles.cell_bold)]

@@ -19,7 +19,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.presentation import Presentation as Deck
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
@@ -243,6 +243,7 @@ def card_shape(
     )
     frame = box.text_frame
     frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE  # a long label shrinks, not spills
     frame.vertical_anchor = MSO_ANCHOR.TOP
     frame.margin_left = Inches(0.18)
     lines = [
@@ -286,7 +287,7 @@ def exceptions(deck: Deck, content: PackContent) -> None:
         )
     widths: list[int] = [Inches(w) for w in (1.7, 1.3, 3.4, 1.1, 1.1)]
     widths.append(SLIDE_W - 2 * MARGIN - sum(widths))
-    _table(slide, rows, MARGIN, BODY_TOP, widths, size=10)
+    _table(slide, rows, MARGIN, BODY_TOP, widths, size=9)
     if content.more_exceptions:
         _text(
             slide,
