@@ -88,11 +88,11 @@ def read_file(
     detector knows. ``display_name`` is the name used in messages (uploads are temp files).
     ``workbook``: :func:`~pmo_metrics.readers.excel_fast.read_workbook` of this file, done
     already (in the command line's worker process, :mod:`pmo_metrics.readers.ahead`); the file
-    is then not read again.
+    is then not read again, unless a ``mapping`` changes which columns are worth typing.
     """
     path = Path(path)
     name = display_name or path.name
-    if workbook is not None:
+    if workbook is not None and not mapping:
         return _from_workbook(workbook, name, source=source, mapping=mapping, target=target)
     # Hashed and parsed from a private copy: the same bytes for both, and the named file only.
     with tempfile.TemporaryDirectory(prefix="pmo-import-") as private:
