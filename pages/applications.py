@@ -7,7 +7,7 @@ import streamlit as st
 from pmo_metrics.charts.finance import earned_value_chart
 from pmo_metrics.charts.flow import throughput_chart
 from pmo_metrics.evaluation import trend_window
-from pmo_metrics.metrics.portfolio import reason_in
+from pmo_metrics.metrics.portfolio import health_reason
 from pmo_metrics.status_notes import Subject
 from ui.components import (
     chart,
@@ -72,8 +72,9 @@ else:
             explain_popover(
                 ctx, shown, flagged_subjects(shown, lambda s: s == subject), "applications_explain"
             )
-    if "reason" in row and row["reason"]:
-        st.caption(t("health_reason", reason=plain(str(reason_in(row["reason"], lang())))))
+    reason = health_reason(row, lang())
+    if reason:
+        st.caption(t("health_reason", reason=plain(reason)))
     plain_table(health.frame, key="applications_health", dashes=True)
 
 st.subheader(t("delivery_flow"))

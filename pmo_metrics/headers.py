@@ -56,6 +56,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "on_target": ("On target", "En objetivo"),
     "on_target_pct": ("On target %", "En objetivo %"),
     "reason": ("Reason", "Motivo"),
+    "reason_parts": ("Reason, as data", "Motivo, como datos"),
     "note": ("Note", "Nota"),
     "month": ("Month", "Mes"),
     "week": ("Week", "Semana"),
@@ -268,7 +269,7 @@ LABELS: dict[str, tuple[str, str]] = {
 
 # Columns that only serve the screen's drawing or ordering (a health status' icon and word are
 # drawn in the status column itself; sprints are listed in their order). Downloads keep them.
-HIDDEN = frozenset({"icon", "word", "sprint_order"})
+HIDDEN = frozenset({"icon", "word", "sprint_order", "reason_parts"})
 
 
 def column_label(name: str, lang: str) -> str:

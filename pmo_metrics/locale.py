@@ -353,9 +353,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "expected": ("Expected", "Esperado"),
     "realised": ("Realised", "Obtenido"),
     "share_of_expected": ("% of expected", "% de lo esperado"),
+    "health_miss": (
+        "{dimension} {value} {op} target {target}",
+        "{dimension} {value} {op} objetivo {target}",
+    ),
+    "health_on_target": (
+        "all {n} dimension(s) with a target on target",
+        "las {n} dimensiones con objetivo, en objetivo",
+    ),
+    "health_no_indicator": (
+        "not judged: its services have no indicator on these dimensions",
+        "sin evaluar: sus servicios no tienen indicadores en estas dimensiones",
+    ),
+    "health_no_data": (
+        "not judged: no data for the dimensions with a target",
+        "sin evaluar: sin datos en las dimensiones con objetivo",
+    ),
     "p85_cycle_time": ("P85 cycle time", "P85 del tiempo de ciclo"),
     "p85_lead_time": ("P85 lead time", "P85 del tiempo de entrega"),
-    "share_of_expected": ("% of expected", "% de lo esperado"),
     "current": ("Current", "Actual"),
     "desired": ("Desired", "Deseado"),
     "services_launched": ("Services launched", "Servicios lanzados"),
@@ -888,6 +903,26 @@ HEALTH_WORDS: dict[str, dict[str, str]] = {
         "grey": "sin datos",
     },
 }
+
+# Portfolio health's dimensions as a reason names them ("SLA compliance 80.8% < target 90%"):
+# the heat map's headers without the unit, which the reason writes after the number.
+HEALTH_DIMENSIONS: dict[str, tuple[str, str]] = {
+    "open_demand": ("Open demand", "Demanda abierta"),
+    "throughput": ("Throughput", "Rendimiento"),
+    "lead_time_p85": ("Lead time P85", "Tiempo de entrega P85"),
+    "say_do": ("Say/do ratio", "Ratio say/do"),
+    "incidents_opened": ("Incidents opened", "Incidencias abiertas"),
+    "sla_compliance": ("SLA compliance", "Cumplimiento ANS"),
+    "effort_hours": ("Effort", "Esfuerzo"),
+    "cost_variance_pct": ("Cost variance", "Desviación de coste"),
+    "open_high_risks": ("Open high and critical risks", "Riesgos altos y críticos abiertos"),
+}
+
+
+def health_dimension(column: str, lang: str) -> str:
+    """A portfolio-health dimension's name in ``lang``."""
+    return _pick(HEALTH_DIMENSIONS[column], lang)
+
 
 # The words of statuses that are not health (risks, actions, loads, workflow), by language.
 STATUS_WORDS: dict[str, tuple[str, str]] = {

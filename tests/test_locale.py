@@ -175,8 +175,8 @@ def test_every_metric_has_a_label_in_both_languages():
 
 def test_a_health_reason_is_said_in_spanish():
     """The applications' "Motivo" in Spanish (issue 14, item 3): every reason portfolio health
-    writes, read back in Spanish; English and other text come back as they are."""
-    from pmo_metrics.metrics.portfolio import DIMENSIONS, explain, reason_in
+    gives, written from its judged values (not parsed back from English) in both languages."""
+    from pmo_metrics.metrics.portfolio import DIMENSIONS, explain, health_reason, reason_text
 
     dims = {d.column: d for d in DIMENSIONS}
     higher = {"target": 90.0, "direction": "higher"}
@@ -189,25 +189,30 @@ def test_a_health_reason_is_said_in_spanish():
             (dims["throughput"], 7.0, None, "grey"),
         ]
     )
-    assert red == (
+    assert reason_text(red, "en") == (
         "SLA compliance 80.8% < target 90%; Say/do ratio 0.91 > target 0.85; "
         "Effort 1,234.5 h > target 1000 h"
     )
-    assert reason_in(red, "es") == (
+    assert reason_text(red, "es") == (
         "Cumplimiento ANS 80,8 % < objetivo 90 %; Ratio say/do 0,91 > objetivo 0,85; "
         "Esfuerzo 1.234,5 h > objetivo 1000 h"
     )
-    assert reason_in(red, "en") == red
+    late = explain([(dims["lead_time_p85"], 75.4, {"target": 60, "direction": "lower"}, "amber")])
+    assert reason_text(late, "en") == "Lead time P85 75.4 days > target 60 days"
+    assert reason_text(late, "es") == "Tiempo de entrega P85 75,4 días > objetivo 60 días"
     green = explain(
         [(dims["sla_compliance"], 95.0, higher, "green"), (dims["say_do"], 1.0, lower, "green")]
     )
-    assert reason_in(green, "es") == "las 2 dimensiones con objetivo, en objetivo"
+    assert reason_text(green, "en") == "all 2 dimension(s) with a target on target"
+    assert reason_text(green, "es") == "las 2 dimensiones con objetivo, en objetivo"
     unjudged = explain([(dims["throughput"], 7.0, None, "grey")])
-    assert reason_in(unjudged, "es") == (
+    assert reason_text(unjudged, "es") == (
         "sin evaluar: sus servicios no tienen indicadores en estas dimensiones"
     )
-    assert reason_in("Something else 1 < target 2", "es") == "Something else 1 < target 2"
-    assert reason_in(None, "es") is None
+    no_data = explain([(dims["sla_compliance"], None, higher, "grey")])
+    assert reason_text(no_data, "es") == "sin evaluar: sin datos en las dimensiones con objetivo"
+    assert health_reason({"reason_parts": red}, "es") == reason_text(red, "es")
+    assert reason_text(None, "es") is None  # an empty table's gap
 
 
 # The tokens a translation must carry over unchanged: `code` as written, and every run of

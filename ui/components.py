@@ -18,7 +18,7 @@ from pmo_metrics.charts.style import inert, localise
 from pmo_metrics.completeness import Coverage, coverage, period_months, summary
 from pmo_metrics.evaluation import COMPUTE_FAILED, Scope, last_value, metric
 from pmo_metrics.headers import HIDDEN, column_label
-from pmo_metrics.metrics.portfolio import reason_in
+from pmo_metrics.metrics.portfolio import reason_text
 from pmo_metrics.metrics.status import GREY, STATUSES, badge, judge
 from ui.context import PageContext
 from ui.data import card_target, card_trend, card_values, completeness_board, metric_table
@@ -283,9 +283,11 @@ def plain_table(
     numbers written as the page's language writes them; the columns that only serve the
     drawing are hidden. With ``dashes``, an empty number reads "-" rather than the
     browser's "None" (its column then sorts as text: Explore's pivots keep their numbers)."""
-    shown = readable_statuses(frame).drop(columns=list(HIDDEN), errors="ignore")
-    if "reason" in shown.columns:  # portfolio health's reasons are computed in English
-        shown = shown.assign(reason=shown["reason"].map(lambda r: reason_in(r, lang())))
+    shown = readable_statuses(frame)
+    if "reason_parts" in shown.columns:  # portfolio health: its reasons in the page's language
+        reasons = [reason_text(parts, lang()) for parts in shown["reason_parts"]]
+        shown = shown.assign(reason=pd.Series(reasons, index=shown.index, dtype=object))
+    shown = shown.drop(columns=list(HIDDEN), errors="ignore")
     text = _text_columns(shown)
     config = {c: column_format(shown[c], column_label(str(c), lang())) for c in shown.columns}
     data = shown.astype({c: "object" for c in text}).fillna({c: "-" for c in text})

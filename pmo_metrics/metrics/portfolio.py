@@ -9,12 +9,13 @@ services whose metric is the dimension's metric. With several, the strictest win
 target where higher is better, the lowest where lower is; on a tie the first service by name).
 A dimension without such an indicator is grey and not judged; so is one without data. Health is
 the worst judged dimension (grey when none is judged) and ``reason`` names the dimension(s) that
-set it, e.g. "SLA compliance 82.0% < target 95%".
+set it, e.g. "SLA compliance 82.0% < target 95%": written in English from ``reason_parts``, the
+same reason free of language, which :func:`reason_text` writes in Spanish too.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -44,28 +45,36 @@ class Dimension:
     headline asked per application)."""
 
     column: str
-    label: str
     metric: str
+
+    def name(self, lang: str) -> str:
+        """The dimension as a reason names it, in ``lang``."""
+        return locale.health_dimension(self.column, lang)
+
+    @property
+    def label(self) -> str:
+        return self.name("en")
 
 
 DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension("open_demand", "Open demand", "open-demand"),
-    Dimension("throughput", "Throughput", "throughput"),
-    Dimension("lead_time_p85", "Lead time P85", "lead-time"),
-    Dimension("say_do", "Say/do ratio", "say-do"),
-    Dimension("incidents_opened", "Incidents opened", "tickets-opened"),
-    Dimension("sla_compliance", "SLA compliance", "sla-compliance"),
-    Dimension("effort_hours", "Effort", "effort"),
-    Dimension("cost_variance_pct", "Cost variance", "budget-variance"),
-    Dimension("open_high_risks", "Open high and critical risks", "open-high-risks"),
+    Dimension("open_demand", "open-demand"),
+    Dimension("throughput", "throughput"),
+    Dimension("lead_time_p85", "lead-time"),
+    Dimension("say_do", "say-do"),
+    Dimension("incidents_opened", "tickets-opened"),
+    Dimension("sla_compliance", "sla-compliance"),
+    Dimension("effort_hours", "effort"),
+    Dimension("cost_variance_pct", "budget-variance"),
+    Dimension("open_high_risks", "open-high-risks"),
 )  # fmt: skip
+_BY_COLUMN = {d.column: d for d in DIMENSIONS}
 HEALTH_COLUMNS = (
-    "application", "status", "icon", "reason",
+    "application", "status", "icon", "reason", "reason_parts",
     *(c for d in DIMENSIONS for c in (d.column, f"{d.column}_status")),
 )  # fmt: skip
 
 # Units written after a number in a reason; counts and ratios read fine bare.
-_SPELLED_UNITS = {"h": " h", "days": " days", "pts": " pts", "EUR": " EUR"}
+_SPELLED_UNITS = ("%", "h", "days", "pts", "EUR")
 
 
 # --- open demand ---------------------------------------------------------------------------------
@@ -134,29 +143,18 @@ def strictest_target(candidates: Iterable[Mapping[str, Any]]) -> Mapping[str, An
     return pick(same, key=lambda row: row["target"])
 
 
-def _number(value: float, unit: str | None) -> str:
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit == "ratio":
-        return f"{value:.2f}"
-    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
-    return text + _SPELLED_UNITS.get(unit or "", "")
-
-
-def _target(value: float, unit: str | None) -> str:
-    return f"{value:g}" + ("%" if unit == "%" else _SPELLED_UNITS.get(unit or "", ""))
-
-
 # A dimension as judged for one application: its value, its target (indicator row), status.
 Judged = tuple[Dimension, float | None, Mapping[str, Any] | None, str]
 
 
 def explain(judged: list[Judged]) -> str:
-    """Why an application has its health: the dimensions that set the colour, in English (the
-    metric's table is one for every language; :func:`reason_in` says it in another)."""
+    """Why an application has its health, as language-free parts (JSON, the table's
+    ``reason_parts``) that :func:`reason_text` writes in either language: the dimensions that
+    set a red or amber colour, each with its value, ``<`` or ``>``, its target and unit; or
+    how many dimensions are on target; or why nothing was judged."""
     health = status.worst(s for *_, s in judged)
     if health in (status.RED, status.AMBER):
-        parts = []
+        misses = []
         for dim, value, target, s in judged:
             if s != health:
                 continue
@@ -164,92 +162,66 @@ def explain(judged: list[Judged]) -> str:
             value, target = cast(float, value), cast(Mapping[str, Any], target)
             unit = cast(Metric, registry.used("portfolio-health", dim.metric)).unit  # declared
             op = "<" if str(target["direction"]).strip().lower() == "higher" else ">"
-            parts.append(
-                f"{dim.label} {_number(value, unit)} {op} target {_target(target['target'], unit)}"
-            )
-        return "; ".join(parts)
-    with_target = [t for _, _, t, _ in judged if t is not None]
+            misses.append([dim.column, float(value), op, float(target["target"]), unit])
+        return json.dumps({"misses": misses})
     if health == status.GREEN:
-        n = sum(1 for *_, s in judged if s == status.GREEN)
-        return _ON_TARGET.format(n=n)
-    if not with_target:
-        return _NO_INDICATOR
-    return _NO_DATA
+        return json.dumps({"on_target": sum(1 for *_, s in judged if s == status.GREEN)})
+    judged_any = any(t is not None for _, _, t, _ in judged)
+    return json.dumps({"not_judged": "no_data" if judged_any else "no_indicator"})
 
 
-_ON_TARGET = "all {n} dimension(s) with a target on target"
-_NO_INDICATOR = "not judged: its services have no indicator on these dimensions"
-_NO_DATA = "not judged: no data for the dimensions with a target"
-# The reasons that are sentences, in Spanish; a judged dimension's part is rebuilt from its
-# value and target (_part_in).
-_SENTENCES_ES = {
-    _NO_INDICATOR: "sin evaluar: sus servicios no tienen indicadores en estas dimensiones",
-    _NO_DATA: "sin evaluar: sin datos en las dimensiones con objetivo",
-}
-_ON_TARGET_ES = "las {n} dimensiones con objetivo, en objetivo"
-# A dimension's name in a Spanish reason, by its column (the heat map's headers, without the
-# unit they carry: the reason writes the unit after the number).
-_DIMENSIONS_ES = {
-    "open_demand": "Demanda abierta",
-    "throughput": "Rendimiento",
-    "lead_time_p85": "Tiempo de entrega P85",
-    "say_do": "Ratio say/do",
-    "incidents_opened": "Incidencias abiertas",
-    "sla_compliance": "Cumplimiento ANS",
-    "effort_hours": "Esfuerzo",
-    "cost_variance_pct": "Desviación de coste",
-    "open_high_risks": "Riesgos altos y críticos abiertos",
-}
-_PART = re.compile(
-    r"^(?P<value>-?[\d,]+(?:\.\d+)?)(?P<unit>%| h| days| pts| EUR)? (?P<op>[<>]) target "
-    r"(?P<target>-?[\d.e+-]+)(?:%| h| days| pts| EUR)?$"
-)
+def reason_text(parts: object, lang: str) -> str | None:
+    """A health reason written from its parts (:func:`explain`) in ``lang``: ``SLA
+    compliance 80.8% < target 90%``, ``Cumplimiento ANS 80,8 % < objetivo 90 %``; None without
+    parts (an empty table's gap)."""
+    if not isinstance(parts, str) or not parts:
+        return None
+    reason = json.loads(parts)
+    if "on_target" in reason:
+        return locale.t("health_on_target", lang, n=reason["on_target"])
+    if "not_judged" in reason:
+        return locale.t(f"health_{reason['not_judged']}", lang)
+    return "; ".join(
+        locale.t(
+            "health_miss",
+            lang,
+            dimension=_BY_COLUMN[column].name(lang),
+            value=_written(value, unit, lang),
+            op=op,
+            target=_target(target, unit, lang),
+        )
+        for column, value, op, target, unit in reason["misses"]
+    )
 
 
-def reason_in(reason: object, lang: str) -> object:
-    """A health reason of :func:`explain` in ``lang``: ``SLA compliance 80.8% < target 90%``
-    is ``Cumplimiento ANS 80,8 % < objetivo 90 %`` in Spanish. English, and anything that is
-    not such a reason, comes back as it is."""
-    if lang != "es" or not isinstance(reason, str):
-        return reason
-    if reason in _SENTENCES_ES:
-        return _SENTENCES_ES[reason]
-    on_target = re.fullmatch(re.escape(_ON_TARGET).replace(r"\{n\}", r"(\d+)"), reason)
-    if on_target:
-        return _ON_TARGET_ES.format(n=on_target.group(1))
-    parts = [_part_in(part) for part in reason.split("; ")]
-    return reason if None in parts else "; ".join(cast(list[str], parts))
+def health_reason(row: Mapping[str, Any], lang: str) -> str | None:
+    """The reason of one row of the portfolio-health table, in ``lang``."""
+    return reason_text(row["reason_parts"] if "reason_parts" in row else None, lang)
 
 
-def _part_in(part: str) -> str | None:
-    """One judged dimension's part of a reason in Spanish; None if ``part`` is not one."""
-    for dim in DIMENSIONS:
-        if not part.startswith(f"{dim.label} "):
-            continue
-        found = _PART.match(part[len(dim.label) + 1 :])
-        if found is None:
-            return None
-        unit = (found["unit"] or "").strip()
-        value = float(found["value"].replace(",", ""))
-        written = locale.quantity(value, unit or "", "es") if unit else _number_es(value, dim)
-        aim = _target_es(float(found["target"]), unit)
-        return f"{_DIMENSIONS_ES[dim.column]} {written} {found['op']} objetivo {aim}"
-    return None
-
-
-def _number_es(value: float, dim: Dimension) -> str:
-    """A bare number of a reason (a count, a ratio) as Spanish writes it."""
-    unit = cast(Metric, registry.used("portfolio-health", dim.metric)).unit  # declared
-    decimals = 2 if unit == "ratio" else 0 if value.is_integer() else 1
-    return locale.number(value, decimals, "es")
-
-
-def _target_es(value: float, unit: str) -> str:
-    """A target as :func:`_target` writes it (no trailing zeros), in Spanish: 90 %, 0,85."""
-    text = f"{value:g}".replace(".", ",")
+def _written(value: float, unit: str | None, lang: str) -> str:
+    """A dimension's value as a reason writes it: 80.8%, 0.91, 1,234.5 h (80,8 %, 0,91,
+    1.234,5 h); counts whole, ratios with two decimals."""
+    if unit in _SPELLED_UNITS and lang == "es":
+        return locale.quantity(value, unit, lang)
+    decimals = 2 if unit == "ratio" else 1 if unit == "%" or not value.is_integer() else 0
+    text = locale.number(value, decimals, lang)
     if unit == "%":
-        return f"{text} %"
-    return f"{text} {locale.unit_label(unit, 'es')}" if unit else text
+        return f"{text}%"
+    return f"{text} {unit}" if unit in _SPELLED_UNITS else text
+
+
+def _target(value: float, unit: str | None, lang: str) -> str:
+    """A target as the catalog states it, without trailing zeros: 90%, 0.85, 60 days (90 %,
+    0,85, 60 días)."""
+    text = f"{value:g}".replace(".", ",") if lang == "es" else f"{value:g}"
+    if unit == "%":
+        return f"{text} %" if lang == "es" else f"{text}%"
+    if unit not in _SPELLED_UNITS:
+        return text
+    return (
+        f"{text} {locale.unit_label(unit, lang)}" if lang == "es" else f"{text} {unit}"
+    )
 
 
 def portfolio_applications(source: Source, filters: Filters) -> pd.DataFrame:
@@ -295,7 +267,11 @@ def portfolio_health(source: Source, filters: Filters) -> pd.DataFrame:
             judged[a].append((dim, value, target, s))
     for a in applications:
         health = status.worst(s for *_, s in judged[a])
-        rows[a].update(status=health, icon=status.icon(health), reason=explain(judged[a]))
+        parts = explain(judged[a])
+        rows[a].update(
+            status=health, icon=status.icon(health), reason=reason_text(parts, "en"),
+            reason_parts=parts,
+        )  # fmt: skip
     return as_frame(pd.DataFrame(list(rows.values())), HEALTH_COLUMNS)
 
 

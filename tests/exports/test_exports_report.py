@@ -412,6 +412,12 @@ def test_spanish_report(tiny, tmp_path: Path) -> None:
     row = row_starting(ws, "Servicios", "Cumplimiento del ANS")  # the label in Spanish
     assert row[2:8] == (75.0, "%", 100.0, -25.0, 90.0, "✗ fuera de objetivo")
     assert row[8].startswith("Tickets resueltos en el mes")  # so is the definition
+    health = block_under(ws, "Salud de la cartera, agosto 2026")
+    assert health[1][:3] == (
+        "Payroll",
+        "✗ fuera de objetivo",
+        "Cumplimiento ANS 75,0 % < objetivo 90 %",
+    )
     sprints = block_under(
         wb["Apl Payroll"], "Entrega: sprints terminados en los 12 meses hasta agosto 2026"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 
@@ -42,7 +43,7 @@ def summary_preview(source: Source, month: str, lang: str) -> SummaryPreview:
     return SummaryPreview(
         key_figures=key_figure_table(report),
         scorecard=_view(report.run("scorecard", scope), scorecard_view),
-        health=_view(report.run("portfolio-health", scope), health_view),
+        health=_view(report.run("portfolio-health", scope), partial(health_view, lang=lang)),
         risks=_view(
             report.run("risks", scope),
             lambda frame: top_open_risks(frame, TOP_RISKS)[list(RISK_VIEW)],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import cast
 
 import numpy as np
@@ -27,6 +28,7 @@ from pmo_metrics.exports.workbook import (
 )
 from pmo_metrics.locale import metric_label, short_month
 from pmo_metrics.metrics.plan import as_number
+from pmo_metrics.metrics.portfolio import reason_text
 from pmo_metrics.metrics.risks import top_open_risks
 from pmo_metrics.periods import month_keys
 
@@ -141,7 +143,7 @@ def write_health(
     if not computed.missing and applications is not None:
         frame = computed.frame[computed.frame["application"].isin(list(applications))]
         computed = MetricResult(frame)
-    block = book.section(w, heading, computed, view=health_view)
+    block = book.section(w, heading, computed, view=partial(health_view, lang=book.lang))
     if block is None:
         return
     frame = computed.frame.reset_index(drop=True)
@@ -158,9 +160,11 @@ def health_dimensions(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if f"{c}_status" in frame.columns]
 
 
-def health_view(frame: pd.DataFrame) -> pd.DataFrame:
-    """application, status, reason, then each dimension's value."""
-    return frame[["application", "status", "reason", *health_dimensions(frame)]]
+def health_view(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """application, status, reason (in ``lang``), then each dimension's value."""
+    reasons = [reason_text(parts, lang) for parts in frame["reason_parts"]]
+    view = frame.assign(reason=pd.Series(reasons, index=frame.index, dtype=object))
+    return view[["application", "status", "reason", *health_dimensions(frame)]]
 
 
 # --- risks ------------------------------------------------------------------------------------
