@@ -484,11 +484,15 @@ def _no_sprints(source: Source, what: str) -> None:
 
 
 def _any_sprint(source: Source) -> bool:
-    items = source.table("work_items")
-    has_sprint = items.filter(items.sprints.length() > 0).count()
-    cal = source.table("sprints").count()
-    # Counts: each expression gives a scalar, not a table.
-    return int(cast(Any, source.execute(has_sprint))) + int(cast(Any, source.execute(cal))) > 0
+    """Whether anything in the store has a sprint (asked once inside a sharing block)."""
+
+    def ask() -> bool:
+        items = source.table("work_items")
+        has_sprint = items.filter(items.sprints.length() > 0).count()
+        # Counts: each expression gives a scalar, not a table.
+        return int(cast(Any, source.execute(has_sprint))) + source.count("sprints") > 0
+
+    return source.remember(("any_sprint",), ask)
 
 
 def _calendar(source: Source, filters: Filters) -> pd.DataFrame:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
@@ -24,17 +26,46 @@ def _effort(source: Source, filters: Filters) -> ir.Table:
     return effort.filter(date_in_period(effort.work_date, filters))
 
 
-def effort_hours(effort: ir.Table) -> ir.Table:
+def effort_hours(effort: ir.Table, by: tuple[str, ...] = ()) -> ir.Table:
     """Hours per service, application, role, profile and month; ``share_pct`` is the service's
     share of all the hours in the selection (the same on every row of the service).
-    Columns: service, application, role, profile, month, hours, share_pct."""
+    Columns: ``by`` (each value a selection of its own), service, application, role, profile,
+    month, hours, share_pct."""
     grouped = effort.group_by(
-        "service", "application", "role", "profile", month=month_start(effort.work_date)
+        *by, "service", "application", "role", "profile", month=month_start(effort.work_date)
     ).aggregate(hours=effort.hours.sum().cast("float64"))
-    by_service = ibis.window(group_by="service")
+    by_service = ibis.window(group_by=[*by, "service"])
+    selection = ibis.window(group_by=list(by)) if by else None
     return grouped.mutate(
-        share_pct=pct(grouped.hours.sum().over(by_service), grouped.hours.sum().over())
-    ).order_by(["service", "application", "role", "profile", "month"])
+        share_pct=pct(grouped.hours.sum().over(by_service), grouped.hours.sum().over(selection))
+    ).order_by([*by, "service", "application", "role", "profile", "month"])
+
+
+def effort_by_service(source: Source, filters: Filters) -> dict[str, pd.DataFrame]:
+    """The effort table of each service (as the metric with that service filter) of the
+    selection ``filters`` (its service filter aside), in one query. Every timesheet row names
+    its service (a required column), so a service's rows are those naming it (the service
+    filter's rule, :func:`~pmo_metrics.metrics.registers.scoped`). Shared inside a sharing
+    block."""
+    base = replace(filters, service=None)
+
+    def build() -> dict[str, pd.DataFrame]:
+        effort = _effort(source, base)
+        frame = source.execute(effort_hours(effort.mutate(_key=effort.service), ("_key",)))
+        return {
+            str(key): as_frame(rows, EFFORT_COLUMNS)
+            for key, rows in frame.groupby("_key", sort=False)
+        }
+
+    return source.remember(("effort_by_service", base), build)
+
+
+@plan.splits("effort", "service")
+def _effort_of_service(source: Source, base: Filters, by: str, key: str) -> pd.DataFrame:
+    tables = effort_by_service(source, base)
+    if key not in tables:  # nothing of the service's: its own run says how it is empty
+        return plan.run_for(source, "effort", base, by, key)
+    return as_frame(tables[key], EFFORT_COLUMNS)  # a copy: the memo's table is never changed
 
 
 def utilisation(
