@@ -219,9 +219,7 @@ def _target(value: float, unit: str | None, lang: str) -> str:
         return f"{text} %" if lang == "es" else f"{text}%"
     if unit not in _SPELLED_UNITS:
         return text
-    return (
-        f"{text} {locale.unit_label(unit, lang)}" if lang == "es" else f"{text} {unit}"
-    )
+    return f"{text} {locale.unit_label(unit, lang)}" if lang == "es" else f"{text} {unit}"
 
 
 def portfolio_applications(source: Source, filters: Filters) -> pd.DataFrame:
