@@ -11,6 +11,7 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
+from pmo_metrics.completeness import Coverage
 from pmo_metrics.exports.pack import PackContent, write_pack
 from pmo_metrics.exports.pack.content import (
     ApplicationPage,
@@ -90,6 +91,9 @@ def content(lang: str = "en", indicators: int = 2) -> PackContent:
                     DimensionLine("SLA compliance", "%", 88.0, "amber"),
                     DimensionLine("Throughput", "items", 7.0, "grey"),
                     DimensionLine("Say/do", "ratio", None, "grey"),
+                    DimensionLine(
+                        "Lead time P85", "days", 0.0, "grey", Coverage("not_loaded", ("Jira X",))
+                    ),  # fmt: skip
                 ),
                 "",
             ),
@@ -131,8 +135,15 @@ def test_a_page_and_a_slide_for_each_part(tmp_path: Path, lang: str) -> None:
     service = "Service: Svc A" if lang == "en" else "Servicio: Svc A"
     app = "Application: App B" if lang == "en" else "Aplicación: App B"
     assert pages[3].startswith(service + "\n") and pages[4].startswith(app + "\n")
-    titles = [s.shapes.title.text for s in Presentation(str(pptx)).slides]
-    assert titles[3:] == [service, app]
+    slides = Presentation(str(pptx)).slides
+    assert [s.shapes.title.text for s in slides][3:] == [service, app]
+    (table,) = [s.table for s in slides[4].shapes if s.has_table]
+    cells = [[c.text for c in row.cells] for row in table.rows]
+    assert cells[-1][1:] == [
+        "Not loaded" if lang == "en" else "Sin cargar",
+        "– no data" if lang == "en" else "– sin datos",
+        "not loaded: Jira X" if lang == "en" else "sin cargar: Jira X",
+    ]
     text = "\n".join(pages)
     if lang == "en":
         assert "91.3%\n✓ on target · target 90.0%\n-1.8 pp vs Sep 2026" in text
@@ -140,6 +151,8 @@ def test_a_page_and_a_slide_for_each_part(tmp_path: Path, lang: str) -> None:
         assert "80.0%\n90.0%\n✗ off target" in text  # value, target, status in words
         assert "Throughput\n7\n– not judged: no target" in text  # grey with a value
         assert "Say/do\n–\n– no data" in text  # grey without one
+        # a figure none of whose sources is loaded: no number, and which source is missing
+        assert "Lead time P85\nNot loaded\n– no data\nnot loaded: Jira X" in text
     else:
         assert "91,3 %\n✓ en objetivo · objetivo 90,0 %\n-1,8 pp frente a sept 2026" in text
         assert "80,0 %\n90,0 %\n✗ fuera de objetivo" in text
@@ -155,6 +168,11 @@ def test_a_long_service_runs_onto_a_page_its_footer_names_and_keeps_one_slide(
     assert "Steering committee pack · October 2026 · Service: Svc A" in pages[4]
     assert "Indicator 7" in pages[4]
     assert write_pack(content(indicators=8), "pptx", pptx) == 5
+
+
+def test_six_indicators_fit_on_their_service_page(tmp_path: Path) -> None:
+    pdf = tmp_path / "p.pdf"
+    assert write_pack(content(indicators=6), "pdf", pdf) == 5
 
 
 def test_every_shape_lies_on_its_slide(tmp_path: Path) -> None:

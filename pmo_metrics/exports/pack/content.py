@@ -15,14 +15,15 @@ The writers (:mod:`.pdf`, :mod:`.slides`) only lay this out; nothing here knows 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, cast
 
 import duckdb
 import pandas as pd
 
 from pmo_metrics import completeness, locale, publishing, status_notes
+from pmo_metrics.completeness import Board, Coverage
 from pmo_metrics.exports.report.model import Report, application_names, key_figures, service_names
 from pmo_metrics.exports.report.services import indicator_trend
 from pmo_metrics.headers import column_label
@@ -78,6 +79,7 @@ class KeyCard:
     target: float | None
     status: str | None  # None: no target every service shares, not judged
     missing: str | None  # why there is no value
+    sources: Coverage = field(default_factory=lambda: Coverage("complete"))
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class IndicatorLine:
     status: str
     trend: tuple[float | None, ...]  # one per month of PackContent.months
     explanation: str
+    sources: Coverage = field(default_factory=lambda: Coverage("complete"))
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ class DimensionLine:
     unit: str
     value: float | None
     status: str
+    sources: Coverage = field(default_factory=lambda: Coverage("complete"))
 
 
 @dataclass(frozen=True)
@@ -199,6 +203,7 @@ def _content(
     notes = _explanations(figures, lang)
     flags = [_flag(row, notes, lang) for row in _records(publishing.exceptions_of(figures))]
     board = completeness.read_board(con)
+    sources = Sources(board, month, now.date())
     return PackContent(
         month=month,
         lang=lang,
@@ -208,21 +213,39 @@ def _content(
         generated_at=now,
         publication=publication,
         changed_since_published=changed,
-        figures=tuple(_cards(report)),
+        figures=tuple(_cards(report, sources)),
         exceptions=tuple(flags[:TOP_EXCEPTIONS]),
         more_exceptions=max(len(flags) - TOP_EXCEPTIONS, 0),
         months=tuple(locale.short_month(m, lang) for m in report.months),
         services=tuple(
-            _service(report, name, notes) for name in service_names(report.source, report.catalog)
+            _service(report, name, notes, sources)
+            for name in service_names(report.source, report.catalog)
         ),
         applications=tuple(
-            _application(report, name, notes)
+            _application(report, name, notes, sources)
             for name in application_names(report.source, report.catalog)
         ),
     )
 
 
-def _cards(report: Report) -> list[KeyCard]:
+@dataclass(frozen=True)
+class Sources:
+    """Whether a figure of the month rests on expected sources not loaded (as the dashboard's
+    cards say it: :func:`pmo_metrics.completeness.coverage`)."""
+
+    board: Board
+    month: str
+    today: date
+
+    def of(self, metric: str, **scope: str | None) -> Coverage:
+        try:
+            needs = find_registered(metric).needs
+        except KeyError:
+            return Coverage("complete")
+        return completeness.coverage(self.board, needs, [self.month], self.today, **scope)
+
+
+def _cards(report: Report, sources: Sources) -> list[KeyCard]:
     """The report's key figures (the Summary sheet's rows), as cards."""
     return [
         KeyCard(
@@ -237,6 +260,7 @@ def _cards(report: Report) -> list[KeyCard]:
             target=figure.target,
             status=figure.status,
             missing=figure.card.missing,
+            sources=sources.of(figure.metric.name),
         )
         for figure in key_figures(report)
     ]
@@ -266,7 +290,7 @@ def _flag(row: dict[str, Any], notes: dict[Subject, str], lang: str) -> Flag:
     )
 
 
-def _service(report: Report, name: str, notes: dict[Subject, str]) -> ServicePage:
+def _service(report: Report, name: str, notes: dict[Subject, str], sources: Sources) -> ServicePage:
     """The service's indicators as its sheet's scorecard writes them, with their trend."""
     info = report.catalog.record("services", "service", name)
     subtitle = " · ".join(str(info[k]) for k in ("description", "state") if k in info)
@@ -292,6 +316,7 @@ def _service(report: Report, name: str, notes: dict[Subject, str]) -> ServicePag
                 status=_status(row["status"]),
                 trend=tuple(_number(v) for v in series),
                 explanation=notes.get(Subject("indicator", name, indicator), ""),
+                sources=sources.of(str(row["metric"]), service=name),
             )
         )
     service_status = _status(rows["service_status"].iloc[0]) if len(rows) else status.GREY
@@ -304,7 +329,9 @@ def _service(report: Report, name: str, notes: dict[Subject, str]) -> ServicePag
     )
 
 
-def _application(report: Report, name: str, notes: dict[Subject, str]) -> ApplicationPage:
+def _application(
+    report: Report, name: str, notes: dict[Subject, str], sources: Sources
+) -> ApplicationPage:
     """The application's health row, as its sheet's health table writes it."""
     info = report.catalog.record("applications", "application", name)
     parts = [", ".join(map(str, info["services"]))] if "services" in info else []
@@ -320,6 +347,7 @@ def _application(report: Report, name: str, notes: dict[Subject, str]) -> Applic
             unit=_unit(d.metric),
             value=_number(row.get(d.column)),
             status=_status(row.get(f"{d.column}_status")),
+            sources=sources.of(d.metric, application=name),
         )
         for d in DIMENSIONS
         if d.column in row
@@ -358,9 +386,28 @@ def judged(key: str, value: float | None, lang: str) -> str:
     return status.badge(key, lang)
 
 
-def figure_text(value: float | None, unit: str, lang: str) -> str:
-    """A number with its unit as the language writes it (``89,9 %``); '–' without one."""
+def figure_text(value: float | None, unit: str, lang: str, sources: Coverage | None = None) -> str:
+    """A number with its unit as the language writes it (``89,9 %``); '–' without one; "not
+    loaded" for a figure whose every expected source is missing (no number from data that is
+    not there)."""
+    if sources is not None and sources.state == "not_loaded":
+        return locale.t("not_loaded", lang)
     return locale.quantity(value, unit, lang)
+
+
+def loaded(value: float | None, sources: Coverage) -> float | None:
+    """The value a status is worded from: none where every expected source is missing."""
+    return None if sources.state == "not_loaded" else value
+
+
+def sources_note(sources: Coverage, lang: str) -> str:
+    """What a figure's sources lack: ``partial: Jira PEMP not loaded``; '' when complete."""
+    names = ", ".join(sources.missing)
+    if sources.state == "not_loaded":
+        return locale.t("not_loaded_sources", lang, names=names)
+    if sources.state == "partial":
+        return locale.t("partial_sources", lang, names=names)
+    return ""
 
 
 def generated_line(content: PackContent) -> str:

@@ -36,6 +36,7 @@ from reportlab.platypus import (
 )
 
 from pmo_metrics import locale
+from pmo_metrics.completeness import Coverage
 from pmo_metrics.exports.pack.content import (
     ApplicationPage,
     IndicatorLine,
@@ -45,7 +46,9 @@ from pmo_metrics.exports.pack.content import (
     bullet_scale,
     figure_text,
     generated_line,
+    loaded,
     publication_line,
+    sources_note,
     t,
 )
 from pmo_metrics.metrics import status
@@ -62,6 +65,8 @@ INK, MUTED, RULE = (
 # by anyone; the status' colour goes with its icon and word.
 BAND_GREYS = {status.RED: "#BDBDBD", status.AMBER: "#D9D9D9", status.GREEN: "#F0F0F0"}
 CARDS_PER_ROW = 4
+# An indicator's row: its 12-month line this tall, so that six indicators fit on the page.
+TREND_HEIGHT = 2.0 * cm
 
 # DejaVu Sans (Debian's fonts-dejavu-core) has the status icons (✓ ✗ –) and every Spanish
 # letter; ReportLab's built-in Helvetica has no ✓ nor ✗.
@@ -251,7 +256,7 @@ def card_cell(content: PackContent, card: KeyCard, styles: Styles) -> list[Flowa
     if card.missing:
         value = Paragraph(_esc(t("no_value", lang, why=card.missing)), styles.small)
     else:
-        value = Paragraph(_esc(figure_text(card.value, card.unit, lang)), styles.big)
+        value = Paragraph(_esc(figure_text(card.value, card.unit, lang, card.sources)), styles.big)
     if card.target is None:
         judged = _esc(t("no_target", lang))
     else:
@@ -270,7 +275,14 @@ def card_cell(content: PackContent, card: KeyCard, styles: Styles) -> list[Flowa
         value,
         Paragraph(judged, styles.cell),
         Paragraph(_esc(versus), styles.small),
+        *_note(card.sources, lang, styles),
     ]
+
+
+def _note(sources: Coverage, lang: str, styles: Styles) -> list[Flowable]:
+    """What a figure's expected sources lack (nothing when every one is loaded)."""
+    note = sources_note(sources, lang)
+    return [Paragraph(_esc(note), styles.small)] if note else []
 
 
 def _table(rows: list[list[Any]], widths: Sequence[float], *, header: bool = True) -> Table:
@@ -351,11 +363,19 @@ def service_page(
         rows.append(
             [
                 name,
-                Paragraph(_esc(figure_text(line.value, line.unit, lang)), styles.cell),
+                Paragraph(
+                    _esc(figure_text(line.value, line.unit, lang, line.sources)), styles.cell
+                ),
                 Paragraph(_esc(figure_text(line.target, line.unit, lang)), styles.cell),
-                Paragraph(judged_markup(line.status, line.value, lang), styles.cell),
+                [
+                    Paragraph(
+                        judged_markup(line.status, loaded(line.value, line.sources), lang),
+                        styles.cell,
+                    ),
+                    *_note(line.sources, lang, styles),
+                ],
                 bullet_drawing(line, 5.2 * cm, 0.9 * cm),
-                trend_drawing(content, line, trend_width, 2.6 * cm, styles.regular),
+                trend_drawing(content, line, trend_width, TREND_HEIGHT, styles.regular),
             ]
         )
     flow.append(_table(rows, [*widths, WIDTH - sum(widths)]))
@@ -389,8 +409,13 @@ def application_page(
         rows.append(
             [
                 Paragraph(_esc(dim.label), styles.cell),
-                Paragraph(_esc(figure_text(dim.value, dim.unit, lang)), styles.cell),
-                Paragraph(judged_markup(dim.status, dim.value, lang), styles.cell),
+                Paragraph(_esc(figure_text(dim.value, dim.unit, lang, dim.sources)), styles.cell),
+                [
+                    Paragraph(
+                        judged_markup(dim.status, loaded(dim.value, dim.sources), lang), styles.cell
+                    ),
+                    *_note(dim.sources, lang, styles),
+                ],
             ]
         )
     flow.append(_table(rows, [8 * cm, 4 * cm, 5 * cm]))

@@ -37,7 +37,9 @@ from pmo_metrics.exports.pack.content import (
     figure_text,
     generated_line,
     judged,
+    loaded,
     publication_line,
+    sources_note,
     t,
 )
 from pmo_metrics.metrics import status
@@ -228,7 +230,7 @@ def card_shape(
     value = (
         t("no_value", lang, why=card.missing)
         if card.missing
-        else figure_text(card.value, card.unit, lang)
+        else figure_text(card.value, card.unit, lang, card.sources)
     )
     if card.target is None:
         judged = t("no_target", lang)
@@ -257,6 +259,16 @@ def card_shape(
         paragraph.text = text
         paragraph.font.size, paragraph.font.bold = Pt(size), bold
         paragraph.font.color.rgb = colour
+    note = sources_note(card.sources, lang)
+    if note:  # under the card's text, in its own box: a figure resting on a source not loaded
+        _text(
+            slide,
+            left + Inches(0.12),
+            top + height - Inches(0.3),
+            width - Inches(0.14),
+            Inches(0.28),
+            [(note, 8, False, MUTED)],
+        )
 
 
 def exceptions(deck: Deck, content: PackContent) -> None:
@@ -368,9 +380,17 @@ def indicator_row(
         height,
         [
             (line.name, 11, True, INK),
-            (f"{figure_text(line.value, line.unit, lang)} · {against}", 11, False, INK),
+            (
+                f"{figure_text(line.value, line.unit, lang, line.sources)} · {against}",
+                11,
+                False,
+                INK,
+            ),
         ],
     )
+    note = sources_note(line.sources, lang)
+    if note:  # beside the status, in its own box
+        _text(slide, left, top + int(height * 0.8), name_w, Inches(0.25), [(note, 8, False, MUTED)])
     _status_run(
         slide,
         left,
@@ -379,7 +399,7 @@ def indicator_row(
         line.status,
         lang,
         size=11,
-        value=line.value,
+        value=loaded(line.value, line.sources),
     )
     bullet_shapes(
         slide,
@@ -506,9 +526,15 @@ def application_slide(deck: Deck, content: PackContent, page: ApplicationPage) -
     if not page.dimensions:
         _text(slide, MARGIN, top, Inches(8), Inches(0.5), [(t("no_health", lang), 14, False, INK)])
         return
-    rows = [[t("col_dimension", lang), t("col_value", lang), t("col_status", lang)]]
+    rows = [[t("col_dimension", lang), t("col_value", lang), t("col_status", lang), ""]]
     rows += [
-        [d.label, figure_text(d.value, d.unit, lang), judged(d.status, d.value, lang)]
+        [
+            d.label,
+            figure_text(d.value, d.unit, lang, d.sources),
+            judged(d.status, loaded(d.value, d.sources), lang),
+            sources_note(d.sources, lang),
+        ]
         for d in page.dimensions
     ]
-    _table(slide, rows, MARGIN, top, [Inches(4.5), Inches(2.2), Inches(2.6)], size=12)
+    widths = [Inches(4.0), Inches(2.0), Inches(2.8), Inches(3.0)]
+    _table(slide, rows, MARGIN, top, widths, size=12)
