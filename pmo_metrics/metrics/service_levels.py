@@ -273,12 +273,53 @@ def sla_compliance_of(source: Source, filters: Filters, by: str, key: str) -> pd
     """The sla-compliance table of ``by=key``: the key's rows of the selection's
     :func:`sla_block` (a ticket's service and application are its block row's), as
     :func:`compute_sla_compliance` makes the table from them."""
+    tables = sla_tables_by(source, filters, by) if filters.start else {}
+    if key in tables:
+        found = tables[key]
+        if isinstance(found, MissingData):
+            raise found
+        return found.copy(deep=False)  # a copy: the memo's table is never changed
     block = sla_block(source, filters)
     # Only the period of the filters shapes the table (its months); the key picks the rows.
     frame = sla_table(block[(block[by] == key).to_numpy(dtype=bool)], filters)
     if frame.empty and source.count("tickets") == 0:  # as needs_rows says
         raise MissingData(NO_TICKETS.format(what="SLA compliance"))
     return frame
+
+
+def sla_tables_by(
+    source: Source, filters: Filters, by: str
+) -> dict[str, pd.DataFrame | MissingData]:
+    """:func:`sla_table` of each ``by`` (service or application) of the selection's
+    :func:`sla_block`, in one pass: the block summed per key, service and month, each key's
+    services completed to the period's months (``filters`` has a first month: the months do
+    not depend on the rows), and each key's table split off; a key whose tickets none can be
+    judged gets its MissingData. The counts are whole numbers: summed exactly in any order.
+    Keys with no rows are left out. Shared inside a sharing block."""
+
+    def build() -> dict[str, pd.DataFrame | MissingData]:
+        block = sla_block(source, filters)
+        keys = ["service"] if by == "service" else [by, "service"]
+        frame = block.groupby([*keys, "month"], sort=True, dropna=False, as_index=False)[
+            SLA_COUNTS
+        ].sum()
+        months = period_months(filters, frame["month"])
+        counts = ["tickets", "met_sla", "resolved", "unjudged"]
+        frame = complete_grid(frame, keys, "month", months, counts)
+        out: dict[str, pd.DataFrame | MissingData] = {}
+        for key, rows in frame.groupby(by, sort=False):
+            try:
+                _require_judged(rows)
+            except MissingData as exc:
+                out[str(key)] = exc
+                continue
+            rows = rows.assign(
+                compliance_pct=(rows["met_sla"] / rows["tickets"] * 100).where(rows["tickets"] > 0)
+            )
+            out[str(key)] = as_frame(rows, SLA_COLUMNS)
+        return out
+
+    return source.remember(("sla_tables_by", filters, by), build)
 
 
 def sla_table(block: pd.DataFrame, filters: Filters) -> pd.DataFrame:

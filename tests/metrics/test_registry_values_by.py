@@ -287,7 +287,9 @@ def test_split_tables_equal_the_tables_asked_per_key(loaded):
                  ("lead-time", "application"), ("earned-value", "application"),
                  ("risks", "application"), ("throughput", "application"),
                  ("budget-variance", "application"), ("mttr", "service"),
-                 ("sla-by-priority", "service")]:  # fmt: skip
+                 ("sla-by-priority", "service"), ("velocity", "application"),
+                 ("velocity", "service"), ("say-do", "application"), ("say-do", "service"),
+                 ("effort", "service")]:  # fmt: skip
         assert pair in checked, pair
 
 
