@@ -45,6 +45,7 @@ def sidebar_filters(con, version: str) -> Scope:
     months = options["months"]
     if months:
         latest = months[-1]
+        _one_month_link(months)
         first, last = sidebar.select_slider(
             t("period"),
             months,
@@ -67,6 +68,16 @@ def sidebar_filters(con, version: str) -> Scope:
             bind="query-params",
         )
     return Scope(period=period, **chosen)
+
+
+def _one_month_link(months: list[str]) -> None:
+    """A shared link naming one month (``?period=2026-09``) means that month: the period
+    slider is bound to the URL as its two ends (``period=2026-09&period=2026-09``) and would
+    otherwise drop a lone month and open on the newest one."""
+    linked = st.query_params.get_all(PERIOD)
+    if len(linked) == 1 and linked[0] in months:
+        st.session_state[PERIOD] = (linked[0], linked[0])
+        st.query_params[PERIOD] = [linked[0], linked[0]]
 
 
 def default_months(con, version: str) -> tuple[str, str] | None:
