@@ -61,7 +61,8 @@ def test_round_trip_through_the_command_line(tmp_path, busy_store):
     assert manifest["tables"]["tickets"]["rows"] == 250
     # 50 versions the second load replaced + the undone load's 10 rows, kept for a redo
     assert manifest["tables"]["tickets_history"]["rows"] == 60
-    assert manifest["sequences"] == {"load_id_seq": 4}
+    # every sequence of the store, those not used yet at their first value
+    assert manifest["sequences"] == {"load_id_seq": 4, "status_note_seq": 1, "outbox_seq": 1}
 
     restored = tmp_path / "restored" / "pmo.duckdb"
     done = pmo("restore", str(folder), "--db", str(restored))
