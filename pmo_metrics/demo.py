@@ -25,7 +25,9 @@ from pmo_metrics.sample.paths import IMAGE_DIR, SAMPLE_DIR, WORKBOOK_NAME
 from pmo_metrics.store.connection import fetch_scalar
 from pmo_metrics.store.loads import LoadResult, TableCounts
 
-SAMPLE_NOTE = "sample data"  # what the audit log says of the sample's loads
+# What the audit log says of the sample's loads. Its entries keep the moment they were written;
+# the loads themselves carry the day the sample's PMO would have loaded them (LOAD_DATES).
+SAMPLE_NOTE = "sample data, load dates simulated"
 SPAN = ".."  # between the first and last month, when the progress names the whole sample
 
 
@@ -87,6 +89,8 @@ def load_demo(
             note=SAMPLE_NOTE,
             progress=_within(progress, n, len(batches), _what(batch)),
         )
+        if result.load_id is not None:
+            _date_load(con, result.load_id, batch)
         combined.load_id = result.load_id or combined.load_id
         combined.warnings.extend(result.warnings)
         combined.skipped_files.extend(result.skipped_files)
@@ -126,6 +130,22 @@ def sample_files(root: Path | None = None) -> dict[str, str]:
 def build_image(root: Path | None = None, image: Path = IMAGE_DIR) -> Path:
     """(Re)write the sample's store image from its files, loaded the file way."""
     return prebuilt.build(image, sample_files(root), lambda con: load_demo(con, root))
+
+
+def _date_load(con: duckdb.DuckDBPyConnection, load_id: int, batch: Batch) -> None:
+    """Date the load as the sample's PMO made it (:data:`LOAD_DATES`, by :func:`_what`): the
+    month's exports in the first days of the following month, so completeness judges them as
+    it would a real year's, not all late because the sample was loaded today. Started and
+    finished at that minute (its real second or so would make every image build differ); the
+    audit log keeps the moment it really happened."""
+    from pmo_metrics.sample.catalog import LOAD_DATES  # reads the catalog's files: only here
+
+    when = LOAD_DATES.get(_what(batch))
+    if when is not None:
+        con.execute(
+            "UPDATE loads SET started_at = ?, finished_at = ? WHERE load_id = ?",
+            [when, when, load_id],
+        )
 
 
 def _what(batch: Batch) -> str:

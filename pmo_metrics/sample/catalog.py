@@ -17,7 +17,7 @@ import csv
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +198,14 @@ EXPECTED_SOURCES: tuple[dict[str, Any], ...] = tuple(
         },
     )
 )
+# When the sample's PMO loaded each batch (the workbook by its file name, the monthly exports by
+# their month): a working day at the start of the following month, before the exports are due;
+# April's exports on Monday 4 May, after the May Day weekend, a day late for ServiceNow's (due
+# on the 3rd). The demo dates its loads so, so the Data page's checklist reads as a real year.
+LOAD_DATES: dict[str, datetime] = {
+    r["batch"]: r["loaded_at"]
+    for r in read_rows("load_dates.csv", {"loaded_at": datetime.fromisoformat})
+}
 # Madrid's and national public holidays in the window (no timesheet hours, fewer tickets).
 HOLIDAYS = frozenset(r["date"] for r in read_rows("holidays.csv", {"date": date.fromisoformat}))
 

@@ -6,8 +6,9 @@ loads each settling its rows and snapshots. The image holds what that gives: one
 per table (canonical, history and snapshot rows; the loads, their files and audit details; the
 warnings the loads reported), written by :func:`build` from a store loaded the file way
 (``python -m pmo_metrics.sample`` writes it with the files). :func:`load` copies it into an
-empty store in one transaction: new load ids, this moment's timestamps, the row hashes computed
-as a load computes them, and one audit entry per load as the file way writes it. So undo and
+empty store in one transaction: new load ids, the loads' dates as the file way left them (the
+sample's simulated ones, :func:`pmo_metrics.demo.load_demo`), the row hashes computed as a load
+computes them, and one audit entry per load as the file way writes it (dated now). So undo and
 redo see the same loads, versions and history as after the file way.
 
 It is used only while it still describes the files (:func:`current`: the same sample files by
@@ -20,8 +21,8 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -69,11 +70,12 @@ def build(
 
 def _write_tables(con: duckdb.DuckDBPyConnection, out: Path, result: LoadResult) -> None:
     """Every row table but its row hash (DuckDB's ``hash``, computed again where loaded), the
-    loads (period, summary and the audit detail; not who or when) and the loads' warnings."""
+    loads (period, summary, dates and the audit detail; not who) and the loads' warnings."""
     for table in row_tables():
         _copy_to(con, f"SELECT * EXCLUDE (row_hash) FROM {table} ORDER BY ALL", out, table)
     loads = """
-        SELECT l.load_id, l.period, l.summary::VARCHAR AS summary, a.detail
+        SELECT l.load_id, l.period, l.summary::VARCHAR AS summary, a.detail,
+               l.started_at, l.finished_at
         FROM loads l JOIN audit_log a
           ON a.action = 'import' AND a.detail LIKE 'load ' || l.load_id || ':%'
         ORDER BY l.load_id"""
@@ -124,7 +126,8 @@ def load(
     ``progress`` is told the fraction done and ``label`` (what is loaded: the rows go in table
     by table, each table's rows of every load at once, so no step is one load's)."""
     loads = con.execute(
-        "SELECT load_id, period, summary, detail FROM read_parquet(?) ORDER BY load_id",
+        "SELECT load_id, period, summary, detail, started_at, finished_at "
+        "FROM read_parquet(?) ORDER BY load_id",
         [_path(image, LOADS)],
     ).fetchall()
     result = LoadResult(load_id=None)
@@ -135,7 +138,7 @@ def load(
                 progress(n / len(row_tables()), label)
             _copy_rows(con, image, table)
         _copy_load_files(con, image)
-        for old, _period, summary, detail in loads:
+        for old, _period, summary, detail, *_dates in loads:
             # the file way's entry for that load, under its new id: "load N: files; note"
             audit.record(con, user, "import", f"load {ids[old]}{detail[len(f'load {old}') :]}")
             _add_counts(result, json.loads(summary))
@@ -152,17 +155,17 @@ def _path(image: Path, name: str) -> str:
 
 
 def _new_loads(
-    con: duckdb.DuckDBPyConnection, loads: list[tuple[int, str, str, str]], user: str | None
+    con: duckdb.DuckDBPyConnection, loads: list[tuple[Any, ...]], user: str | None
 ) -> dict[int, int]:
     """Each image load as a load of this store, in order (ids from the store's own sequence,
-    so a later import numbers on from them); the map old id -> new id, also as table _ids."""
+    so a later import numbers on from them), dated as in the image; the map old id -> new id,
+    also as table _ids."""
     ids: dict[int, int] = {}
-    now = datetime.now()
-    for old, period, summary, _detail in loads:
+    for old, period, summary, _detail, started, finished in loads:
         new: int = fetch_scalar(con, "SELECT nextval('load_id_seq')")
         con.execute(
             "INSERT INTO loads VALUES (?, ?, ?, ?, ?, 'loaded', NULL, ?)",
-            [new, now, now, user, period, summary],
+            [new, started, finished, user, period, summary],
         )
         ids[old] = new
     con.execute("CREATE OR REPLACE TEMP TABLE _ids (old_id BIGINT, new_id BIGINT)")

@@ -15,6 +15,14 @@ from typing import Any, cast
 from pmo_metrics.sample.catalog import PEOPLE, TEAMS, TEXTS, Team, person_with_role
 from pmo_metrics.sample.year import month_end
 
+# Sprint to sprint: the plan's size against the team's capacity, and the share of the usual
+# completion a sprint reaches (its weights: most sprints near the usual, a few far off). Their
+# spread is what gives the delivery forecast its spread between P50, P85 and P95.
+PLAN_RANGE = (0.8, 1.2)
+LUCK = (0.45, 0.65, 0.9, 1.05, 1.2, 1.35)
+LUCK_WEIGHTS = (1, 2, 3, 3, 2, 1)
+HOLIDAY_LUCK = 0.8
+MAX_CHANCE = 0.97  # even a quiet sprint leaves something unfinished now and then
 # The pools summaries, labels and the PMO's rollout are drawn from (data/texts.json).
 STORY_THEMES: dict[str, list[str]] = TEXTS["story_themes"]
 STORY_VERBS: list[str] = TEXTS["story_verbs"]
@@ -238,6 +246,18 @@ class WorkSimulation:
             sub.sprints = story.sprints  # same list object: a sub-task follows its parent
             sub.step = j
 
+    def _luck(self, s: Sprint) -> float:
+        """How much of its plan a sprint gets done, relative to the team's usual completion: a
+        major incident, sick leave or an unclear story sinks one sprint, a quiet one beats the
+        average; a sprint with holidays in it (August, Christmas) gets less done."""
+        luck = self.rng.choices(LUCK, LUCK_WEIGHTS)[0]
+        holidays = (
+            s.start.month == 8
+            or (s.start.month, s.start.day) >= (12, 15)
+            or (s.end.month == 1 and s.end.day <= 7)
+        )
+        return luck * (HOLIDAY_LUCK if holidays else 1.0)
+
     def _run_team(self, team: Team) -> None:
         rng = self.rng
         sprints = sprints_of(team)
@@ -251,7 +271,10 @@ class WorkSimulation:
             planned = list(carried)
             planned += [item for idx, item in pmo_plan if idx == s.index and not item.sprints]
             points = sum(i.estimate or 0 for i in planned)
-            while points < team.capacity_points and len(planned) < 16:
+            # the plan follows who is in that sprint: a little under or over the usual capacity
+            capacity = team.capacity_points * rng.uniform(*PLAN_RANGE)
+            luck = self._luck(s)
+            while points < capacity and len(planned) < 16:
                 item = self._backlog_item(team, s.start, epics)
                 planned.append(item)
                 points += item.estimate or 0
@@ -285,6 +308,7 @@ class WorkSimulation:
                     )
                 big = (item.estimate or 3) >= 8
                 chance = team.completion - (0.15 if big else 0) + 0.08 * (len(item.sprints) - 1)
+                chance = min(chance * luck, MAX_CHANCE)
                 if rng.random() < chance:
                     done_day = s.start + timedelta(days=rng.randint(3, (s.end - s.start).days))
                     item.resolved = max(

@@ -54,12 +54,12 @@ def test_a_period_with_nothing_loaded_before_it_shows_no_change(app, sample_db, 
 
 
 def test_velocity_is_never_coloured_as_good_or_bad(app, sample_db, card) -> None:
-    """A team's velocity going down (Sep -> Oct in the sample) is shown grey, not red."""
+    """A team's velocity going up (Sep -> Oct in the sample) is shown grey, not green."""
     from streamlit.proto.Metric_pb2 import Metric
 
     at = app(sample_db, "pages/overview.py")
     velocity = card(at, "Sprint velocity")
-    assert velocity.delta.startswith("-")  # the sample's velocity fell: a case that would be red
+    assert velocity.delta.startswith("+")  # the sample's velocity rose: a case that would be green
     assert velocity.proto.color == Metric.MetricColor.GRAY
     # a metric with a direction is coloured: SLA compliance fell, red
     assert card(at, "SLA compliance").proto.color == Metric.MetricColor.RED
@@ -68,18 +68,21 @@ def test_velocity_is_never_coloured_as_good_or_bad(app, sample_db, card) -> None
 def test_a_card_draws_its_twelve_months_and_the_latest_value_when_the_month_has_none(
     app, sample_db, expected, card
 ) -> None:
-    """Oct 2026 in the sample: no improvement action was due, so the on-time rate has no value;
-    the card shows September's, saying so, never coloured. SLA compliance has a 12-month line."""
-    at = app(sample_db, "pages/overview.py")
-    assert expected("on-time-rate", "2026-10") is None
-    september = expected("on-time-rate", "2026-09")
+    """Oct 2026 in the sample, Mantenimiento de aplicaciones: none of its improvement actions
+    closed in October, so its on-time rate has no value; the card shows September's (0 of 1 on
+    time), saying so, never coloured. SLA compliance has a 12-month line."""
+    service = "Mantenimiento de aplicaciones"
+    at = app(sample_db, "pages/overview.py", service=service)
+    assert expected("on-time-rate", "2026-10", service=service) is None
+    september = expected("on-time-rate", "2026-09", service=service)
+    assert september == 0.0
     on_time = card(at, "Improvement actions on time")
     assert on_time.value == f"{september:.1f}%"
     assert on_time.delta == "Sep 2026: latest with data"
     assert on_time.proto.color == on_time.proto.MetricColor.GRAY
     sla = card(at, "SLA compliance")
     assert sla.proto.chart_data, "no sparkline"
-    es = app(sample_db, "pages/overview.py", lang="es")
+    es = app(sample_db, "pages/overview.py", lang="es", service=service)
     assert "sept 2026: último con datos" in [m.delta for m in es.metric]
 
 

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from pmo_metrics.completeness import day_label
 from pmo_metrics.importing import import_paths
 from pmo_metrics.sample.paths import SAMPLE_DIR
 from pmo_metrics.store.connection import connect
@@ -26,19 +24,17 @@ def completeness_captions(at) -> list[str]:
 
 
 def test_every_page_says_what_is_loaded_for_the_month(app, sample_db) -> None:
-    """The sample's 12 expected sources in October: 11 loaded (when the sample was loaded: after
-    their due day), Jira PEMP never sent."""
-    today = day_label(date.today(), "en")
+    """The sample's 12 expected sources in October: 11 loaded on 2 Nov (the day the sample's PMO
+    loaded them, before their due day), Jira PEMP never sent."""
     at = app(sample_db, "pages/flow.py", period=OCT)
     assert completeness_captions(at) == [
-        f":material/fact_check: Oct 2026: 11 of 12 sources loaded, 11 late (last {today}) · "
+        ":material/fact_check: Oct 2026: 11 of 12 sources loaded (last 2 Nov) · "
         "not loaded: Jira PEMP"
     ]
     es = app(sample_db, "pages/risks.py", period=OCT, lang="es")
-    hoy = day_label(date.today(), "es")
     assert completeness_captions(es) == [
-        f":material/fact_check: oct 2026: 11 de 12 fuentes cargadas, 11 con retraso (la última "
-        f"el {hoy}) · sin cargar: Jira PEMP"
+        ":material/fact_check: oct 2026: 11 de 12 fuentes cargadas (la última el 2 nov) · "
+        "sin cargar: Jira PEMP"
     ]
 
 
@@ -53,7 +49,9 @@ def test_the_data_page_shows_the_checklist_and_the_register_in_spanish(app, samp
         "✗ sin cargar",
     )  # expected from September on
     sede = grid.loc[grid["source"] == "Jira Tramitación"].iloc[0]
-    assert sede["oct 2026"].startswith("! con retraso ")
+    assert sede["oct 2026"] == "✓ 2 nov"
+    incidents = grid.loc[grid["source"] == "ServiceNow incidencias"].iloc[0]
+    assert (incidents["mar 2026"], incidents["abr 2026"]) == ("✓ 1 abr", "! con retraso 4 may")
     assert [tab.label for tab in at.tabs] == [
         "Aplicaciones", "Servicios", "Indicadores", "Objetivos de resolución", "Fuentes esperadas"
     ]  # fmt: skip

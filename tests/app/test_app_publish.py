@@ -19,11 +19,13 @@ OCT = "2026-10"
 LEAD = Actor("lena", "pmo_lead")
 # The sample's reds of October 2026, reds first by kind then name, as the overview lists them.
 REDS = [
-    ("Indicator", "Transformación digital · Fiabilidad de la planificación (say/do)"),
+    ("Pillar figure", "Say/do ratio"),
     ("Indicator", "Transformación digital · Incidencias resueltas en plazo"),
     ("Service", "Transformación digital"),
     ("Application", "Carpeta ciudadana"),
+    ("Application", "Gestión tributaria"),
     ("Application", "Notificaciones electrónicas"),
+    ("Application", "Registro electrónico"),
     ("Application", "Sede electrónica"),
 ]
 
@@ -73,11 +75,11 @@ def test_explain_on_the_overview_then_publish_on_the_report_page(app, store: Pat
         "Two sprints lost to an incident. Action: Re-plan with the vendor (Marta, due 30 Nov 2026)",
     ]
 
-    # Publishing is refused while five reds have no explanation, naming them.
+    # Publishing is refused while seven reds have no explanation, naming them.
     report = app(store, "pages/report.py")
     report = report.button(key="report_publish").click().run()
     assert [e.value for e in report.error] == [
-        "Not published: 5 red status(es) without an explanation: "
+        "Not published: 7 red status(es) without an explanation: "
         + "; ".join(f"{kind} · {name}" for kind, name in REDS[1:])
         + ". Explain each, then publish."
     ]
@@ -111,9 +113,9 @@ def test_explain_on_the_overview_then_publish_on_the_report_page(app, store: Pat
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Published version 1 of Oct 2026, by demo on ") for c in captions)
     published = exceptions(at)
-    assert [(kind, subject) for status, kind, subject, _ in published[:6]] == REDS
+    assert [(kind, subject) for status, kind, subject, _ in published[:8]] == REDS
     assert published[0][3].startswith("Two sprints lost to an incident.")
-    assert [note for *_, note in published[1:6]] == ["Cause. Action: Action (Luis, due -)"] * 5
+    assert [note for *_, note in published[1:8]] == ["Cause. Action: Action (Luis, due -)"] * 7
     assert not at.exception, [e.message for e in at.exception]
 
 
@@ -144,7 +146,7 @@ def test_a_service_shows_its_explanation_and_marks_it_on_its_indicator_trend(
     trend = [c for c in at.get("plotly_chart") if "services_trend_chart" in str(c.proto.id)]
     assert trend, "no indicator trend chart"
     figure = trend[0].proto.spec
-    assert figure.count('"symbol":"diamond"') == 4  # one marker on each of its 4 indicators
+    assert figure.count('"symbol":"diamond"') == 5  # one marker on each of its 5 indicators
 
 
 def late_tickets(con, count: int) -> None:
@@ -203,6 +205,7 @@ def test_a_load_after_publishing_shows_what_changed_and_the_published_view_keeps
         ["pillar", "", "mttr"],  # two hours each: the mean time to resolve falls
         ["pillar", "", "sla-compliance"],
         ["pillar", "", "tickets-opened"],
+        ["service", "Transformación digital", ""],  # its last red indicator turns amber
     ]
     before, after = value(frozen), value(now)
     assert after > before  # 20 more tickets within SLA
@@ -214,7 +217,7 @@ def test_a_load_after_publishing_shows_what_changed_and_the_published_view_keeps
     assert card.value == quantity(after, "%", "en")
     assert any(said in c.value for c in at.caption), [c.value for c in at.caption]
     cue = [c.value for c in at.caption if "changed since version 1 was published" in c.value]
-    assert cue == ["4 figure(s) changed since version 1 was published (Report page)."]
+    assert cue == ["5 figure(s) changed since version 1 was published (Report page)."]
     at = at.get("segmented_control")[0].set_value("published").run()  # as published
     card = [m for m in at.metric if m.label == "SLA compliance"][0]
     assert card.value == quantity(before, "%", "en")

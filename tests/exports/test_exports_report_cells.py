@@ -28,82 +28,82 @@ GENERATED = "A2"  # the Summary's subtitle: "Generated YYYY-MM-DD HH:MM"
 FINGERPRINTS: dict[str, dict[str, str]] = {
     "en": {
         "App Carpeta ciudadana": (
-            "06130baf2f81936262287ba741687b0830b4e8d9231ff6679b5fc02ddfd1dbc7"
+            "519e7b5b43125437895110e7f6e9480ed4eddf2c21e765aaefec75aba0f168af"
         ),
         "App Gestión de expedientes": (
-            "9c52c85727213c0343deee636576acd4ad969780a6dff82a0fe90b6e93a4170a"
+            "6211a7a5ad22854aa90cc26b349bd6b248a6f3296b63b15e76f1f20ab9ad71fd"
         ),
         "App Gestión tributaria": (
-            "6a076a6b76b5dcb6ed233600991d639dca6097fc166366441aafc373f86921ed"
+            "8917feb56d2eac137eca3fbb184e67542d9b0f50dbf1c5ed5e0102be42c4c93a"
         ),
         "App Implantación PMO": (
-            "cb54ea05c32449181d06a0ee25c4a7af01d097002a8833af73b7e34a07e787d9"
+            "1eeb83a79642c1175c75a806f3cbde12d9861027bb5b2ba65a87c5cf95baf126"
         ),
         "App Notificaciones electrónicas": (
-            "2e9e33acd14976191fd3bfa8643e40ea411bc3b1ea281cdef9070feb9f5b27e0"
+            "27e1861dd9c2d3c67f6880c550a29339ac52eb2cee3fe8638f553531a6d6e7d8"
         ),
-        "App Nóminas": ("1742aa9281d76b591f8f3f191e3ec5723065e967a1954998a0e1df29aa8d1866"),
+        "App Nóminas": ("b405aeaa10a32f57119fd776711e56c54b9a5ca7e9efa3c359662935ead4e949"),
         "App Portal del empleado": (
-            "e5c6c1f3b05981acd4ba0fdc6f1981c1e7263296e777d7b2759eb61eb8965064"
+            "2f8e6371930434b1a70f84818d64f57d515a9829f6c1de03f1db0e9c9e4fe8ae"
         ),
         "App Registro electrónico": (
-            "c9c5b040dba2e0e3681c4941006da998bf246dfecb8c27c9aa606c92fb7e1664"
+            "625ea3b4f32bf5b4213a7a8346da0c4ff3e39ccb1850e302aa2274113134d4bd"
         ),
         "App Sede electrónica": (
-            "d50368f881cfe29188ac0bf70e0c4d3afb51d228f6d170e1150a0944ab9826e8"
+            "d8e0d326bad55ae55eb3931f389f27d9f6971c4295710f15916988a86c466805"
         ),
-        "Summary": ("85735d16ca0f641893983980cf2739bf31721f29317eccadc28ca4b3881df99f"),
+        "Summary": ("f3cd8483e70e4173a80cc0219e764f32014377fd2aae0a3a9815984e6c221dec"),
         "Svc Analítica de datos": (
             "f32f348bbb3487a129f0080e77eb2b4a8339e169da392cdcb0e52962e6413f6a"
         ),
         "Svc Centro de Atención a…": (
-            "f3bfa5087395d7753796da2dce5258b2f801921e159d32e013d8e66bfef36945"
+            "82d273508ee030f4ce2341522ec5ddf5b01496ea6cb9ff2d312260b6bafd13b6"
         ),
         "Svc Mantenimiento de…": (
-            "7ce1f458591db5e4ca977d2c11c97b02cd8ad831453c1a4b82635920e394e916"
+            "4b474b5d1b66e2c4b3e2ab0936ae34b18f097527d9de87bbea33a21b3a57348a"
         ),
         "Svc Transformación digital": (
-            "ecfe6a0497eb051fb1440439fe2b00dd539e5cc80d64e339e583e6a9e84dd018"
+            "62916d72b7f9edbfb1d13650eedaf4c720222b4a6dcfbd1340b72e279a3b99bf"
         ),
     },
     "es": {
         "Apl Carpeta ciudadana": (
-            "3327e4da8700f255179afdc9ada7b60a5b1d6510948711a040cd04672dd25678"
+            "19861ef556dfd0bfe5240e7442e330b6bb599a8fd13e3ca5877c37d0c0a5c39a"
         ),
         "Apl Gestión de expedientes": (
-            "e64fffb300e723c035f7d908dfacf29545cb81705a8d922594aac4eb9fb0ba7c"
+            "f93fc4deeb5843d605d0401a66854a34ff3be78fae04486667db1c724b7720d0"
         ),
         "Apl Gestión tributaria": (
-            "f5d5e7f624e03570d42d8ccd9c0afe0414ba57b4ebdbe4a416a6db29803a5d48"
+            "81ea71942b37ac76d25867e511dd6e130f84e905d943c672ecf15da905b3e38f"
         ),
         "Apl Implantación PMO": (
-            "3920ec759d8da46af5a00ea1cdab43f929d13425bfee7530b6d6605ff7ad742c"
+            "6830aeccea9fa69c1434566b10c795d7150aa1374c1fd113165b40e7452f7954"
         ),
         "Apl Notificaciones electrónicas": (
-            "8eb814cb9ea9c11dcf8b00089e75714e6f01c4fc15fe230e1dfbc5a2a75b8d2e"
+            "59ce217c65396cad8b2c3c24ede3d116b9efffdf4ec7a3e768ac17acf84d6fcd"
         ),
-        "Apl Nóminas": ("32395712c285ad01f93243097bf8d54396a0c0826ebc0be110e502da5584d76c"),
+        "Apl Nóminas": ("8d7d2b83b718c6e5bc52433a230ef8ab28bd9afb3371580f26aacaf2fbbec86a"),
         "Apl Portal del empleado": (
-            "1b15427231cdbc6a15129867f7545f6dd2d3e782c80d5619e69163944ff02500"
+            "2567752b52dbab0e6b9f1df7c7b417fbd9dee8ccb685efcc5416528e317edcef"
         ),
         "Apl Registro electrónico": (
-            "b6f0e268abb483c32d495df14ef60f0fd34108be6a372c9f5bfedb9694533664"
+            "0d05d7d5e4eb2fadc6b8086a6cfe6347ebffa35b5b00ba68a7b629d7d1e3c652"
         ),
         "Apl Sede electrónica": (
-            "a5bf3f04a4974f2c36dc4af978493643f7bf8dee04f8d64142c114694747863e"
+            "848502641cec55538d7fac62c95193b6fee1c0adc12064cc147ffd6528fec276"
         ),
-        "Resumen": ("0e71b3bf33dc8ac043208769bf1d5d0ff5b36f5fc89ac8b640c0bafb25dbf4a8"),
+        "Resumen": ("3d9cdf0415001052ccab0d21d6cb9787a10196ca7e8d45e7465047102682d7b3"),
         "Serv Analítica de datos": (
             "7a8eac8bd0bf2c86b53775c247e213bae1bb6f0761e6d2bbbe9cb3c8a0e146ed"
         ),
         "Serv Centro de Atención a…": (
-            "f665c6ed0dc09cb2f0f4185b2e6cfe9a10d91dcf319d2b192a70d0979a47c708"
+            "8ff7fa19570fda23f2986afb3f81cce632e09240bb5c85fc9523f80a0e6463b3"
         ),
         "Serv Mantenimiento de…": (
-            "8f4341a1851f7e5151d85c928d2d5a027a5f21d031e3fb6d57a688ccd2484f6b"
+            "8d0cdc0eb85f034ce9cbc17fa207017ad17244883c127d6a1bec6d0ac0672b29"
         ),
         "Serv Transformación digital": (
-            "6641d61cad21f0bde17be7a9b5e6a218ee21f81e303dd07587eaf1b508987fbf"
+            "f7a2e2fea71d17c1deaa3c0c42894ac9b569e2e1627b761cfece8fd83a510d92"
         ),
     },
 }
@@ -115,7 +115,7 @@ CELLS: dict[tuple[str, str, str], tuple[object, str]] = {
     ("en", "Summary", "E6"): (94.44444444444444, '0.0"%"'),  # September's
     ("en", "Summary", "C8"): (55, "#,##0"),  # ticket backlog
     ("en", "App Sede electrónica", "K6"): (12.53184563303995, '"✗ "0.0"%"'),  # cost variance
-    ("en", "App Sede electrónica", "G13"): (0.6153846153846154, "0.00"),  # a sprint's say/do
+    ("en", "App Sede electrónica", "G13"): (0.8888888888888888, "0.00"),  # a sprint's say/do
     ("es", "Resumen", "C6"): (89.87854251012146, '0.0"%"'),
     ("en", "Summary", "D37"): (89.87854251012146, '0.0"%"'),  # October on the portfolio chart
     ("en", "Summary", "D36"): (94.44444444444444, '0.0"%"'),  # September's

@@ -25,21 +25,21 @@ from pmo_metrics.sample.work import PMO_LAUNCHES, STORY_THEMES
 PINNED = {
     "applications": (9, "a7876e04462e6460"),
     "services": (4, "11fd1e117158311f"),
-    "indicators": (12, "82de49e74bdc4303"),
+    "indicators": (13, "7c1b568ec7bc741a"),
     "resolution_targets": (12, "5c0d0103751314a0"),
-    "sprints": (78, "d0657fdf8efb97b0"),
+    "sprints": (78, "2292ef20233cb928"),
     "capacity": (216, "ee78bc6b4e5d425f"),
     "costs": (108, "147ffc2e7f936a50"),
     "risks": (20, "b724d41498560045"),
-    "improvement_actions": (18, "fce16ae6f5ee9b90"),
+    "improvement_actions": (20, "7663fb5e807cd750"),
     "stakeholders": (14, "cc641f5c2d9d75f7"),
     "expected_sources": (12, "5c3fd3463854d070"),
     # the exports: rows summed over the twelve monthly files (an open item is in several)
-    "jira_tramitacion.csv": (1186, "2bddb3e56c220815"),
-    "jira_ciudadania_digital.csv": (861, "850803eb7cf39ca5"),
-    "azure_devops_gestion_economica.csv": (1196, "de4e3f29f94aa411"),
+    "jira_tramitacion.csv": (1142, "e790db3df4532640"),
+    "jira_ciudadania_digital.csv": (745, "3bb11b6e85ae8b4e"),
+    "azure_devops_gestion_economica.csv": (1102, "6e9b1d69ddeaaa75"),
     "servicenow_requests.csv": (1688, "bb90bbee50e39515"),
-    "partes_de_horas.csv": (5918, "099c83f715255f76"),
+    "partes_de_horas.csv": (5863, "47928fe9dce955f1"),
     "servicenow_incidents.xlsx": (1988, "7764b663f0d062b3"),
 }
 # How each monthly export is read back: encoding and delimiter (the tools' own formats).

@@ -47,19 +47,19 @@ MONTH_FILES = [
 DEMO_COUNTS = {
     "applications": 9,
     "services": 4,
-    "indicators": 12,
+    "indicators": 13,
     "resolution_targets": 12,
-    "work_items": 1382,
+    "work_items": 1233,
     "sprints": 78,
     "tickets": 3070,
-    "effort": 5918,
+    "effort": 5863,
     "capacity": 216,
     "costs": 108,
     "risks": 20,
-    "improvement_actions": 18,
+    "improvement_actions": 20,
     "stakeholders": 14,
     "expected_sources": 12,
-    "work_item_snapshots": 9636,
+    "work_item_snapshots": 8829,
     "ticket_snapshots": 19500,
 }
 
@@ -162,7 +162,7 @@ def test_demo_loaded_the_spanish_timesheets_without_a_mapping(demo_db) -> None:
     con, _ = demo_db
     lines = (SAMPLE_DIR / "2026-03" / "partes_de_horas.csv").read_bytes().decode("cp1252")
     assert lines.splitlines()[1] == (
-        "Lucía Fernández Ortega;Scrum Master;Jefe de proyecto;02/03/2026;4;"
+        "Lucía Fernández Ortega;Scrum Master;Jefe de proyecto;02/03/2026;3;"
         "Mantenimiento de aplicaciones;Sede electrónica"
     )
     row = con.execute(
@@ -175,7 +175,7 @@ def test_demo_loaded_the_spanish_timesheets_without_a_mapping(demo_db) -> None:
             "Scrum Master",
             "Jefe de proyecto",
             date(2026, 3, 2),
-            4.0,
+            3.0,
             "Mantenimiento de aplicaciones",
             "Sede electrónica",
             "partes_de_horas.csv",

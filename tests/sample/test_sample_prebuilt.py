@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pmo_metrics import actions, audit
+from pmo_metrics import actions, audit, completeness
 from pmo_metrics.actions import FIRST_START
 from pmo_metrics.demo import (
     SAMPLE_NOTE,
@@ -22,7 +23,9 @@ from pmo_metrics.demo import (
     sample_files,
 )
 from pmo_metrics.sample import prebuilt
+from pmo_metrics.sample.catalog import LOAD_DATES
 from pmo_metrics.sample.paths import IMAGE_DIR, SAMPLE_DIR, WORKBOOK_NAME
+from pmo_metrics.sample.year import MONTHS as FIRST_DAYS
 from pmo_metrics.store.connection import connect
 from pmo_metrics.store.loads import LoadResult, redo_load, undo_load
 
@@ -36,6 +39,7 @@ STALE = "data/sample_store is stale: run python -m pmo_metrics.sample --image-on
 WHEN = {"loads": ("started_at", "finished_at", "undone_at"), "audit_log": ("happened_at",
         "entry_hash")}  # fmt: skip
 SNAPSHOTS = ("work_item_snapshots", "ticket_snapshots")
+MONTHS = [f"{m:%Y-%m}" for m in FIRST_DAYS]
 Both = tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection, LoadResult]
 
 
@@ -106,6 +110,35 @@ def test_the_snapshots_number_the_same_rows(both) -> None:
     for table in SNAPSHOTS:
         query = f"SELECT month, list_sort(list(source_row)) FROM {table} GROUP BY month ORDER BY 1"
         assert files.execute(query).fetchall() == image.execute(query).fetchall()
+
+
+def test_the_loads_carry_the_day_the_sample_pmo_loaded_them(both) -> None:
+    """Both ways, each load is dated as the sample's PMO made it, not when the sample was put
+    in the store: the checklist reads as a real year (October on time but for Jira PEMP, never
+    sent; April's ServiceNow exports loaded on 4 May, a day late), and the audit log keeps the
+    moment each entry was really written."""
+    dates = [LOAD_DATES[WORKBOOK_NAME], *(LOAD_DATES[m] for m in MONTHS)]
+    today = date(2026, 12, 2)
+    for con in both[:2]:
+        loads = con.execute("SELECT started_at, finished_at FROM loads ORDER BY load_id")
+        rows = loads.fetchall()
+        assert rows == [(day, day) for day in dates]  # to the minute, finished as started
+        board = completeness.read_board(con)
+        october = {
+            j.source.source: j.state for j in completeness.month_sources(board, "2026-10", today)
+        }
+        assert october == {s.source: "on_time" for s in board.expected} | {"Jira PEMP": "missing"}
+        late = {
+            (m, j.source.source, j.loaded_at)
+            for m in MONTHS
+            for j in completeness.month_sources(board, m, today)
+            if j.state == "late"
+        }
+        may_4 = datetime(2026, 5, 4, 9, 40)
+        assert late == {("2026-04", "ServiceNow incidencias", may_4),
+                        ("2026-04", "ServiceNow peticiones", may_4)}  # fmt: skip
+        happened = {r[0] for r in con.execute("SELECT happened_at FROM audit_log").fetchall()}
+        assert not happened & set(dates)
 
 
 def test_the_copy_returns_what_reading_returns(tmp_path: Path, both) -> None:

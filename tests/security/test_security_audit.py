@@ -55,7 +55,8 @@ def test_the_demo_load_is_audited_load_by_load(con):
     assert loads == len(demo_batches())
     assert frame["action"].tolist() == ["import"] * loads
     details = sorted(frame["detail"].tolist(), key=lambda d: int(d.split(":")[0].split()[1]))
-    assert details[0] == "load 1: pmo_workbook.xlsx; sample data"  # the sample says so
+    # the sample says so, and that its loads carry simulated dates (the entry keeps its own)
+    assert details[0] == "load 1: pmo_workbook.xlsx; sample data, load dates simulated"
 
 
 def test_a_load_that_fails_leaves_no_entry(con):
@@ -125,7 +126,7 @@ def test_the_sample_loaded_at_first_start_is_audited_as_such(con):
     assert actions.load_sample_at_first_start(con) is True
     frame = audit.entries(con)
     assert set(frame["username"]) == {actions.FIRST_START}
-    assert all(d.endswith("; sample data") for d in frame["detail"])
+    assert all(d.endswith("; sample data, load dates simulated") for d in frame["detail"])
     assert actions.load_sample_at_first_start(con) is False  # never twice
     assert audit.verify(con).intact
 
