@@ -80,7 +80,7 @@ def test_the_warm_up_leaves_the_cards_trends_and_targets_for_the_first_session(
     from ui import data
     from ui.connection import data_version
 
-    con = connect(sample_db, read_only=True)
+    con = connect(sample_db)  # as the pages open it: one configuration per file and process
     try:
         version = data_version(con)
         warm.warm(con, version)
