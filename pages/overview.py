@@ -173,14 +173,17 @@ def portfolio() -> None:
         return
     frame = result.frame.sort_values("application")
     labels = {f"{d.column}_status": column_label(d.column, lang()) for d in DIMENSIONS}
-    dimensions, unjudged = judged_columns(frame, [c for c in frame.columns if c in labels])
+    values = {f"{d.column}_status": d.column for d in DIMENSIONS}
+    dimensions, empty, unjudged = judged_columns(
+        frame, [c for c in frame.columns if c in labels], values
+    )
     fig = status_heatmap(
         frame,
         chart_title(metric_label(OVERVIEW_PORTFOLIO), "", period),
         row="application",
         columns=["status", *dimensions],
         column_labels={"status": t("health"), **labels},
-        values={f"{d.column}_status": d.column for d in DIMENSIONS},
+        values=values,
         lang=lang(),
     )
     chart(
@@ -189,8 +192,10 @@ def portfolio() -> None:
         on_select=drill.on_point_select("overview_heatmap", APPLICATION),
         selection_mode="points",
     )
-    if unjudged:
-        st.caption(t("heatmap_unjudged", names=", ".join(labels[c] for c in unjudged)))
+    if unjudged:  # values without a target: shown, not coloured
+        st.caption(t("heatmap_no_target", names=", ".join(labels[c] for c in unjudged)))
+    if empty:
+        st.caption(t("heatmap_unjudged", names=", ".join(labels[c] for c in empty)))
     drill.select(
         t("drill_application"),
         list(frame["application"]),
@@ -278,11 +283,8 @@ def rollout() -> None:
 
 pillar_cards()
 top_exceptions()
-left, right = st.columns([2, 3])
-with left:
-    scorecard()
-with right:
-    portfolio()
+scorecard()
+portfolio()  # the page's width: nine dimensions and the health, each header readable
 trends()
 left, right = st.columns(2)
 with left:

@@ -243,6 +243,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Servicio planificado (lanzamiento: {launch}): tiene indicadores y objetivos; los "
         "tickets, aplicaciones y esfuerzo se miden cuando se lance.",
     ),
+    "heatmap_no_target": (
+        "No target on {names}: values shown without a status.",
+        "Sin objetivo en {names}: valores mostrados sin estado.",
+    ),
     "heatmap_unjudged": (
         "Not shown, no data for any application in this period: {names}.",
         "No se muestran, sin datos para ninguna aplicación en este periodo: {names}.",

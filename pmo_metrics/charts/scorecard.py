@@ -374,11 +374,21 @@ def _with_unit(value: float, unit: str, lang: str) -> str:
     return f"{text} {unit}" if unit.strip() else text
 
 
-def judged_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[list[str], list[str]]:
-    """(columns with at least one judged cell, columns grey in every row): a dimension with no
-    data anywhere is said in words, not drawn as a grey stripe."""
-    shown = [c for c in columns if any(_status(v) != "grey" for v in frame[c])]
-    return shown, [c for c in columns if c not in shown]
+def judged_columns(
+    frame: pd.DataFrame, columns: list[str], values: Mapping[str, str] | None = None
+) -> tuple[list[str], list[str], list[str]]:
+    """(columns drawn, columns left out, drawn columns nothing judges). A column is drawn when
+    a cell is judged or, with ``values`` (status column -> value column), holds a value: a
+    dimension without a target still shows its values, uncoloured. One with neither anywhere is
+    said in words, not drawn as a grey stripe."""
+
+    def has_values(column: str) -> bool:
+        found = (values or {}).get(column)
+        return found is not None and found in frame.columns and bool(frame[found].notna().any())
+
+    judged = [c for c in columns if any(_status(v) != "grey" for v in frame[c])]
+    shown = [c for c in columns if c in judged or has_values(c)]
+    return shown, [c for c in columns if c not in shown], [c for c in shown if c not in judged]
 
 
 def _cell_texts(frame: pd.DataFrame, column: str, value_column: str | None, lang: str) -> list[str]:

@@ -26,6 +26,24 @@ def test_a_dimension_grey_everywhere_is_left_out():
     assert judged_columns(FRAME, columns) == (
         ["status", "say_do_status", "cost_variance_pct_status"],
         ["throughput_status"],
+        [],
+    )
+
+
+def test_a_dimension_with_values_but_no_target_is_shown_unjudged():
+    no_target = FRAME.assign(throughput=[12.0, None])  # values, grey everywhere: no target
+    columns = ["status", "say_do_status", "throughput_status"]
+    values = {"say_do_status": "say_do", "throughput_status": "throughput"}
+    assert judged_columns(no_target, columns, values) == (
+        ["status", "say_do_status", "throughput_status"],
+        [],
+        ["throughput_status"],
+    )
+    # no value and no judgement anywhere: left out and named
+    assert judged_columns(FRAME, columns, values) == (
+        ["status", "say_do_status"],
+        ["throughput_status"],
+        [],
     )
 
 
