@@ -89,6 +89,11 @@ with header:
     page_header(ctx, "page_services", shown=scope)
 period = period_label(scope.first_month, scope.last_month)
 
+# A service not launched yet has nothing measured: said at the top, not as "no data".
+catalog = table(ctx.con, ctx.version, "services")
+row = catalog.loc[catalog["service"] == service]
+planned = bool(len(row)) and row["state"].iloc[0] == "planned"
+
 flash()
 shown = view_choice(ctx, "services_status_view")  # the month's draft, or a published version
 mine = statuses.loc[statuses["service"] == service] if "service" in statuses else statuses
@@ -97,7 +102,8 @@ if len(mine):  # its row of the statuses above (a service's status needs only it
     if shown is not None and shown.publication is not None:  # as published
         status = shown.status(Subject("service", service))
     left, right = st.columns([6, 1], vertical_alignment="center")
-    left.markdown(f"### {plain(service)} · {status_text(status)}")
+    said = t("planned_service") if planned else status_text(status)
+    left.markdown(f"### {plain(service)} · {said}")
     if shown is not None:
         with left:
             note_caption(shown, Subject("service", service))
@@ -108,6 +114,13 @@ if len(mine):  # its row of the statuses above (a service's status needs only it
                 flagged_subjects(shown, lambda s: s.scope == service and s.kind != "application"),
                 "services_explain",
             )
+
+if planned:
+    launch = row["launch_date"].iloc[0]
+    st.info(
+        t("service_planned", launch=date_label(launch) if pd.notna(launch) else "-"),
+        icon=":material/event_upcoming:",
+    )
 
 # Indicators against targets, this period and over the last 12 months.
 st.subheader(t("indicators"), help=help_text("scorecard"))
@@ -141,15 +154,7 @@ if year := trend_window(scope):
             with_note_markers(figure, frame, notes, facet="indicator"), key="services_trend_chart"
         )
 
-# A service not launched yet has nothing measured: say so instead of empty sections.
-catalog = table(ctx.con, ctx.version, "services")
-row = catalog.loc[catalog["service"] == service]
-if len(row) and row["state"].iloc[0] == "planned":
-    launch = row["launch_date"].iloc[0]
-    st.info(
-        t("service_planned", launch=date_label(launch) if pd.notna(launch) else "-"),
-        icon=":material/event_upcoming:",
-    )
+if planned:  # its tickets, applications and effort come once it is launched
     st.stop()
 
 # Its applications, each a way into the Applications page.

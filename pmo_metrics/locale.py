@@ -237,6 +237,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "scorecard": ("Services scorecard", "Cuadro de mando de servicios"),
     "on_target": ("On target", "En objetivo"),
     "portfolio_heatmap": ("Portfolio health", "Salud de la cartera"),
+    "planned_service": ("○ planned", "○ planificado"),
     "service_planned": (
         "A planned service (launch: {launch}): its indicators and targets are set; tickets, "
         "applications and effort are measured once it is launched.",

@@ -169,6 +169,8 @@ def test_a_planned_service_says_it_is_planned_instead_of_empty_sections(app, sam
     assert not at.exception
     assert any(i.value.startswith("A planned service (launch: ") for i in at.info)
     assert "Nothing for this selection" not in " ".join(i.value for i in at.info)
+    # said at the top, in the heading, not "no data"
+    assert f"### {planned[0][0]} · ○ planned" in [m.value for m in at.markdown]
 
 
 def test_tables_hide_the_columns_that_only_order_or_draw(app, sample_db) -> None:
