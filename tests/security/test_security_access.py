@@ -71,7 +71,18 @@ def test_each_role_sees_its_pages_only(role, pages):
     ("role", "allowed"),
     [
         ("sponsor", set()),
-        ("pmo_lead", {"import", "undo", "edit_catalog", "save_mapping", "view_audit"}),
+        (
+            "pmo_lead",
+            {
+                "import",
+                "undo",
+                "edit_catalog",
+                "save_mapping",
+                "view_audit",
+                "explain_status",
+                "publish",
+            },
+        ),  # fmt: skip
         ("analyst", {"sql"}),
         ("admin", set(ACTION_ROLES)),
     ],
